@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every test: native core + flows, browser
+# adapters in headless Chromium, the npm package, and end-to-end logins.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+step "native tests (core and flows)"
+cargo test
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser
+
+step "build the npm package"
+bash scripts/build.sh
+node scripts/size.mjs
+
+step "package and end-to-end tests (Node test runner + playwright-core + Chromium)"
+node --test --test-concurrency=1 tests/package/ tests/e2e/

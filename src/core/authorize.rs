@@ -1,0 +1,305 @@
+//! The authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
+//!
+//! Builds the parameters as data and the pending login that goes with them;
+//! the caller stores the one and sends the browser with the other.
+
+use super::base64url;
+use super::config::Config;
+use super::error::{fail, AuthError, ErrorCode};
+use super::form;
+use super::json::int_text;
+use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
+use super::transaction::{Flow, PendingLogin};
+use super::url::with_query;
+
+/// Random bytes one login needs: state, verifier, nonce (32 each).
+pub const LOGIN_ENTROPY: usize = 3 * 32;
+
+/// Parameters the SDK owns; `extraParams` may not set them.
+const RESERVED: &[&str] = &[
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "response_mode",
+    "nonce",
+    "scope",
+    "request",
+    "request_uri",
+];
+
+/// What the app asks of one login.
+#[derive(Clone, Default, Debug)]
+pub struct LoginRequest {
+    pub scope: Option<String>,
+    pub prompt: Option<String>,
+    pub login_hint: Option<String>,
+    pub max_age: Option<u32>,
+    pub acr_values: Option<String>,
+    pub resource: Vec<String>,
+    pub extra_params: Vec<(String, String)>,
+    /// `fragment` to have the code come back in the fragment.
+    pub response_mode_fragment: bool,
+    /// The app's state as JSON text.
+    pub app_state: Option<String>,
+}
+
+/// `response_type` for the implicit flow.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ImplicitType {
+    Token,
+    IdTokenToken,
+}
+
+/// Starts a login: the pending login to store and the request parameters.
+pub fn begin_login(
+    config: &Config,
+    request: &LoginRequest,
+    implicit: Option<ImplicitType>,
+    entropy: &[u8; LOGIN_ENTROPY],
+    now_ms: u64,
+) -> Result<(PendingLogin, Vec<(String, String)>), AuthError> {
+    for (key, _) in &request.extra_params {
+        if RESERVED.contains(&key.as_str()) {
+            return fail(
+                ErrorCode::InvalidOptions,
+                "extraParams may not set a parameter the SDK controls",
+            );
+        }
+    }
+    let (state_bytes, rest) = entropy.split_at(32);
+    let (verifier_bytes, nonce_bytes) = rest.split_at(32);
+    let state = base64url::encode(state_bytes);
+    let scope = request
+        .scope
+        .clone()
+        .unwrap_or_else(|| config.scope.clone());
+    let openid = Config::wants_openid(&scope);
+    let flow = match implicit {
+        Some(_) => Flow::Implicit,
+        None if request.response_mode_fragment => Flow::CodeInFragment,
+        None => Flow::Code,
+    };
+    // OIDC Core §3.2.2.1: the nonce is required when an ID token comes in the fragment.
+    if implicit == Some(ImplicitType::IdTokenToken) && !openid {
+        return fail(
+            ErrorCode::InvalidOptions,
+            "responseType \"id_token token\" needs the openid scope",
+        );
+    }
+    let nonce = openid.then(|| base64url::encode(nonce_bytes));
+    let code_verifier = match implicit {
+        None => {
+            let mut v = [0u8; VERIFIER_ENTROPY];
+            v.copy_from_slice(verifier_bytes);
+            Some(CodeVerifier::from_entropy(&v))
+        }
+        Some(_) => None,
+    };
+    let response_type = match implicit {
+        None => "code",
+        Some(ImplicitType::Token) => "token",
+        Some(ImplicitType::IdTokenToken) => "id_token token",
+    };
+    let mut params: Vec<(String, String)> = vec![
+        ("response_type".into(), response_type.into()),
+        ("client_id".into(), config.client_id.clone()),
+        ("redirect_uri".into(), config.redirect_uri.clone()),
+        ("scope".into(), scope.clone()),
+        ("state".into(), state.clone()),
+    ];
+    if let Some(v) = &code_verifier {
+        params.push(("code_challenge".into(), v.challenge()));
+        params.push(("code_challenge_method".into(), CHALLENGE_METHOD.into()));
+    }
+    if let Some(n) = &nonce {
+        params.push(("nonce".into(), n.clone()));
+    }
+    if flow == Flow::CodeInFragment {
+        params.push(("response_mode".into(), "fragment".into()));
+    }
+    let optional = [
+        ("prompt", &request.prompt),
+        ("login_hint", &request.login_hint),
+        ("acr_values", &request.acr_values),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            params.push((key.into(), v.clone()));
+        }
+    }
+    if let Some(m) = request.max_age {
+        params.push(("max_age".into(), int_text(i64::from(m))));
+    }
+    for r in &request.resource {
+        params.push(("resource".into(), r.clone()));
+    }
+    params.extend(request.extra_params.iter().cloned());
+    let pending = PendingLogin {
+        state,
+        flow,
+        code_verifier,
+        nonce,
+        redirect_uri: config.redirect_uri.clone(),
+        scope,
+        max_age: request.max_age,
+        app_state: request.app_state.clone(),
+        created_at_ms: now_ms,
+    };
+    Ok((pending, params))
+}
+
+/// The URL to send the browser to.
+pub fn authorize_url(endpoint: &str, params: &[(String, String)]) -> String {
+    with_query(
+        endpoint,
+        &form::encode_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Options;
+    use crate::core::form::{find, parse_pairs};
+    use crate::core::url::Url;
+
+    fn config() -> Config {
+        Config::from_options(Options {
+            client_id: Some("550e8400-e29b-41d4-a716-446655440000".into()),
+            redirect_uri: Some("https://app.example/callback?x=1".into()),
+            ..Options::default()
+        })
+        .unwrap()
+    }
+
+    fn query_of(url: &str) -> Vec<(String, String)> {
+        parse_pairs(Url::parse(url).unwrap().query.unwrap()).unwrap()
+    }
+
+    #[test]
+    fn code_flow_url_carries_pkce_state_and_nonce() {
+        let c = config();
+        let mut entropy = [0u8; LOGIN_ENTROPY];
+        for (i, b) in entropy.iter_mut().enumerate() {
+            *b = (i * 7) as u8;
+        }
+        let (p, params) = begin_login(&c, &LoginRequest::default(), None, &entropy, 5).unwrap();
+        let url = authorize_url(&c.endpoints.authorization, &params);
+        assert!(url.starts_with("https://auth.xeonr.io/auth/authorize?response_type=code&"));
+        let q = query_of(&url);
+        assert_eq!(
+            find(&q, "client_id"),
+            Some("550e8400-e29b-41d4-a716-446655440000")
+        );
+        assert_eq!(
+            find(&q, "redirect_uri"),
+            Some("https://app.example/callback?x=1")
+        );
+        assert_eq!(find(&q, "scope"), Some("openid profile email"));
+        assert_eq!(find(&q, "code_challenge_method"), Some("S256"));
+        let verifier = p.code_verifier.clone().unwrap();
+        assert_eq!(
+            find(&q, "code_challenge"),
+            Some(verifier.challenge().as_str())
+        );
+        assert_eq!(find(&q, "state"), Some(p.state.as_str()));
+        assert_eq!(p.state.len(), 43);
+        assert_eq!(find(&q, "nonce"), p.nonce.as_deref());
+        assert!(find(&q, "response_mode").is_none());
+        assert!(find(&q, "code_verifier").is_none());
+        assert!(!url.contains(verifier.secret()));
+        assert!(url.contains("scope=openid%20profile%20email"));
+        assert!(url.contains("redirect_uri=https%3A%2F%2Fapp.example%2Fcallback%3Fx%3D1"));
+        assert_eq!(p.created_at_ms, 5);
+    }
+
+    #[test]
+    fn passes_through_optional_parameters() {
+        let req = LoginRequest {
+            prompt: Some("consent".into()),
+            login_hint: Some("a@b.example".into()),
+            max_age: Some(120),
+            acr_values: Some("urn:mace:incommon:iap:silver".into()),
+            resource: vec!["https://api.example/".into()],
+            extra_params: vec![("ui_locales".into(), "fr de".into())],
+            response_mode_fragment: true,
+            ..LoginRequest::default()
+        };
+        let (p, params) = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap();
+        let q = query_of(&authorize_url("https://a.example/authz", &params));
+        assert_eq!(find(&q, "prompt"), Some("consent"));
+        assert_eq!(find(&q, "login_hint"), Some("a@b.example"));
+        assert_eq!(find(&q, "max_age"), Some("120"));
+        assert_eq!(find(&q, "acr_values"), Some("urn:mace:incommon:iap:silver"));
+        assert_eq!(find(&q, "resource"), Some("https://api.example/"));
+        assert_eq!(find(&q, "ui_locales"), Some("fr de"));
+        assert_eq!(find(&q, "response_mode"), Some("fragment"));
+        assert_eq!(p.flow, Flow::CodeInFragment);
+        assert_eq!(p.max_age, Some(120));
+    }
+
+    #[test]
+    fn no_nonce_without_openid() {
+        let req = LoginRequest {
+            scope: Some("api:read".into()),
+            ..LoginRequest::default()
+        };
+        let (p, params) = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap();
+        assert!(p.nonce.is_none());
+        assert!(!params.iter().any(|(k, _)| k == "nonce"));
+    }
+
+    #[test]
+    fn extra_params_cannot_override_security_parameters() {
+        for key in [
+            "state",
+            "code_challenge",
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "nonce",
+        ] {
+            let req = LoginRequest {
+                extra_params: vec![(key.into(), "x".into())],
+                ..LoginRequest::default()
+            };
+            let e = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{key}");
+        }
+    }
+
+    #[test]
+    fn implicit_has_no_pkce_and_names_its_response_type() {
+        let (p, params) = begin_login(
+            &config(),
+            &LoginRequest::default(),
+            Some(ImplicitType::IdTokenToken),
+            &[2; LOGIN_ENTROPY],
+            0,
+        )
+        .unwrap();
+        let q = query_of(&authorize_url("https://a.example/authz", &params));
+        assert_eq!(find(&q, "response_type"), Some("id_token token"));
+        assert!(find(&q, "code_challenge").is_none());
+        assert!(find(&q, "nonce").is_some());
+        assert_eq!(p.flow, Flow::Implicit);
+        assert!(p.code_verifier.is_none());
+    }
+
+    #[test]
+    fn state_verifier_and_nonce_come_from_distinct_entropy() {
+        let mut e = [0u8; LOGIN_ENTROPY];
+        for (i, b) in e.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let (p, _) = begin_login(&config(), &LoginRequest::default(), None, &e, 0).unwrap();
+        let n = p.nonce.unwrap();
+        let v = p.code_verifier.unwrap();
+        assert_ne!(p.state, n);
+        assert_ne!(p.state, v.secret());
+        assert_ne!(n, v.secret());
+    }
+}

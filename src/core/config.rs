@@ -1,0 +1,321 @@
+//! Client configuration: the options the app gives, checked once, with the
+//! provider's endpoint layout derived from the issuer.
+
+use super::error::{fail, AuthError, ErrorCode};
+use super::url::{check_option_url, join, Url};
+
+/// The provider this SDK is built for (provider-spec.md).
+pub const DEFAULT_ISSUER: &str = "https://auth.xeonr.io";
+/// Scope asked for when the app names none.
+pub const DEFAULT_SCOPE: &str = "openid profile email";
+/// Default allowance for the difference between our clock and the provider's.
+pub const DEFAULT_CLOCK_SKEW_SECONDS: u32 = 60;
+
+/// Where tokens and pending logins are kept.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StorageKind {
+    Memory,
+    Session,
+    Local,
+}
+
+impl StorageKind {
+    /// Reads the `storage` option.
+    pub fn parse(text: &str) -> Result<Self, AuthError> {
+        match text {
+            "memory" => Ok(StorageKind::Memory),
+            "session" => Ok(StorageKind::Session),
+            "local" => Ok(StorageKind::Local),
+            _ => fail(
+                ErrorCode::InvalidOptions,
+                "storage must be \"memory\", \"session\" or \"local\"",
+            ),
+        }
+    }
+}
+
+/// The provider's endpoints, each an absolute URL.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Endpoints {
+    pub authorization: String,
+    pub token: String,
+    pub revocation: String,
+    pub userinfo: String,
+    pub jwks: String,
+    pub device_authorization: String,
+    pub pushed_authorization: String,
+    pub end_session: Option<String>,
+}
+
+impl Endpoints {
+    /// The provider's documented layout under `issuer` (provider-spec.md, "Endpoints").
+    pub fn for_issuer(issuer: &str) -> Self {
+        Endpoints {
+            authorization: join(issuer, "/auth/authorize"),
+            token: join(issuer, "/api/v1/oauth/token"),
+            revocation: join(issuer, "/api/v1/oauth/revoke"),
+            userinfo: join(issuer, "/api/v1/userinfo"),
+            jwks: join(issuer, "/.well-known/jwks.json"),
+            device_authorization: join(issuer, "/api/v1/oauth/code"),
+            pushed_authorization: join(issuer, "/api/v1/oauth/par"),
+            end_session: None,
+        }
+    }
+
+    fn urls(&self) -> impl Iterator<Item = &String> {
+        [
+            &self.authorization,
+            &self.token,
+            &self.revocation,
+            &self.userinfo,
+            &self.jwks,
+            &self.device_authorization,
+            &self.pushed_authorization,
+        ]
+        .into_iter()
+        .chain(self.end_session.iter())
+    }
+}
+
+/// The options as the app wrote them, before any check. The JavaScript face
+/// fills this field by field; native tests build it directly.
+#[derive(Clone, Default, Debug)]
+pub struct Options {
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub issuer: Option<String>,
+    pub scope: Option<String>,
+    pub storage: Option<String>,
+    pub use_par: bool,
+    pub discovery: bool,
+    pub clock_skew_seconds: Option<f64>,
+    pub client_secret: Option<String>,
+    /// Endpoint overrides, by their option names (`authorization`, `token`, ...).
+    pub endpoints: Vec<(String, String)>,
+}
+
+/// Checked configuration.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Config {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub issuer: String,
+    pub scope: String,
+    pub endpoints: Endpoints,
+    pub storage: StorageKind,
+    pub use_par: bool,
+    pub discovery: bool,
+    pub clock_skew_seconds: u32,
+    pub client_secret: Option<String>,
+}
+
+fn non_empty(value: Option<String>, message: &'static str) -> Result<String, AuthError> {
+    match value {
+        Some(v) if !v.trim().is_empty() && !v.chars().any(char::is_control) => Ok(v),
+        _ => fail(ErrorCode::InvalidOptions, message),
+    }
+}
+
+impl Config {
+    /// Checks the options and fills in the defaults.
+    pub fn from_options(o: Options) -> Result<Config, AuthError> {
+        let client_id = non_empty(o.client_id, "clientId is required")?;
+        if client_id.len() > 256 {
+            return fail(ErrorCode::InvalidOptions, "clientId is too long");
+        }
+        let redirect_uri = non_empty(o.redirect_uri, "redirectUri is required")?;
+        check_option_url(
+            &redirect_uri,
+            "redirectUri must be an absolute https URL (http only on loopback)",
+        )?;
+        // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
+        if Url::parse(&redirect_uri).is_some_and(|u| u.fragment.is_some()) {
+            return fail(
+                ErrorCode::InvalidOptions,
+                "redirectUri must not have a fragment",
+            );
+        }
+        let issuer = o.issuer.unwrap_or_else(|| DEFAULT_ISSUER.to_string());
+        check_option_url(
+            &issuer,
+            "issuer must be an absolute https URL (http only on loopback)",
+        )?;
+        if Url::parse(&issuer).is_some_and(|u| u.query.is_some() || u.fragment.is_some()) {
+            return fail(
+                ErrorCode::InvalidOptions,
+                "issuer must not have a query or fragment",
+            );
+        }
+        let scope = match o.scope {
+            Some(s) => non_empty(Some(s), "scope must not be empty")?,
+            None => DEFAULT_SCOPE.to_string(),
+        };
+        let storage = match o.storage {
+            Some(s) => StorageKind::parse(&s)?,
+            None => StorageKind::Session,
+        };
+        let clock_skew_seconds = match o.clock_skew_seconds {
+            None => DEFAULT_CLOCK_SKEW_SECONDS,
+            Some(s) if (0.0..=3600.0).contains(&s) => s as u32,
+            Some(_) => {
+                return fail(
+                    ErrorCode::InvalidOptions,
+                    "clockSkewSeconds must be between 0 and 3600",
+                )
+            }
+        };
+        let mut endpoints = Endpoints::for_issuer(&issuer);
+        for (name, url) in o.endpoints {
+            let slot = match name.as_str() {
+                "authorization" => &mut endpoints.authorization,
+                "token" => &mut endpoints.token,
+                "revocation" => &mut endpoints.revocation,
+                "userinfo" => &mut endpoints.userinfo,
+                "jwks" => &mut endpoints.jwks,
+                "deviceAuthorization" => &mut endpoints.device_authorization,
+                "pushedAuthorization" => &mut endpoints.pushed_authorization,
+                "endSession" => endpoints.end_session.insert(String::new()),
+                _ => return fail(ErrorCode::InvalidOptions, "unknown endpoint name"),
+            };
+            *slot = url;
+        }
+        for url in endpoints.urls() {
+            check_option_url(
+                url,
+                "endpoints must be absolute https URLs (http only on loopback)",
+            )?;
+        }
+        Ok(Config {
+            client_id,
+            redirect_uri,
+            issuer,
+            scope,
+            endpoints,
+            storage,
+            use_par: o.use_par,
+            discovery: o.discovery,
+            clock_skew_seconds,
+            client_secret: o.client_secret.filter(|s| !s.is_empty()),
+        })
+    }
+
+    /// True when `scope` asks for OpenID Connect (so an ID token and a nonce).
+    pub fn wants_openid(scope: &str) -> bool {
+        scope.split(' ').any(|s| s == "openid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Options {
+        Options {
+            client_id: Some("550e8400-e29b-41d4-a716-446655440000".into()),
+            redirect_uri: Some("https://app.example/callback".into()),
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn derives_provider_endpoints_from_issuer() {
+        let c = Config::from_options(base()).unwrap();
+        assert_eq!(c.issuer, "https://auth.xeonr.io");
+        assert_eq!(
+            c.endpoints.authorization,
+            "https://auth.xeonr.io/auth/authorize"
+        );
+        assert_eq!(
+            c.endpoints.token,
+            "https://auth.xeonr.io/api/v1/oauth/token"
+        );
+        assert_eq!(
+            c.endpoints.device_authorization,
+            "https://auth.xeonr.io/api/v1/oauth/code"
+        );
+        assert_eq!(
+            c.endpoints.revocation,
+            "https://auth.xeonr.io/api/v1/oauth/revoke"
+        );
+        assert_eq!(
+            c.endpoints.userinfo,
+            "https://auth.xeonr.io/api/v1/userinfo"
+        );
+        assert_eq!(
+            c.endpoints.jwks,
+            "https://auth.xeonr.io/.well-known/jwks.json"
+        );
+        assert_eq!(
+            c.endpoints.pushed_authorization,
+            "https://auth.xeonr.io/api/v1/oauth/par"
+        );
+        assert_eq!(c.endpoints.end_session, None);
+        assert_eq!(c.scope, "openid profile email");
+        assert_eq!(c.storage, StorageKind::Session);
+        assert_eq!(c.clock_skew_seconds, 60);
+    }
+
+    #[test]
+    fn explicit_endpoints_win() {
+        let mut o = base();
+        o.issuer = Some("http://127.0.0.1:3000/".into());
+        o.endpoints = vec![
+            ("token".into(), "http://127.0.0.1:3000/t".into()),
+            ("endSession".into(), "http://127.0.0.1:3000/logout".into()),
+        ];
+        let c = Config::from_options(o).unwrap();
+        assert_eq!(c.endpoints.token, "http://127.0.0.1:3000/t");
+        assert_eq!(
+            c.endpoints.authorization,
+            "http://127.0.0.1:3000/auth/authorize"
+        );
+        assert_eq!(
+            c.endpoints.end_session.as_deref(),
+            Some("http://127.0.0.1:3000/logout")
+        );
+    }
+
+    fn code_of(o: Options) -> String {
+        Config::from_options(o).unwrap_err().code().to_string()
+    }
+
+    #[test]
+    fn refuses_bad_options() {
+        let mut o = base();
+        o.client_id = None;
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.client_id = Some("  ".into());
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.redirect_uri = None;
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.redirect_uri = Some("https://app.example/cb#frag".into());
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.issuer = Some("not a url".into());
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.issuer = Some("http://auth.example".into());
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.endpoints = vec![("token".into(), "http://evil.example/token".into())];
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.endpoints = vec![("tokn".into(), "https://a.example/token".into())];
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.storage = Some("cookie".into());
+        assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.clock_skew_seconds = Some(-1.0);
+        assert_eq!(code_of(o), "invalid_options");
+    }
+
+    #[test]
+    fn knows_openid_scope() {
+        assert!(Config::wants_openid("profile openid"));
+        assert!(!Config::wants_openid("openidx profile"));
+    }
+}

@@ -1,0 +1,319 @@
+//! JSON Web Tokens (RFC 7519) as far as a client needs them: decoding the ID
+//! token and checking its claims (OIDC Core §3.1.3.7, §3.2.2.11). The RS256
+//! signature itself is checked by the WebCrypto adapter against the JWKS.
+
+use super::base64url;
+use super::error::{fail, AuthError, ErrorCode};
+use super::json::Json;
+use sha2::{Digest, Sha256};
+
+/// The only signing algorithm the provider uses (provider-spec.md, "Tokens"):
+/// anything else, `none` and HS256 above all, is refused.
+pub const ALGORITHM: &str = "RS256";
+
+/// A decoded, not yet trusted, JWT.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Jwt {
+    pub header: Json,
+    pub claims: Json,
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
+    pub signing_input: String,
+    pub signature: Vec<u8>,
+}
+
+fn bad(message: &'static str) -> AuthError {
+    AuthError::new(ErrorCode::InvalidIdToken, message)
+}
+
+fn segment_json(segment: &str) -> Result<Json, AuthError> {
+    let bytes = base64url::decode(segment).ok_or_else(|| bad("a JWT segment is not base64url"))?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| bad("a JWT segment is not UTF-8"))?;
+    match Json::parse(text) {
+        Some(j) if j.is_object() => Ok(j),
+        _ => Err(bad("a JWT segment is not a JSON object")),
+    }
+}
+
+/// Splits and decodes a compact JWS (RFC 7515 §7.1): exactly three segments.
+pub fn decode(token: &str) -> Result<Jwt, AuthError> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("a JWT has three segments"));
+    };
+    let header = segment_json(h)?;
+    let claims = segment_json(p)?;
+    let signature =
+        base64url::decode(s).ok_or_else(|| bad("the JWT signature is not base64url"))?;
+    if header.str("alg") != Some(ALGORITHM) {
+        return Err(bad("the ID token is not signed with RS256"));
+    }
+    if signature.is_empty() {
+        return Err(bad("the ID token has no signature"));
+    }
+    let mut signing_input = String::with_capacity(h.len() + p.len() + 1);
+    signing_input.push_str(h);
+    signing_input.push('.');
+    signing_input.push_str(p);
+    Ok(Jwt {
+        header,
+        claims,
+        signing_input,
+        signature,
+    })
+}
+
+/// What an ID token must match.
+pub struct IdTokenCheck<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    /// The nonce of the pending login; `None` after a refresh (OIDC Core §12.2).
+    pub nonce: Option<&'a str>,
+    pub now_s: f64,
+    pub skew_s: f64,
+    pub max_age: Option<u32>,
+    /// The access token issued with it, for `at_hash` (§3.2.2.9).
+    pub access_token: Option<&'a str>,
+    /// Whether `at_hash` is required (implicit `id_token token`).
+    pub require_at_hash: bool,
+}
+
+/// `at_hash`: base64url of the left half of SHA-256 of the access token (RS256).
+pub fn at_hash(access_token: &str) -> String {
+    let digest = Sha256::digest(access_token.as_bytes());
+    base64url::encode(&digest[..16])
+}
+
+fn audience_contains(claims: &Json, client_id: &str) -> Result<bool, AuthError> {
+    match claims.get("aud") {
+        Some(Json::Str(a)) => Ok(a == client_id),
+        Some(Json::Arr(items)) => {
+            let mut found = false;
+            for item in items {
+                match item {
+                    Json::Str(a) => found |= a == client_id,
+                    _ => return Err(bad("aud holds a non-string")),
+                }
+            }
+            // OIDC Core §3.1.3.7 (3, 5): several audiences need azp to be us.
+            if items.len() > 1 && claims.str("azp") != Some(client_id) {
+                return Ok(false);
+            }
+            Ok(found)
+        }
+        _ => Err(bad("aud is missing")),
+    }
+}
+
+/// Checks the ID token's claims (OIDC Core §3.1.3.7 steps 2-3, 9-11, 13).
+pub fn validate_id_token(jwt: &Jwt, check: &IdTokenCheck<'_>) -> Result<(), AuthError> {
+    let c = &jwt.claims;
+    if c.str("iss") != Some(check.issuer) {
+        return fail(
+            ErrorCode::IssuerMismatch,
+            "the ID token's issuer is not ours",
+        );
+    }
+    if c.str("sub").is_none_or(str::is_empty) {
+        return Err(bad("the ID token has no sub"));
+    }
+    if !audience_contains(c, check.client_id)? {
+        return Err(bad("the ID token is not for this client"));
+    }
+    if let Some(azp) = c.str("azp") {
+        if azp != check.client_id {
+            return Err(bad("the ID token's azp is another client"));
+        }
+    }
+    let exp = c.num("exp").ok_or_else(|| bad("the ID token has no exp"))?;
+    if exp + check.skew_s <= check.now_s {
+        return Err(bad("the ID token has expired"));
+    }
+    let iat = c.num("iat").ok_or_else(|| bad("the ID token has no iat"))?;
+    if iat - check.skew_s > check.now_s {
+        return Err(bad("the ID token was issued in the future"));
+    }
+    if let Some(nbf) = c.num("nbf") {
+        if nbf - check.skew_s > check.now_s {
+            return Err(bad("the ID token is not valid yet"));
+        }
+    }
+    if let Some(expected) = check.nonce {
+        if c.str("nonce") != Some(expected) {
+            return fail(
+                ErrorCode::NonceMismatch,
+                "the ID token's nonce is not the login's",
+            );
+        }
+    }
+    if let Some(max_age) = check.max_age {
+        // §3.1.2.1: with max_age, auth_time is required and bounds the session's age.
+        let auth_time = c
+            .num("auth_time")
+            .ok_or_else(|| bad("the ID token has no auth_time"))?;
+        if auth_time + f64::from(max_age) + check.skew_s < check.now_s {
+            return fail(
+                ErrorCode::LoginRequired,
+                "the sign-in is older than max_age",
+            );
+        }
+    }
+    match (c.str("at_hash"), check.access_token) {
+        (Some(h), Some(t)) if h != at_hash(t) => {
+            Err(bad("at_hash does not match the access token"))
+        }
+        (None, Some(_)) if check.require_at_hash => Err(bad("the ID token has no at_hash")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(header: &str, claims: &str) -> String {
+        let mut t = base64url::encode(header.as_bytes());
+        t.push('.');
+        t.push_str(&base64url::encode(claims.as_bytes()));
+        t.push_str(".c2ln");
+        t
+    }
+
+    const ISS: &str = "https://auth.example";
+    const CID: &str = "client-1";
+
+    fn claims(extra: &str) -> String {
+        format!(
+            r#"{{"iss":"{ISS}","sub":"urn:x:user:1","aud":["{CID}"],"exp":2000,"iat":1000,"nonce":"n1"{extra}}}"#
+        )
+    }
+
+    fn check() -> IdTokenCheck<'static> {
+        IdTokenCheck {
+            issuer: ISS,
+            client_id: CID,
+            nonce: Some("n1"),
+            now_s: 1500.0,
+            skew_s: 60.0,
+            max_age: None,
+            access_token: None,
+            require_at_hash: false,
+        }
+    }
+
+    fn verify(claims_json: &str, check: &IdTokenCheck<'_>) -> Result<(), AuthError> {
+        let jwt = decode(&token(r#"{"alg":"RS256","kid":"k1"}"#, claims_json))?;
+        validate_id_token(&jwt, check)
+    }
+
+    #[test]
+    fn accepts_a_good_token() {
+        verify(&claims(""), &check()).unwrap();
+        let jwt = decode(&token(r#"{"alg":"RS256"}"#, &claims(""))).unwrap();
+        assert_eq!(jwt.signature, b"sig");
+        assert!(jwt
+            .signing_input
+            .ends_with(&base64url::encode(claims("").as_bytes())));
+    }
+
+    #[test]
+    fn refuses_malformed_tokens() {
+        for t in ["a.b", "a.b.c.d", "!!.e30.c2ln", "e30", ""] {
+            assert_eq!(decode(t).unwrap_err().code(), "invalid_id_token", "{t}");
+        }
+        let none = token(r#"{"alg":"none"}"#, &claims(""));
+        assert_eq!(decode(&none).unwrap_err().code(), "invalid_id_token");
+        let hs = token(r#"{"alg":"HS256"}"#, &claims(""));
+        assert_eq!(decode(&hs).unwrap_err().code(), "invalid_id_token");
+        let unsigned = token(r#"{"alg":"RS256"}"#, &claims("")).replace(".c2ln", ".");
+        assert_eq!(decode(&unsigned).unwrap_err().code(), "invalid_id_token");
+    }
+
+    #[test]
+    fn checks_each_claim() {
+        let c = check();
+        let e = verify(&claims("").replace(ISS, "https://evil"), &c).unwrap_err();
+        assert_eq!(e.code(), "issuer_mismatch");
+        let e = verify(&claims("").replace(CID, "other"), &c).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token");
+        let e = verify(&claims("").replace("\"n1\"", "\"n2\""), &c).unwrap_err();
+        assert_eq!(e.code(), "nonce_mismatch");
+        let late = IdTokenCheck {
+            now_s: 2061.0,
+            ..check()
+        };
+        assert_eq!(
+            verify(&claims(""), &late).unwrap_err().code(),
+            "invalid_id_token"
+        );
+        let within_skew = IdTokenCheck {
+            now_s: 2059.0,
+            ..check()
+        };
+        verify(&claims(""), &within_skew).unwrap();
+        let early = IdTokenCheck {
+            now_s: 939.0,
+            ..check()
+        };
+        assert_eq!(
+            verify(&claims(""), &early).unwrap_err().code(),
+            "invalid_id_token"
+        );
+    }
+
+    #[test]
+    fn several_audiences_need_azp() {
+        let multi = claims("").replace(&format!("[\"{CID}\"]"), &format!("[\"{CID}\",\"api\"]"));
+        assert_eq!(
+            verify(&multi, &check()).unwrap_err().code(),
+            "invalid_id_token"
+        );
+        let with_azp = multi.replace("\"nonce\"", &format!("\"azp\":\"{CID}\",\"nonce\""));
+        verify(&with_azp, &check()).unwrap();
+        let foreign_azp = claims(",\"azp\":\"other\"");
+        assert_eq!(
+            verify(&foreign_azp, &check()).unwrap_err().code(),
+            "invalid_id_token"
+        );
+    }
+
+    #[test]
+    fn max_age_needs_recent_auth_time() {
+        let c = IdTokenCheck {
+            max_age: Some(100),
+            ..check()
+        };
+        assert_eq!(
+            verify(&claims(""), &c).unwrap_err().code(),
+            "invalid_id_token"
+        );
+        verify(&claims(",\"auth_time\":1450"), &c).unwrap();
+        assert_eq!(
+            verify(&claims(",\"auth_time\":1000"), &c)
+                .unwrap_err()
+                .code(),
+            "login_required"
+        );
+    }
+
+    #[test]
+    fn at_hash_matches_the_access_token() {
+        // OIDC Core §3.2.2.9 computation checked against a known value:
+        // SHA-256("jHkWEdUXMU1BwAsC4vtUsZwnNNMOTQ2OJhH_Lfb4yRw") left half.
+        let good = at_hash("access-token-1");
+        let c = IdTokenCheck {
+            access_token: Some("access-token-1"),
+            require_at_hash: true,
+            ..check()
+        };
+        verify(&claims(&format!(",\"at_hash\":\"{good}\"")), &c).unwrap();
+        let e = verify(&claims(",\"at_hash\":\"AAAA\""), &c).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token");
+        assert_eq!(
+            verify(&claims(""), &c).unwrap_err().code(),
+            "invalid_id_token"
+        );
+        assert_eq!(good.len(), 22);
+    }
+}

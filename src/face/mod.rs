@@ -1,0 +1,263 @@
+//! Ring 3: the JavaScript face. `#[wasm_bindgen]` only: options are read
+//! field by field into the core's types, results are built as plain objects,
+//! errors become `AuthError` objects. No protocol logic lives here.
+
+mod read;
+mod write;
+
+use crate::browser::http::FetchHttp;
+use crate::browser::storage::BrowserStorage;
+use crate::browser::{current_url, navigate, replace_url, BrowserClock, BrowserEntropy};
+use crate::client::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
+use crate::core::authorize::ImplicitType;
+use crate::core::callback::{is_callback, parse_callback, scrub};
+use crate::core::config::Config;
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::pkce::CodeVerifier;
+use crate::ports::Entropy;
+use read::{login_request, options, Fields};
+use std::future::Future;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use write::{callback_object, json_to_js, object, tokens_object};
+
+#[wasm_bindgen(module = "/src/face/auth-error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = AuthError)]
+    type JsAuthError;
+    #[wasm_bindgen(constructor, js_class = "AuthError")]
+    fn new(
+        code: &str,
+        message: &str,
+        description: Option<String>,
+        status: Option<u16>,
+    ) -> JsAuthError;
+}
+
+/// An [`AuthError`] as the JavaScript `AuthError` object.
+pub fn error_to_js(e: AuthError) -> JsValue {
+    JsAuthError::new(e.code(), e.message, e.description.clone(), e.status).into()
+}
+
+type BrowserClient = Client<BrowserStorage, FetchHttp, BrowserClock, BrowserEntropy>;
+
+/// Runs a flow as a JavaScript `Promise`, turning its error into an `AuthError`.
+fn promise<F>(flow: F) -> js_sys::Promise
+where
+    F: Future<Output = Result<JsValue, AuthError>> + 'static,
+{
+    wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+/// An OAuth 2.0 / OpenID Connect client for one app (`clientId`) at one provider (`issuer`).
+#[wasm_bindgen]
+pub struct AuthClient {
+    inner: Rc<BrowserClient>,
+}
+
+#[wasm_bindgen]
+impl AuthClient {
+    /// Checks the options and opens the chosen storage. Throws an `AuthError`
+    /// with code `invalid_options` when an option is wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthClientOptions")] opts: JsValue,
+    ) -> Result<AuthClient, JsValue> {
+        let config = options(&opts)
+            .and_then(Config::from_options)
+            .map_err(error_to_js)?;
+        let storage = BrowserStorage::open(config.storage);
+        Ok(AuthClient {
+            inner: Rc::new(Client::new(
+                config,
+                storage,
+                FetchHttp::default(),
+                BrowserClock,
+                BrowserEntropy,
+            )),
+        })
+    }
+
+    /// Builds the authorization URL of a new code + PKCE (S256) login and
+    /// stores the pending login, without navigating.
+    #[wasm_bindgen(js_name = buildAuthorizeUrl, unchecked_return_type = "Promise<string>")]
+    pub fn build_authorize_url(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LoginOptions | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let request = login_request(&opts)?;
+            Ok(inner.start_login(&request, None).await?.into())
+        })
+    }
+
+    /// Starts a code + PKCE login and sends the browser to the provider.
+    #[wasm_bindgen(js_name = loginWithRedirect, unchecked_return_type = "Promise<void>")]
+    pub fn login_with_redirect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LoginOptions | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let request = login_request(&opts)?;
+            navigate(&inner.start_login(&request, None).await?)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
+    /// only when asked for by name. Prefer `loginWithRedirect`.
+    #[wasm_bindgen(js_name = loginWithImplicit, unchecked_return_type = "Promise<void>")]
+    pub fn login_with_implicit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImplicitLoginOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let f = Fields(&opts);
+            let kind = match f.string("responseType")?.as_deref() {
+                Some("token") => ImplicitType::Token,
+                Some("id_token token") => ImplicitType::IdTokenToken,
+                _ => {
+                    return Err(AuthError::new(
+                        ErrorCode::InvalidOptions,
+                        "responseType must be \"token\" or \"id_token token\"",
+                    ))
+                }
+            };
+            let request = login_request(&opts)?;
+            navigate(&inner.start_login(&request, Some(kind)).await?)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// True when `url` (default: the current address) carries an
+    /// authorization response.
+    #[wasm_bindgen(js_name = isCallback)]
+    pub fn is_callback(&self, url: Option<String>) -> bool {
+        url.or_else(current_url).is_some_and(|u| is_callback(&u))
+    }
+
+    /// Handles the authorization response in `url` (default: the current
+    /// address): checks state, issuer and nonce, exchanges the code, stores the
+    /// tokens, and removes the response from the address bar.
+    #[wasm_bindgen(js_name = handleRedirectCallback, unchecked_return_type = "Promise<CallbackResult>")]
+    pub fn handle_redirect_callback(&self, url: Option<String>) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let here = current_url();
+            let Some(url) = url.or_else(|| here.clone()) else {
+                return Err(AuthError::new(
+                    ErrorCode::InvalidOptions,
+                    "no URL to handle",
+                ));
+            };
+            // Scrub first: whatever happens next, the code must not stay in
+            // the address bar or the history.
+            if here.as_deref() == Some(url.as_str()) {
+                replace_url(&scrub(&url));
+            }
+            let outcome = inner.handle_callback(&url).await?;
+            Ok(callback_object(&outcome))
+        })
+    }
+
+    /// A usable access token, refreshed first when it has less than
+    /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
+    pub fn get_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "GetAccessTokenOptions | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let f = Fields(&opts);
+            let force = f.bool("forceRefresh")?;
+            let min = f
+                .number("minValiditySeconds")?
+                .map_or(DEFAULT_MIN_VALIDITY_SECONDS, |n| {
+                    n.clamp(0.0, 86_400.0) as u32
+                });
+            Ok(inner.access_token(min, force).await?.into())
+        })
+    }
+
+    /// The stored token set, or `undefined`.
+    #[wasm_bindgen(js_name = getTokens, unchecked_return_type = "TokenSet | undefined")]
+    pub fn get_tokens(&self) -> JsValue {
+        self.inner
+            .tokens()
+            .map_or(JsValue::UNDEFINED, |t| tokens_object(&t))
+    }
+
+    /// The validated ID token claims, or `undefined`.
+    #[wasm_bindgen(js_name = getIdTokenClaims, unchecked_return_type = "IdTokenClaims | undefined")]
+    pub fn get_id_token_claims(&self) -> JsValue {
+        self.inner
+            .id_token_claims()
+            .map_or(JsValue::UNDEFINED, |c| json_to_js(&c))
+    }
+
+    /// True when a non-expired access token is held.
+    #[wasm_bindgen(js_name = isAuthenticated)]
+    pub fn is_authenticated(&self) -> bool {
+        self.inner.is_authenticated()
+    }
+
+    /// The userinfo response (OIDC Core §5.3), fetched with the access token.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<UserInfo>")]
+    pub fn get_user(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let text = inner.userinfo().await?;
+            js_sys::JSON::parse(&text)
+                .map_err(|_| AuthError::new(ErrorCode::InvalidResponse, "userinfo is not JSON"))
+        })
+    }
+
+    /// Logs out: revokes the tokens (unless `revoke: false`), clears the
+    /// session, and goes to the provider's end-session page when one is configured.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn logout(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LogoutOptions | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let f = Fields(&opts);
+            let revoke = f.bool_or("revoke", true)?;
+            let return_to = f.string("returnTo")?;
+            if let Some(url) = inner.logout(revoke, return_to.as_deref()).await? {
+                navigate(&url)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+/// A fresh PKCE pair: `{ codeVerifier, codeChallenge, codeChallengeMethod: "S256" }`.
+#[wasm_bindgen(js_name = createPkcePair, unchecked_return_type = "PkcePair")]
+pub fn create_pkce_pair() -> Result<JsValue, JsValue> {
+    let mut bytes = [0u8; 32];
+    BrowserEntropy.fill(&mut bytes).map_err(error_to_js)?;
+    let v = CodeVerifier::from_entropy(&bytes);
+    Ok(object(&[
+        ("codeVerifier", v.secret().into()),
+        ("codeChallenge", v.challenge().into()),
+        ("codeChallengeMethod", "S256".into()),
+    ]))
+}
+
+/// Parses a callback URL without side effects:
+/// `{ kind: "code" | "tokens" | "error", ...fields }`. Throws `AuthError` for
+/// a URL that holds no valid authorization response.
+#[wasm_bindgen(js_name = parseCallbackUrl, unchecked_return_type = "ParsedCallback")]
+pub fn parse_callback_url(url: &str) -> Result<JsValue, JsValue> {
+    parse_callback(url)
+        .map(|c| write::parsed_callback_object(&c))
+        .map_err(error_to_js)
+}

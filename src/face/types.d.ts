@@ -1,0 +1,123 @@
+/** Stable error codes: the SDK's own, or an OAuth error code from the server. */
+export type AuthErrorCode =
+  | "state_mismatch" | "missing_transaction" | "transaction_expired" | "issuer_mismatch"
+  | "nonce_mismatch" | "invalid_id_token" | "login_required" | "network_error"
+  | "storage_unavailable" | "expired_token" | "aborted" | "popup_blocked" | "popup_closed"
+  | "timeout" | "secret_in_browser" | "invalid_options" | "invalid_response"
+  | "invalid_grant" | "invalid_client" | "invalid_request" | "unauthorized_client"
+  | "unsupported_grant_type" | "invalid_scope" | "access_denied" | "server_error"
+  | "temporarily_unavailable" | "authorization_pending" | "slow_down"
+  | (string & {});
+
+/** Provider endpoints, each an absolute URL (https, or http on loopback). */
+export interface Endpoints {
+  authorization?: string;
+  token?: string;
+  revocation?: string;
+  userinfo?: string;
+  jwks?: string;
+  deviceAuthorization?: string;
+  pushedAuthorization?: string;
+  endSession?: string;
+}
+
+export interface AuthClientOptions {
+  /** The client id registered at the provider. */
+  clientId: string;
+  /** The exact registered redirect URI. */
+  redirectUri: string;
+  /** Default `https://auth.xeonr.io`; endpoints default to the provider's layout under it. */
+  issuer?: string;
+  /** Default `"openid profile email"`; add `offline_access` for refresh tokens. */
+  scope?: string;
+  endpoints?: Endpoints;
+  /** Read `{issuer}/.well-known/openid-configuration` first. */
+  discovery?: boolean;
+  /** Default `"session"`. */
+  storage?: "memory" | "session" | "local";
+  /** Push the authorization request first (RFC 9126). */
+  usePar?: boolean;
+  /** Default 60. */
+  clockSkewSeconds?: number;
+  /** Server runtimes only: refused in browsers. */
+  clientSecret?: string;
+}
+
+export interface LoginOptions {
+  /** Any JSON-serializable value, handed back by `handleRedirectCallback`. */
+  appState?: unknown;
+  scope?: string;
+  prompt?: "none" | "login" | "consent" | "select_account" | (string & {});
+  loginHint?: string;
+  maxAge?: number;
+  acrValues?: string;
+  resource?: string | string[];
+  /** Extra authorization parameters; may not set the SDK's own. */
+  extraParams?: Record<string, string>;
+  responseMode?: "query" | "fragment";
+}
+
+export interface ImplicitLoginOptions extends LoginOptions {
+  responseType: "token" | "id_token token";
+}
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: "Bearer";
+  /** Milliseconds since the epoch. */
+  expiresAt?: number;
+  scope?: string;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+export interface CallbackResult {
+  appState?: unknown;
+  tokens: TokenSet;
+}
+
+export interface GetAccessTokenOptions {
+  forceRefresh?: boolean;
+  /** Default 30. */
+  minValiditySeconds?: number;
+}
+
+export interface LogoutOptions {
+  /** Where the end-session endpoint sends the browser afterwards. */
+  returnTo?: string;
+  /** Default true: revoke the refresh and access tokens (RFC 7009). */
+  revoke?: boolean;
+}
+
+export interface IdTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  nonce?: string;
+  auth_time?: number;
+  azp?: string;
+  at_hash?: string;
+  sid?: string;
+  [claim: string]: unknown;
+}
+
+export interface UserInfo {
+  sub: string;
+  [claim: string]: unknown;
+}
+
+export interface PkcePair {
+  codeVerifier: string;
+  codeChallenge: string;
+  codeChallengeMethod: "S256";
+}
+
+export type ParsedCallback =
+  | { kind: "code"; code: string; state?: string; iss?: string; responseMode: "query" | "fragment" }
+  | {
+      kind: "tokens"; accessToken?: string; tokenType?: string; expiresIn?: string; scope?: string;
+      idToken?: string; state?: string; iss?: string; responseMode: "query" | "fragment";
+    }
+  | { kind: "error"; error: string; errorDescription?: string; state?: string; iss?: string; responseMode: "query" | "fragment" };

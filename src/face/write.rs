@@ -1,0 +1,121 @@
+//! Building the plain JavaScript objects the API returns.
+
+use crate::client::CallbackOutcome;
+use crate::core::callback::{AuthorizationResponse, Callback};
+use crate::core::json::Json;
+use crate::core::tokens::TokenSet;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::JsValue;
+
+/// `{ key: value, ... }`, skipping `undefined` values.
+pub fn object(members: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in members {
+        if !v.is_undefined() {
+            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+        }
+    }
+    o.into()
+}
+
+fn opt(value: &Option<String>) -> JsValue {
+    value
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
+/// The public token set: `{ accessToken, tokenType, expiresAt, scope?, refreshToken?, idToken? }`.
+pub fn tokens_object(t: &TokenSet) -> JsValue {
+    object(&[
+        ("accessToken", JsValue::from_str(&t.access_token)),
+        ("tokenType", JsValue::from_str(&t.token_type)),
+        (
+            "expiresAt",
+            t.expires_at_ms
+                .map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64)),
+        ),
+        ("scope", opt(&t.scope)),
+        ("refreshToken", opt(&t.refresh_token)),
+        ("idToken", opt(&t.id_token)),
+    ])
+}
+
+/// `{ appState, tokens }` after a handled callback.
+pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
+    let app_state = outcome
+        .app_state
+        .as_deref()
+        .and_then(|s| JSON::parse(s).ok())
+        .unwrap_or(JsValue::UNDEFINED);
+    object(&[
+        ("appState", app_state),
+        ("tokens", tokens_object(&outcome.tokens)),
+    ])
+}
+
+/// A core JSON value as the equivalent JavaScript value.
+pub fn json_to_js(value: &Json) -> JsValue {
+    match value {
+        Json::Null => JsValue::NULL,
+        Json::Bool(b) => JsValue::from_bool(*b),
+        Json::Num(n) => JsValue::from_f64(*n),
+        Json::Str(s) => JsValue::from_str(s),
+        Json::Arr(items) => items.iter().map(json_to_js).collect::<Array>().into(),
+        Json::Obj(members) => {
+            let o = Object::new();
+            for (k, v) in members {
+                let _ = Reflect::set(&o, &JsValue::from_str(k), &json_to_js(v));
+            }
+            o.into()
+        }
+    }
+}
+
+/// `parseCallbackUrl`'s result.
+pub fn parsed_callback_object(c: &Callback) -> JsValue {
+    let location = JsValue::from_str(match c.location {
+        crate::core::callback::ResponseLocation::Query => "query",
+        crate::core::callback::ResponseLocation::Fragment => "fragment",
+    });
+    match &c.response {
+        AuthorizationResponse::Code { code, state, iss } => object(&[
+            ("kind", "code".into()),
+            ("code", JsValue::from_str(code)),
+            ("state", opt(state)),
+            ("iss", opt(iss)),
+            ("responseMode", location),
+        ]),
+        AuthorizationResponse::Tokens {
+            access_token,
+            token_type,
+            expires_in,
+            scope,
+            id_token,
+            state,
+            iss,
+        } => object(&[
+            ("kind", "tokens".into()),
+            ("accessToken", opt(access_token)),
+            ("tokenType", opt(token_type)),
+            ("expiresIn", opt(expires_in)),
+            ("scope", opt(scope)),
+            ("idToken", opt(id_token)),
+            ("state", opt(state)),
+            ("iss", opt(iss)),
+            ("responseMode", location),
+        ]),
+        AuthorizationResponse::Error {
+            error,
+            description,
+            state,
+            iss,
+        } => object(&[
+            ("kind", "error".into()),
+            ("error", JsValue::from_str(error)),
+            ("errorDescription", opt(description)),
+            ("state", opt(state)),
+            ("iss", opt(iss)),
+            ("responseMode", location),
+        ]),
+    }
+}
