@@ -1,5 +1,5 @@
-//! The small traits the flows are written against: storage, HTTP, time and
-//! randomness. `browser` implements them with web-sys; tests use fakes.
+//! The small traits the flows are written against: storage, HTTP, cross-tab
+//! coordination, cancellation, and the runtime ([`Adapters`]). `browser` implements them with web-sys; tests use fakes.
 // The traits are only used through generics, never as `dyn`, and wasm
 // futures are single-threaded, so `async fn` in a trait is what we want.
 #![allow(async_fn_in_trait)]
@@ -83,12 +83,76 @@ pub trait Http {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError>;
 }
 
-/// Wall-clock time.
-pub trait Clock {
-    fn now_ms(&self) -> u64;
+pub use crate::core::jwt::RsaKey;
+
+/// Something the client tells the app (`auth.on(...)`).
+#[derive(Clone, Debug)]
+pub enum Event<'a> {
+    /// A new token set was stored (login, refresh, device sign-in, or another tab).
+    Tokens(&'a crate::core::tokens::TokenSet),
+    /// The session ended (logout, refresh token refused, or another tab).
+    Logout,
+    /// A background operation failed (a refresh, a callback).
+    Error(&'a AuthError),
 }
 
-/// Cryptographically secure random bytes.
-pub trait Entropy {
-    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError>;
+/// Coordination between the tabs that share one session (`storage: "local"`).
+/// Pages with per-tab storage use [`NoTabs`].
+pub trait Tabs {
+    /// Held while refreshing; dropping it releases the lock.
+    type Guard;
+    /// Takes the session's cross-tab lock (Web Locks), waiting for other tabs.
+    async fn lock(&self) -> Self::Guard;
+    /// Hands a new token set (stored JSON) to the other tabs before the lock is released.
+    fn publish_tokens(&self, stored: &str);
+    /// Tells the other tabs the session ended.
+    fn publish_logout(&self);
+    /// The newest token set another tab published, if any (stored JSON).
+    fn latest_published(&self) -> Option<String>;
+}
+
+/// No other tab shares this session.
+pub struct NoTabs;
+
+impl Tabs for NoTabs {
+    type Guard = ();
+    async fn lock(&self) {}
+    fn publish_tokens(&self, _: &str) {}
+    fn publish_logout(&self) {}
+    fn latest_published(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Cancellation of a long wait (device polling), from an `AbortSignal`.
+pub trait Abort {
+    /// True once the caller aborted.
+    fn aborted(&self) -> bool;
+    /// Waits `ms` milliseconds, or less when aborted meanwhile.
+    async fn sleep(&self, ms: u64);
+}
+
+/// Everything the client needs from its runtime.
+pub trait Adapters {
+    type Storage: Storage;
+    type Http: Http;
+    type Tabs: Tabs;
+    fn storage(&self) -> &Self::Storage;
+    fn http(&self) -> &Self::Http;
+    fn tabs(&self) -> &Self::Tabs;
+    /// Wall-clock time in milliseconds since the epoch.
+    fn now_ms(&self) -> u64;
+    /// Cryptographically secure random bytes.
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError>;
+    /// Checks an RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature.
+    async fn verify_rs256(
+        &self,
+        key: &RsaKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError>;
+    /// True inside a browser page (a `window` with a `document`): secrets are refused there.
+    fn is_browser(&self) -> bool;
+    /// Tells the app's listeners.
+    fn emit(&self, event: Event<'_>);
 }

@@ -6,12 +6,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use wasm_oauth::browser::http::FetchHttp;
 use wasm_oauth::browser::storage::BrowserStorage;
-use wasm_oauth::browser::BrowserEntropy;
+use wasm_oauth::browser::{crypto::verify_rs256, fill_random, SignalAbort};
 use wasm_oauth::core::config::StorageKind;
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::face::{create_pkce_pair, error_to_js};
-use wasm_oauth::ports::{Entropy, Http, HttpRequest, Storage};
+use wasm_oauth::core::base64url;
+use wasm_oauth::ports::{Abort, Http, HttpRequest, RsaKey, Storage};
+use wasm_bindgen_futures::JsFuture;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -104,8 +106,8 @@ fn storage_that_throws_falls_back_to_memory() {
 fn entropy_comes_from_crypto_get_random_values() {
     let mut a = [0u8; 32];
     let mut b = [0u8; 32];
-    BrowserEntropy.fill(&mut a).unwrap();
-    BrowserEntropy.fill(&mut b).unwrap();
+    fill_random(&mut a).unwrap();
+    fill_random(&mut b).unwrap();
     assert_ne!(a, [0u8; 32]);
     assert_ne!(a, b);
 }
@@ -161,4 +163,53 @@ fn errors_are_real_error_objects_with_a_code() {
     assert_eq!(code.as_string().as_deref(), Some("state_mismatch"));
     let status = js_sys::Reflect::get(&js, &JsValue::from_str("status")).unwrap();
     assert_eq!(status.as_f64(), Some(400.0));
+}
+
+/// Signs `input` with a fresh WebCrypto RSA key; returns (n, e, signature).
+async fn sign_with_new_key(input: &[u8]) -> (String, String, Vec<u8>) {
+    let script = r#"(async (data) => {
+        const alg = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+        const pair = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]);
+        const jwk = await crypto.subtle.exportKey("jwk", pair.publicKey);
+        const sig = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, data));
+        return [jwk.n, jwk.e, sig];
+    })"#;
+    let f: js_sys::Function = js_sys::eval(script).unwrap().unchecked_into();
+    let data = js_sys::Uint8Array::from(input);
+    let p: js_sys::Promise = f.call1(&JsValue::NULL, &data).unwrap().unchecked_into();
+    let out: js_sys::Array = JsFuture::from(p).await.unwrap().unchecked_into();
+    let sig: js_sys::Uint8Array = out.get(2).unchecked_into();
+    (out.get(0).as_string().unwrap(), out.get(1).as_string().unwrap(), sig.to_vec())
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_verifies_rs256_and_refuses_tampering() {
+    let input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0";
+    let (n, e, sig) = sign_with_new_key(input).await;
+    let key = RsaKey { n, e };
+    assert!(verify_rs256(&key, input, &sig).await.unwrap());
+    assert!(!verify_rs256(&key, b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0", &sig).await.unwrap());
+    let mut bad = sig.clone();
+    bad[10] ^= 1;
+    assert!(!verify_rs256(&key, input, &bad).await.unwrap());
+    let broken = RsaKey { n: base64url::encode(b"x"), e: "AQAB".into() };
+    let e = verify_rs256(&broken, input, &sig).await;
+    assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
+}
+
+#[wasm_bindgen_test]
+async fn abort_signal_cuts_a_sleep_short() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let abort = SignalAbort(Some(controller.signal()));
+    assert!(!abort.aborted());
+    let started = js_sys::Date::now();
+    let c = controller.clone();
+    let fire = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+    web_sys::window()
+        .unwrap()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), 50)
+        .unwrap();
+    abort.sleep(60_000).await;
+    assert!(abort.aborted());
+    assert!(js_sys::Date::now() - started < 5_000.0);
 }

@@ -4,7 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
@@ -16,73 +16,110 @@ use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::url::Url;
-use wasm_oauth::ports::{Clock, Entropy, Http, HttpRequest, HttpResponse, MemoryStorage, Storage};
+use wasm_oauth::ports::{
+    Abort, Adapters, Event, Http, HttpRequest, HttpResponse, MemoryStorage, RsaKey, Storage, Tabs,
+};
 
 /// Runs a future whose I/O completes at once (every fake here does).
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = pin!(f);
     let mut cx = Context::from_waker(Waker::noop());
-    loop {
+    for _ in 0..10_000 {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
         }
     }
+    panic!("the future never completed");
 }
 
 const ISSUER: &str = "https://auth.example";
 const CLIENT_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const REDIRECT: &str = "https://app.example/callback";
+const JWKS_URL: &str = "https://auth.example/.well-known/jwks.json";
+const TOKEN_URL: &str = "https://auth.example/api/v1/oauth/token";
+const REVOKE_URL: &str = "https://auth.example/api/v1/oauth/revoke";
+const USERINFO_URL: &str = "https://auth.example/api/v1/userinfo";
 const NOW: u64 = 1_800_000_000_000;
+/// The fake verifier accepts exactly this signature, from the key `k1`.
+const GOOD_SIGNATURE: &[u8] = b"signed-by-k1";
+const JWKS: &str =
+    r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"}]}"#;
 
+/// A scripted HTTP server: answers are queued per URL; the JWKS is always served.
 #[derive(Clone, Default)]
 struct FakeHttp {
     requests: Rc<RefCell<Vec<HttpRequest>>>,
-    answers: Rc<RefCell<Vec<Result<HttpResponse, AuthError>>>>,
+    answers: Rc<RefCell<Vec<(String, Result<HttpResponse, AuthError>)>>>,
+    /// While set, token-endpoint requests wait (to pile up concurrent callers).
+    gate: Rc<Cell<bool>>,
 }
 
 impl FakeHttp {
-    fn answer(&self, status: u16, body: &str) {
-        self.answers.borrow_mut().push(Ok(HttpResponse {
-            status,
-            body: body.to_string(),
-            date_ms: None,
-        }));
+    fn answer_at(&self, url: &str, status: u16, body: &str) {
+        self.answers.borrow_mut().push((
+            url.to_string(),
+            Ok(HttpResponse {
+                status,
+                body: body.to_string(),
+                date_ms: None,
+            }),
+        ));
     }
-    fn fail(&self, code: ErrorCode) {
+    fn answer(&self, status: u16, body: &str) {
+        self.answer_at(TOKEN_URL, status, body);
+    }
+    fn fail(&self, url: &str, code: ErrorCode) {
         self.answers
             .borrow_mut()
-            .push(Err(AuthError::new(code, "fake failure")));
+            .push((url.to_string(), Err(AuthError::new(code, "fake failure"))));
     }
+    /// Requests sent, the JWKS fetches left out.
     fn sent(&self) -> Vec<HttpRequest> {
-        self.requests.borrow().clone()
+        self.requests
+            .borrow()
+            .iter()
+            .filter(|r| r.url != JWKS_URL)
+            .cloned()
+            .collect()
+    }
+    fn count_to(&self, url: &str) -> usize {
+        self.requests
+            .borrow()
+            .iter()
+            .filter(|r| r.url == url)
+            .count()
+    }
+}
+
+struct Gate(Rc<Cell<bool>>);
+impl Future for Gate {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0.get() {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
     }
 }
 
 impl Http for FakeHttp {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
-        self.requests.borrow_mut().push(request);
-        let mut answers = self.answers.borrow_mut();
-        assert!(!answers.is_empty(), "unexpected request");
-        answers.remove(0)
-    }
-}
-
-#[derive(Clone)]
-struct FakeClock(Rc<Cell<u64>>);
-impl Clock for FakeClock {
-    fn now_ms(&self) -> u64 {
-        self.0.get()
-    }
-}
-
-struct CountingEntropy(Cell<u8>);
-impl Entropy for CountingEntropy {
-    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        for b in buf.iter_mut() {
-            *b = self.0.get();
-            self.0.set(self.0.get().wrapping_add(37));
+        self.requests.borrow_mut().push(request.clone());
+        if request.url == JWKS_URL {
+            return Ok(HttpResponse {
+                status: 200,
+                body: JWKS.into(),
+                date_ms: None,
+            });
         }
-        Ok(())
+        Gate(self.gate.clone()).await;
+        let mut answers = self.answers.borrow_mut();
+        let i = answers
+            .iter()
+            .position(|(u, _)| *u == request.url)
+            .unwrap_or_else(|| panic!("unexpected request to {}", request.url));
+        answers.remove(i).1
     }
 }
 
@@ -103,32 +140,141 @@ impl Storage for SharedStorage {
     }
 }
 
-type TestClient = Client<SharedStorage, FakeHttp, FakeClock, CountingEntropy>;
+/// Another tab's hand-over, as the cross-tab adapter would deliver it.
+#[derive(Clone, Default)]
+struct FakeTabs {
+    published: Rc<RefCell<Option<String>>>,
+    locks_taken: Rc<Cell<u32>>,
+    /// Set by the test: what another tab publishes while we wait for the lock.
+    arrives_while_waiting: Rc<RefCell<Option<String>>>,
+}
+
+impl Tabs for FakeTabs {
+    type Guard = ();
+    async fn lock(&self) {
+        self.locks_taken.set(self.locks_taken.get() + 1);
+        if let Some(t) = self.arrives_while_waiting.borrow_mut().take() {
+            *self.published.borrow_mut() = Some(t);
+        }
+    }
+    fn publish_tokens(&self, stored: &str) {
+        *self.published.borrow_mut() = Some(stored.to_string());
+    }
+    fn publish_logout(&self) {
+        *self.published.borrow_mut() = None;
+    }
+    fn latest_published(&self) -> Option<String> {
+        self.published.borrow().clone()
+    }
+}
+
+#[derive(Clone)]
+struct Fakes {
+    storage: SharedStorage,
+    http: FakeHttp,
+    tabs: FakeTabs,
+    clock: Rc<Cell<u64>>,
+    counter: Rc<Cell<u8>>,
+    browser: bool,
+    events: Rc<RefCell<Vec<String>>>,
+}
+
+impl Adapters for Fakes {
+    type Storage = SharedStorage;
+    type Http = FakeHttp;
+    type Tabs = FakeTabs;
+    fn storage(&self) -> &SharedStorage {
+        &self.storage
+    }
+    fn http(&self) -> &FakeHttp {
+        &self.http
+    }
+    fn tabs(&self) -> &FakeTabs {
+        &self.tabs
+    }
+    fn now_ms(&self) -> u64 {
+        self.clock.get()
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        for b in buf.iter_mut() {
+            *b = self.counter.get();
+            self.counter.set(self.counter.get().wrapping_add(37));
+        }
+        Ok(())
+    }
+    async fn verify_rs256(
+        &self,
+        key: &RsaKey,
+        _: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError> {
+        Ok(key.n == "AQAB" && signature == GOOD_SIGNATURE)
+    }
+    fn is_browser(&self) -> bool {
+        self.browser
+    }
+    fn emit(&self, event: Event<'_>) {
+        let name = match event {
+            Event::Tokens(t) => format!("tokens:{}", t.access_token.len()),
+            Event::Logout => "logout".to_string(),
+            Event::Error(e) => format!("error:{}", e.code()),
+        };
+        self.events.borrow_mut().push(name);
+    }
+}
+
+/// Device polling's waits, on the fake clock.
+struct FakeAbort {
+    clock: Rc<Cell<u64>>,
+    abort_at: Option<u64>,
+}
+impl Abort for FakeAbort {
+    fn aborted(&self) -> bool {
+        self.abort_at.is_some_and(|at| self.clock.get() >= at)
+    }
+    async fn sleep(&self, ms: u64) {
+        let wake = self.clock.get() + ms;
+        let wake = self.abort_at.map_or(wake, |at| wake.min(at));
+        self.clock.set(wake);
+    }
+}
+
+type TestClient = Client<Fakes>;
 
 struct Harness {
     client: TestClient,
     http: FakeHttp,
     clock: Rc<Cell<u64>>,
     storage: SharedStorage,
+    tabs: FakeTabs,
+    events: Rc<RefCell<Vec<String>>>,
+}
+
+fn fakes() -> Fakes {
+    Fakes {
+        storage: SharedStorage::default(),
+        http: FakeHttp::default(),
+        tabs: FakeTabs::default(),
+        clock: Rc::new(Cell::new(NOW)),
+        counter: Rc::new(Cell::new(1)),
+        browser: true,
+        events: Rc::new(RefCell::new(Vec::new())),
+    }
+}
+
+fn harness_on(options: Options, f: Fakes) -> Harness {
+    Harness {
+        http: f.http.clone(),
+        clock: f.clock.clone(),
+        storage: f.storage.clone(),
+        tabs: f.tabs.clone(),
+        events: f.events.clone(),
+        client: Client::new(Config::from_options(options).unwrap(), f),
+    }
 }
 
 fn harness_with(options: Options) -> Harness {
-    let http = FakeHttp::default();
-    let clock = Rc::new(Cell::new(NOW));
-    let storage = SharedStorage::default();
-    let client = Client::new(
-        Config::from_options(options).unwrap(),
-        storage.clone(),
-        http.clone(),
-        FakeClock(clock.clone()),
-        CountingEntropy(Cell::new(1)),
-    );
-    Harness {
-        client,
-        http,
-        clock,
-        storage,
-    }
+    harness_on(options, fakes())
 }
 
 fn options() -> Options {
@@ -145,21 +291,28 @@ fn harness() -> Harness {
     harness_with(options())
 }
 
-fn id_token(claims: &str) -> String {
+fn jwt(header: &str, claims: &str, signature: &[u8]) -> String {
     [
-        base64url::encode(br#"{"alg":"RS256","kid":"k1"}"#),
+        base64url::encode(header.as_bytes()),
         base64url::encode(claims.as_bytes()),
-        base64url::encode(b"signature"),
+        base64url::encode(signature),
     ]
     .join(".")
 }
 
+fn id_token(claims: &str) -> String {
+    jwt(r#"{"alg":"RS256","kid":"k1"}"#, claims, GOOD_SIGNATURE)
+}
+
+fn claims_at(nonce: &str, iat_s: u64) -> String {
+    format!(
+        r#"{{"iss":"{ISSUER}","sub":"urn:xeonr:user:alice","aud":["{CLIENT_ID}"],"exp":{},"iat":{iat_s},"nonce":"{nonce}"}}"#,
+        iat_s + 3600
+    )
+}
+
 fn good_id_token(nonce: &str) -> String {
-    let now = NOW / 1000;
-    id_token(&format!(
-        r#"{{"iss":"{ISSUER}","sub":"urn:xeonr:user:alice","aud":["{CLIENT_ID}"],"exp":{},"iat":{now},"nonce":"{nonce}"}}"#,
-        now + 3600
-    ))
+    id_token(&claims_at(nonce, NOW / 1000))
 }
 
 fn token_body(id_token: &str) -> String {
@@ -414,7 +567,7 @@ fn failed_refresh_keeps_tokens_that_are_still_good() {
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "invalid_response");
     assert_eq!(e.status, Some(503));
-    h.http.fail(ErrorCode::NetworkError);
+    h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "network_error");
     assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
@@ -450,13 +603,9 @@ fn two_clients_on_one_origin_do_not_share_tokens() {
     signed_in(&h);
     let mut other = options();
     other.client_id = Some("another-client".into());
-    let second = Client::new(
-        Config::from_options(other).unwrap(),
-        h.storage.clone(),
-        FakeHttp::default(),
-        FakeClock(h.clock.clone()),
-        CountingEntropy(Cell::new(9)),
-    );
+    let mut f = fakes();
+    f.storage = h.storage.clone();
+    let second = Client::new(Config::from_options(other).unwrap(), f);
     assert!(second.tokens().is_none());
     assert!(h.client.tokens().is_some());
 }
@@ -466,7 +615,8 @@ fn par_pushes_the_request_and_sends_only_client_id_and_request_uri() {
     let mut o = options();
     o.use_par = true;
     let h = harness_with(o);
-    h.http.answer(
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
         201,
         r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":600}"#,
     );
@@ -490,7 +640,11 @@ fn par_failure_stores_no_pending_login() {
     let mut o = options();
     o.use_par = true;
     let h = harness_with(o);
-    h.http.answer(400, r#"{"error":"invalid_request"}"#);
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        400,
+        r#"{"error":"invalid_request"}"#,
+    );
     let e = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap_err();
     assert_eq!(e.code(), "invalid_request");
     assert!(h.storage.keys_with_prefix(KEY_PREFIX).is_empty());
@@ -500,8 +654,8 @@ fn par_failure_stores_no_pending_login() {
 fn logout_revokes_refresh_then_access_token_and_clears() {
     let h = harness();
     signed_in(&h);
-    h.http.answer(200, "");
-    h.http.answer(200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
     let end = block_on(h.client.logout(true, None)).unwrap();
     assert_eq!(end, None);
     let sent = h.http.sent();
@@ -536,12 +690,16 @@ fn logout_with_end_session_returns_its_url() {
 fn userinfo_must_be_about_the_signed_in_user() {
     let h = harness();
     signed_in(&h);
-    h.http
-        .answer(200, r#"{"sub":"urn:xeonr:user:alice","name":"Alice"}"#);
+    h.http.answer_at(
+        USERINFO_URL,
+        200,
+        r#"{"sub":"urn:xeonr:user:alice","name":"Alice"}"#,
+    );
     let body = block_on(h.client.userinfo()).unwrap();
     assert!(body.contains("Alice"));
     assert_eq!(h.http.sent()[1].bearer.as_deref(), Some("AT-1"));
-    h.http.answer(200, r#"{"sub":"urn:xeonr:user:mallory"}"#);
+    h.http
+        .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:mallory"}"#);
     assert_eq!(
         block_on(h.client.userinfo()).unwrap_err().code(),
         "invalid_response"
@@ -559,4 +717,468 @@ fn abandoned_pending_logins_are_swept() {
         .storage
         .keys_with_prefix(&format!("{KEY_PREFIX}{CLIENT_ID}:tx:"));
     assert_eq!(pending.len(), 1);
+}
+
+// ---- ID token signatures (JWKS) ----
+
+#[test]
+fn id_token_with_a_bad_signature_is_refused_and_nothing_stored() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    let forged = jwt(
+        r#"{"alg":"RS256","kid":"k1"}"#,
+        &claims_at(&nonce, NOW / 1000),
+        b"forged",
+    );
+    h.http.answer(200, &token_body(&forged));
+    let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+    assert_eq!(e.code(), "invalid_id_token");
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn unknown_kid_refetches_the_jwks_once_then_fails() {
+    let h = harness();
+    signed_in(&h);
+    assert_eq!(
+        h.http.count_to(JWKS_URL),
+        1,
+        "fetched once for the first token"
+    );
+    let (_, state, nonce) = start(&h);
+    let other_kid = jwt(
+        r#"{"alg":"RS256","kid":"k9"}"#,
+        &claims_at(&nonce, NOW / 1000),
+        GOOD_SIGNATURE,
+    );
+    h.http.answer(200, &token_body(&other_kid));
+    let e = callback(&h, &format!("{REDIRECT}?code=C2&state={state}")).unwrap_err();
+    assert_eq!(e.code(), "invalid_id_token");
+    assert_eq!(
+        h.http.count_to(JWKS_URL),
+        2,
+        "refetched exactly once for the unknown kid"
+    );
+}
+
+#[test]
+fn jwks_is_cached_between_logins() {
+    let h = harness();
+    signed_in(&h);
+    signed_in(&h);
+    assert_eq!(h.http.count_to(JWKS_URL), 1);
+}
+
+#[test]
+fn hs256_and_none_id_tokens_are_refused() {
+    for header in [r#"{"alg":"HS256","kid":"k1"}"#, r#"{"alg":"none"}"#] {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        let token = jwt(header, &claims_at(&nonce, NOW / 1000), GOOD_SIGNATURE);
+        h.http.answer(200, &token_body(&token));
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "{header}");
+        assert_eq!(
+            h.http.count_to(JWKS_URL),
+            0,
+            "refused before any key lookup"
+        );
+    }
+}
+
+// ---- Clock skew ----
+
+#[test]
+fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
+    for offset in [-600_000i64, 600_000] {
+        let h = harness();
+        // The provider's clock is NOW; the browser's is off by `offset`.
+        h.clock.set((NOW as i64 + offset) as u64);
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        assert_eq!(h.client.clock_skew_ms(), -offset);
+        // Expiry is judged on the browser's own clock from when the token arrived.
+        let t = h.client.tokens().unwrap();
+        assert_eq!(
+            t.expires_at_ms,
+            Some((NOW as i64 + offset) as u64 + 3_600_000)
+        );
+        h.clock.set(t.expires_at_ms.unwrap());
+        assert!(!h.client.is_authenticated(), "never used after it expired");
+    }
+}
+
+// ---- Discovery ----
+
+fn discovery_options() -> Options {
+    let mut o = options();
+    o.discovery = true;
+    o.endpoints = vec![(
+        "userinfo".into(),
+        "https://auth.example/explicit-userinfo".into(),
+    )];
+    o
+}
+
+#[test]
+fn discovery_is_read_once_and_explicit_endpoints_win() {
+    let h = harness_with(discovery_options());
+    let meta = "https://auth.example/.well-known/openid-configuration";
+    h.http.answer_at(
+        meta,
+        200,
+        r#"{"issuer":"https://auth.example","authorization_endpoint":"https://auth.example/authorize2","token_endpoint":"https://auth.example/api/v1/oauth/token","userinfo_endpoint":"https://auth.example/discovered-userinfo"}"#,
+    );
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    assert!(url.starts_with("https://auth.example/authorize2?"));
+    let e = block_on(h.client.endpoints()).unwrap();
+    assert_eq!(e.userinfo, "https://auth.example/explicit-userinfo");
+    block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    assert_eq!(h.http.count_to(meta), 1);
+}
+
+#[test]
+fn discovery_of_another_issuer_is_refused() {
+    let h = harness_with(discovery_options());
+    h.http.answer_at(
+        "https://auth.example/.well-known/openid-configuration",
+        200,
+        r#"{"issuer":"https://evil.example","authorization_endpoint":"https://evil.example/a"}"#,
+    );
+    let e = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap_err();
+    assert_eq!(e.code(), "issuer_mismatch");
+    assert!(h.storage.keys_with_prefix(KEY_PREFIX).is_empty());
+}
+
+// ---- Refresh: single flight in the page, and across tabs ----
+
+#[test]
+fn fifty_concurrent_calls_share_one_refresh() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000); // expired
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    h.http.gate.set(true);
+    let mut calls: Vec<_> = (0..50)
+        .map(|_| Box::pin(h.client.access_token(30, false)))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for c in calls.iter_mut() {
+        assert!(c.as_mut().poll(&mut cx).is_pending());
+    }
+    h.http.gate.set(false);
+    let mut results = Vec::new();
+    for c in calls.iter_mut() {
+        results.push(loop {
+            if let Poll::Ready(v) = c.as_mut().poll(&mut cx) {
+                break v;
+            }
+        });
+    }
+    assert!(results.iter().all(|r| r.as_deref() == Ok("AT-2")));
+    let refreshes = h
+        .http
+        .sent()
+        .iter()
+        .filter(|r| {
+            r.form
+                .as_deref()
+                .is_some_and(|f| f.contains("grant_type=refresh_token"))
+        })
+        .count();
+    assert_eq!(refreshes, 1);
+}
+
+#[test]
+fn a_token_set_handed_over_by_another_tab_is_used_instead_of_refreshing() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000);
+    // While this tab waits for the lock, another tab refreshes and publishes.
+    let rotated = format!(
+        r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{},"refresh_token":"RT-2"}}"#,
+        NOW + 2 * 3_600_000
+    );
+    *h.tabs.arrives_while_waiting.borrow_mut() = Some(rotated);
+    let token = block_on(h.client.access_token(30, false)).unwrap();
+    assert_eq!(token, "AT-OTHER-TAB");
+    assert_eq!(h.tabs.locks_taken.get(), 1);
+    assert_eq!(
+        h.http.sent().len(),
+        1,
+        "no refresh request: the rotated token is not reused"
+    );
+}
+
+#[test]
+fn refresh_publishes_the_rotated_set_to_other_tabs() {
+    let h = harness();
+    signed_in(&h);
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    block_on(h.client.access_token(30, true)).unwrap();
+    let published = h.tabs.latest_published().unwrap();
+    assert!(published.contains("RT-2"));
+}
+
+// ---- Events ----
+
+#[test]
+fn events_tell_the_app_about_tokens_logout_and_errors() {
+    let h = harness();
+    signed_in(&h);
+    h.http.answer(500, "down");
+    block_on(h.client.access_token(30, true)).unwrap_err();
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    block_on(h.client.logout(true, None)).unwrap();
+    assert_eq!(
+        *h.events.borrow(),
+        vec!["tokens:4", "error:invalid_response", "logout"]
+    );
+}
+
+#[test]
+fn revocation_failure_still_clears_the_session() {
+    let h = harness();
+    signed_in(&h);
+    h.http.fail(REVOKE_URL, ErrorCode::NetworkError);
+    block_on(h.client.logout(true, None)).unwrap();
+    assert!(h.client.tokens().is_none());
+    assert!(h.events.borrow().iter().any(|e| e == "error:network_error"));
+}
+
+#[test]
+fn end_session_carries_a_state_with_the_return_address() {
+    let mut o = options();
+    o.endpoints = vec![("endSession".into(), "https://auth.example/logout".into())];
+    let h = harness_with(o);
+    signed_in(&h);
+    let url = block_on(h.client.logout(false, Some("https://app.example/")))
+        .unwrap()
+        .unwrap();
+    let params = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    assert_eq!(find(&params, "client_id"), Some(CLIENT_ID));
+    assert_eq!(find(&params, "state").map(str::len), Some(22));
+}
+
+// ---- Implicit ----
+
+#[test]
+fn implicit_fragment_is_validated_and_never_keeps_a_refresh_token() {
+    use wasm_oauth::core::authorize::ImplicitType;
+    let h = harness();
+    let url = block_on(
+        h.client
+            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+    )
+    .unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap();
+    let nonce = find(&q, "nonce").unwrap();
+    let access = "IMPLICIT-AT";
+    let at_hash = wasm_oauth::core::jwt::at_hash(access);
+    let claims = claims_at(nonce, NOW / 1000)
+        .replace("\"nonce\"", &format!("\"at_hash\":\"{at_hash}\",\"nonce\""));
+    let id = id_token(&claims);
+    let cb = format!("{REDIRECT}#access_token={access}&token_type=Bearer&expires_in=3600&id_token={id}&state={state}&refresh_token=SHOULD-NOT-KEEP");
+    let out = callback(&h, &cb).unwrap();
+    assert_eq!(out.tokens.access_token, access);
+    assert_eq!(out.tokens.refresh_token, None);
+    assert!(h.http.sent().is_empty(), "no code exchange");
+}
+
+#[test]
+fn implicit_with_wrong_at_hash_or_in_the_query_is_refused() {
+    use wasm_oauth::core::authorize::ImplicitType;
+    let h = harness();
+    let url = block_on(
+        h.client
+            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+    )
+    .unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap().to_string();
+    let nonce = find(&q, "nonce").unwrap().to_string();
+    let claims = claims_at(&nonce, NOW / 1000).replace(
+        "\"nonce\"",
+        "\"at_hash\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"nonce\"",
+    );
+    let cb = format!(
+        "{REDIRECT}#access_token=AT&token_type=Bearer&id_token={}&state={state}",
+        id_token(&claims)
+    );
+    assert_eq!(callback(&h, &cb).unwrap_err().code(), "invalid_id_token");
+
+    let url = block_on(
+        h.client
+            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+    )
+    .unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap();
+    let e = callback(&h, &format!("{REDIRECT}?code=C&state={state}")).unwrap_err();
+    assert_eq!(e.code(), "invalid_response");
+}
+
+// ---- Device sign-in ----
+
+const DEVICE_URL: &str = "https://auth.example/api/v1/oauth/code";
+const DEVICE_BODY: &str = r#"{"device_code":"DC","user_code":"ABC123","verification_uri":"https://auth.example/sc","verification_uri_complete":"https://auth.example/auth/device?code=ABC123","expires_in":300,"interval":5}"#;
+
+fn device_harness() -> (Harness, wasm_oauth::core::device::DeviceAuthorization) {
+    let h = harness();
+    h.http.answer_at(DEVICE_URL, 200, DEVICE_BODY);
+    let d = block_on(h.client.start_device_authorization(Some("openid"))).unwrap();
+    (h, d)
+}
+
+#[test]
+fn device_polling_waits_the_interval_slows_down_and_stores_tokens() {
+    let (h, d) = device_harness();
+    assert_eq!(d.user_code, "ABC123");
+    let form = parse_pairs(h.http.sent()[0].form.as_deref().unwrap()).unwrap();
+    assert_eq!(find(&form, "client_id"), Some(CLIENT_ID));
+    assert!(
+        find(&form, "client_secret").is_none(),
+        "a browser sends no secret"
+    );
+    h.http.answer(400, r#"{"error":"authorization_pending"}"#);
+    h.http.answer(400, r#"{"error":"slow_down"}"#);
+    h.http.answer(400, r#"{"error":"authorization_pending"}"#);
+    h.http.answer(
+        200,
+        r#"{"access_token":"DEV-AT","token_type":"Bearer","expires_in":3600}"#,
+    );
+    let abort = FakeAbort {
+        clock: h.clock.clone(),
+        abort_at: None,
+    };
+    let tokens = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+    assert_eq!(tokens.access_token, "DEV-AT");
+    assert_eq!(h.client.tokens().unwrap().access_token, "DEV-AT");
+    // Polls at +5 s, +10 s, then slow_down: +20 s, +30 s.
+    assert_eq!(h.clock.get(), NOW + 30_000);
+    let polls = h.http.count_to(TOKEN_URL);
+    assert_eq!(polls, 4);
+}
+
+#[test]
+fn device_denied_expired_and_aborted() {
+    let (h, d) = device_harness();
+    h.http.answer(400, r#"{"error":"access_denied"}"#);
+    let abort = FakeAbort {
+        clock: h.clock.clone(),
+        abort_at: None,
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "access_denied");
+
+    let (h, d) = device_harness();
+    for _ in 0..59 {
+        h.http.answer(400, r#"{"error":"authorization_pending"}"#);
+    }
+    let abort = FakeAbort {
+        clock: h.clock.clone(),
+        abort_at: None,
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "expired_token");
+    assert!(h.clock.get() <= NOW + 300_000);
+
+    let (h, d) = device_harness();
+    let abort = FakeAbort {
+        clock: h.clock.clone(),
+        abort_at: Some(NOW + 2_000),
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "aborted");
+    assert_eq!(
+        h.http.count_to(TOKEN_URL),
+        0,
+        "aborted during the first wait: no poll"
+    );
+}
+
+// ---- Server runtimes ----
+
+fn server_harness() -> Harness {
+    let mut o = options();
+    o.client_secret = Some("s3cret".into());
+    let mut f = fakes();
+    f.browser = false;
+    harness_on(o, f)
+}
+
+#[test]
+fn client_credentials_are_cached_until_shortly_before_expiry() {
+    let h = server_harness();
+    h.http.answer(
+        200,
+        r#"{"access_token":"CC-1","token_type":"Bearer","expires_in":3600}"#,
+    );
+    assert_eq!(
+        block_on(h.client.client_credentials(Some("api:read")))
+            .unwrap()
+            .access_token,
+        "CC-1"
+    );
+    assert_eq!(
+        block_on(h.client.client_credentials(Some("api:read")))
+            .unwrap()
+            .access_token,
+        "CC-1"
+    );
+    assert_eq!(h.http.count_to(TOKEN_URL), 1);
+    let form = parse_pairs(h.http.sent()[0].form.as_deref().unwrap()).unwrap();
+    assert_eq!(find(&form, "grant_type"), Some("client_credentials"));
+    assert_eq!(find(&form, "client_secret"), Some("s3cret"));
+    h.clock.set(NOW + 3_600_000 - 20_000);
+    h.http.answer(
+        200,
+        r#"{"access_token":"CC-2","token_type":"Bearer","expires_in":3600}"#,
+    );
+    assert_eq!(
+        block_on(h.client.client_credentials(Some("api:read")))
+            .unwrap()
+            .access_token,
+        "CC-2"
+    );
+}
+
+#[test]
+fn service_token_exchange_sends_the_assertion() {
+    let h = server_harness();
+    h.http.answer(
+        200,
+        r#"{"access_token":"SVC","token_type":"Bearer","expires_in":3600,"scope":"api:read"}"#,
+    );
+    let t = block_on(h.client.exchange_service_token("a.b.c", Some("api:read"))).unwrap();
+    assert_eq!(t.access_token, "SVC");
+    let form = parse_pairs(h.http.sent()[0].form.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        find(&form, "grant_type"),
+        Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+    );
+    assert_eq!(find(&form, "assertion"), Some("a.b.c"));
+    let e = block_on(h.client.exchange_service_token("not-a-jwt", None)).unwrap_err();
+    assert_eq!(e.code(), "invalid_options");
+}
+
+#[test]
+fn secret_grants_are_refused_in_a_browser_before_any_request() {
+    let mut o = options();
+    o.client_secret = Some("s3cret".into());
+    let h = harness_with(o); // fakes() says: a browser
+    let e = block_on(h.client.client_credentials(None)).unwrap_err();
+    assert_eq!(e.code(), "secret_in_browser");
+    let e = block_on(h.client.exchange_service_token("a.b.c", None)).unwrap_err();
+    assert_eq!(e.code(), "secret_in_browser");
+    assert!(h.http.sent().is_empty());
 }

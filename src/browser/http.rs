@@ -1,9 +1,10 @@
 //! HTTP over the global `fetch` (window, worker or Node 18+ alike), with a
 //! timeout through `AbortController`.
 
+use super::{clear_timeout, set_timeout};
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Http, HttpRequest, HttpResponse};
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -14,10 +15,6 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(input: &web_sys::Request) -> Promise;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
 }
 
 /// The fetch adapter.

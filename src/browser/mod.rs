@@ -1,38 +1,123 @@
 //! Ring 2: the browser adapters, the only code that touches web-sys. Each
-//! implements one of the [`ports`](crate::ports) traits over one Web API.
+//! file wraps one Web API; [`BrowserAdapters`] bundles them for the client.
 
+pub mod crypto;
 pub mod http;
+pub mod popup;
 pub mod storage;
+pub mod tabs;
 
+use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{Clock, Entropy};
+use crate::ports::{Abort, Adapters, Event, RsaKey};
+use http::FetchHttp;
+use std::rc::Rc;
+use storage::BrowserStorage;
+use tabs::BrowserTabs;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
-/// `Date.now()`.
-pub struct BrowserClock;
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub(crate) fn set_timeout(handler: &js_sys::Function, ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(crate) fn clear_timeout(handle: &JsValue);
+}
 
-impl Clock for BrowserClock {
+/// What the client runs on in a browser (or any runtime with `fetch`).
+pub struct BrowserAdapters {
+    pub storage: BrowserStorage,
+    pub http: FetchHttp,
+    pub tabs: BrowserTabs,
+    pub listener: Rc<dyn Fn(Event<'_>)>,
+}
+
+impl BrowserAdapters {
+    /// Opens the storage of `kind`; with `local` storage the tabs of this
+    /// origin share the session and coordinate refreshes.
+    pub fn open(kind: StorageKind, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
+        let storage = BrowserStorage::open(kind);
+        let shared = kind == StorageKind::Local && !storage.is_memory();
+        BrowserAdapters {
+            tabs: BrowserTabs::open(shared, client_id, listener.clone()),
+            storage,
+            http: FetchHttp::default(),
+            listener,
+        }
+    }
+}
+
+impl Adapters for BrowserAdapters {
+    type Storage = BrowserStorage;
+    type Http = FetchHttp;
+    type Tabs = BrowserTabs;
+
+    fn storage(&self) -> &BrowserStorage {
+        &self.storage
+    }
+
+    fn http(&self) -> &FetchHttp {
+        &self.http
+    }
+
+    fn tabs(&self) -> &BrowserTabs {
+        &self.tabs
+    }
+
     fn now_ms(&self) -> u64 {
         js_sys::Date::now() as u64
     }
-}
 
-/// `crypto.getRandomValues` through getrandom.
-pub struct BrowserEntropy;
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        fill_random(buf)
+    }
 
-impl Entropy for BrowserEntropy {
-    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        getrandom::fill(buf).map_err(|_| {
-            AuthError::new(
-                ErrorCode::InvalidOptions,
-                "no secure random source (crypto.getRandomValues) in this runtime",
-            )
-        })
+    async fn verify_rs256(
+        &self,
+        key: &RsaKey,
+        input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError> {
+        crypto::verify_rs256(key, input, signature).await
+    }
+
+    fn is_browser(&self) -> bool {
+        is_browser()
+    }
+
+    fn emit(&self, event: Event<'_>) {
+        (self.listener)(event)
     }
 }
 
-/// The page's `window`, when there is one (not in Node or a worker).
+/// `crypto.getRandomValues`, through getrandom.
+pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
+    getrandom::fill(buf).map_err(|_| {
+        AuthError::new(
+            ErrorCode::InvalidOptions,
+            "no secure random source (crypto.getRandomValues) in this runtime",
+        )
+    })
+}
+
+/// True in a page: a `window` with a `document` (not Node, Deno, or a worker).
+pub fn is_browser() -> bool {
+    window().and_then(|w| w.document()).is_some()
+}
+
+/// The page's `window`, when there is one.
 pub fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    // `web_sys::window()` reads the global `window` binding, which throws a
+    // ReferenceError where it is undefined; check through globalThis first.
+    let global = js_sys::global();
+    let has_window = js_sys::Reflect::get(&global, &JsValue::from_str("window"))
+        .is_ok_and(|w| !w.is_undefined());
+    if has_window {
+        web_sys::window()
+    } else {
+        None
+    }
 }
 
 /// `location.href`, when there is a page.
@@ -50,11 +135,38 @@ pub fn navigate(url: &str) -> Result<(), AuthError> {
 /// Rewrites the address bar without a navigation (`history.replaceState`).
 pub fn replace_url(url: &str) {
     if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
     }
 }
 
 /// Writes a warning to the console. Never passed a token.
 pub fn warn(message: &str) {
-    web_sys::console::warn_1(&wasm_bindgen::JsValue::from_str(message));
+    web_sys::console::warn_1(&JsValue::from_str(message));
+}
+
+/// Cancellation from an optional `AbortSignal`.
+pub struct SignalAbort(pub Option<web_sys::AbortSignal>);
+
+impl Abort for SignalAbort {
+    fn aborted(&self) -> bool {
+        self.0.as_ref().is_some_and(|s| s.aborted())
+    }
+
+    async fn sleep(&self, ms: u64) {
+        let signal = self.0.clone();
+        let ms = ms.min(u64::from(u32::MAX)) as u32;
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            let timer = set_timeout(&resolve, ms);
+            if let Some(s) = &signal {
+                // Wake at once on abort; the timer is then cleared.
+                let resolve = resolve.clone();
+                let on_abort = Closure::once_into_js(move || {
+                    clear_timeout(&timer);
+                    let _ = resolve.call0(&JsValue::NULL);
+                });
+                let _ = s.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
+            }
+        });
+        let _ = JsFuture::from(wait).await;
+    }
 }

@@ -107,6 +107,8 @@ pub struct Config {
     pub discovery: bool,
     pub clock_skew_seconds: u32,
     pub client_secret: Option<String>,
+    /// The endpoints the app set itself (option names): discovery leaves them alone.
+    pub explicit_endpoints: Vec<String>,
 }
 
 fn non_empty(value: Option<String>, message: &'static str) -> Result<String, AuthError> {
@@ -165,6 +167,7 @@ impl Config {
             }
         };
         let mut endpoints = Endpoints::for_issuer(&issuer);
+        let explicit_endpoints = o.endpoints.iter().map(|(name, _)| name.clone()).collect();
         for (name, url) in o.endpoints {
             let slot = match name.as_str() {
                 "authorization" => &mut endpoints.authorization,
@@ -196,6 +199,7 @@ impl Config {
             discovery: o.discovery,
             clock_skew_seconds,
             client_secret: o.client_secret.filter(|s| !s.is_empty()),
+            explicit_endpoints,
         })
     }
 

@@ -64,6 +64,52 @@ pub fn decode(token: &str) -> Result<Jwt, AuthError> {
     })
 }
 
+/// An RSA public key from the JWKS, as its base64url modulus and exponent.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RsaKey {
+    pub n: String,
+    pub e: String,
+}
+
+/// Where a JWKS lookup stands.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum KeyLookup {
+    Found(RsaKey),
+    /// No key with that `kid`: refetch the JWKS once (the provider may have rotated).
+    UnknownKid,
+}
+
+/// Picks the RS256 signing key for `jwt` from a JWKS document (RFC 7517 §5):
+/// by `kid` when the token names one, else the only RSA signing key. Keys
+/// for encryption, of another type, or pinned to another `alg` are skipped.
+pub fn select_key(jwks: &Json, jwt: &Jwt) -> Result<KeyLookup, AuthError> {
+    let Some(Json::Arr(keys)) = jwks.get("keys") else {
+        return Err(bad("the JWKS has no keys array"));
+    };
+    let kid = jwt.header.str("kid");
+    let usable = keys.iter().filter(|k| {
+        k.str("kty") == Some("RSA")
+            && k.str("use").is_none_or(|u| u == "sig")
+            && k.str("alg").is_none_or(|a| a == ALGORITHM)
+            && kid.is_none_or(|want| k.str("kid") == Some(want))
+    });
+    let mut found = None;
+    for k in usable {
+        if found.is_some() {
+            // Two candidates and no kid to choose: refuse rather than guess.
+            return Err(bad("the JWKS has several keys and the ID token names none"));
+        }
+        found = Some(k);
+    }
+    match found.and_then(|k| Some((k.str("n")?, k.str("e")?))) {
+        Some((n, e)) => Ok(KeyLookup::Found(RsaKey {
+            n: n.to_string(),
+            e: e.to_string(),
+        })),
+        None => Ok(KeyLookup::UnknownKid),
+    }
+}
+
 /// What an ID token must match.
 pub struct IdTokenCheck<'a> {
     pub issuer: &'a str,
@@ -294,6 +340,67 @@ mod tests {
                 .unwrap_err()
                 .code(),
             "login_required"
+        );
+    }
+
+    fn jwks(keys: &str) -> Json {
+        Json::parse(&format!(r#"{{"keys":[{keys}]}}"#)).unwrap()
+    }
+
+    #[test]
+    fn selects_the_key_by_kid() {
+        let jwt = decode(&token(r#"{"alg":"RS256","kid":"k2"}"#, &claims(""))).unwrap();
+        let set = jwks(
+            r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"},{"kty":"RSA","kid":"k2","use":"sig","alg":"RS256","n":"Ag","e":"AQAB"}"#,
+        );
+        assert_eq!(
+            select_key(&set, &jwt).unwrap(),
+            KeyLookup::Found(RsaKey {
+                n: "Ag".into(),
+                e: "AQAB".into()
+            })
+        );
+        let only_k1 = jwks(r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"}"#);
+        assert_eq!(select_key(&only_k1, &jwt).unwrap(), KeyLookup::UnknownKid);
+    }
+
+    #[test]
+    fn skips_keys_for_other_uses_or_algorithms() {
+        let jwt = decode(&token(r#"{"alg":"RS256","kid":"k1"}"#, &claims(""))).unwrap();
+        for key in [
+            r#"{"kty":"RSA","kid":"k1","use":"enc","n":"AQ","e":"AQAB"}"#,
+            r#"{"kty":"RSA","kid":"k1","alg":"PS256","n":"AQ","e":"AQAB"}"#,
+            r#"{"kty":"EC","kid":"k1","crv":"P-256","x":"AQ","y":"AQ"}"#,
+            r#"{"kty":"oct","kid":"k1","k":"c2VjcmV0"}"#,
+        ] {
+            assert_eq!(
+                select_key(&jwks(key), &jwt).unwrap(),
+                KeyLookup::UnknownKid,
+                "{key}"
+            );
+        }
+        assert_eq!(
+            select_key(&Json::parse("{}").unwrap(), &jwt)
+                .unwrap_err()
+                .code(),
+            "invalid_id_token"
+        );
+    }
+
+    #[test]
+    fn without_kid_needs_a_single_candidate() {
+        let jwt = decode(&token(r#"{"alg":"RS256"}"#, &claims(""))).unwrap();
+        let one = jwks(r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"}"#);
+        assert!(matches!(
+            select_key(&one, &jwt).unwrap(),
+            KeyLookup::Found(_)
+        ));
+        let two = jwks(
+            r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"},{"kty":"RSA","kid":"k2","n":"Ag","e":"AQAB"}"#,
+        );
+        assert_eq!(
+            select_key(&two, &jwt).unwrap_err().code(),
+            "invalid_id_token"
         );
     }
 

@@ -7,6 +7,8 @@ pub mod authorize;
 pub mod base64url;
 pub mod callback;
 pub mod config;
+pub mod device;
+pub mod discovery;
 pub mod error;
 pub mod form;
 pub mod json;

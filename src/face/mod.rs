@@ -5,21 +5,24 @@
 mod read;
 mod write;
 
-use crate::browser::http::FetchHttp;
-use crate::browser::storage::BrowserStorage;
-use crate::browser::{current_url, navigate, replace_url, BrowserClock, BrowserEntropy};
+mod events;
+
+use crate::browser::popup;
+use crate::browser::{
+    current_url, fill_random, is_browser, navigate, replace_url, BrowserAdapters, SignalAbort,
+};
 use crate::client::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::authorize::ImplicitType;
 use crate::core::callback::{is_callback, parse_callback, scrub};
 use crate::core::config::Config;
-use crate::core::error::{AuthError, ErrorCode};
+use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
-use crate::ports::Entropy;
-use read::{login_request, options, Fields};
+use events::Listeners;
+use read::{device_authorization, login_request, options, Fields};
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use write::{callback_object, json_to_js, object, tokens_object};
+use write::{callback_object, device_object, json_to_js, object, tokens_object};
 
 #[wasm_bindgen(module = "/src/face/auth-error.js")]
 extern "C" {
@@ -39,7 +42,10 @@ pub fn error_to_js(e: AuthError) -> JsValue {
     JsAuthError::new(e.code(), e.message, e.description.clone(), e.status).into()
 }
 
-type BrowserClient = Client<BrowserStorage, FetchHttp, BrowserClock, BrowserEntropy>;
+type BrowserClient = Client<BrowserAdapters>;
+
+/// Default time a popup login may take.
+const POPUP_TIMEOUT_MS: u32 = 5 * 60 * 1000;
 
 /// Runs a flow as a JavaScript `Promise`, turning its error into an `AuthError`.
 fn promise<F>(flow: F) -> js_sys::Promise
@@ -56,6 +62,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 #[wasm_bindgen]
 pub struct AuthClient {
     inner: Rc<BrowserClient>,
+    listeners: Rc<Listeners>,
 }
 
 #[wasm_bindgen]
@@ -69,15 +76,18 @@ impl AuthClient {
         let config = options(&opts)
             .and_then(Config::from_options)
             .map_err(error_to_js)?;
-        let storage = BrowserStorage::open(config.storage);
+        if config.client_secret.is_some() && is_browser() {
+            return Err(error_to_js(AuthError::new(
+                ErrorCode::SecretInBrowser,
+                "a client secret must never be given to a browser app",
+            )));
+        }
+        let listeners = Rc::new(Listeners::default());
+        let adapters =
+            BrowserAdapters::open(config.storage, &config.client_id, listeners.clone().sink());
         Ok(AuthClient {
-            inner: Rc::new(Client::new(
-                config,
-                storage,
-                FetchHttp::default(),
-                BrowserClock,
-                BrowserEntropy,
-            )),
+            inner: Rc::new(Client::new(config, adapters)),
+            listeners,
         })
     }
 
@@ -135,11 +145,130 @@ impl AuthClient {
         })
     }
 
+    /// Code + PKCE login in a popup window; resolves like
+    /// `handleRedirectCallback` once the popup's callback page hands the
+    /// response back. Rejects with `popup_blocked`, `popup_closed` or `timeout`.
+    #[wasm_bindgen(js_name = loginWithPopup, unchecked_return_type = "Promise<CallbackResult>")]
+    pub fn login_with_popup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PopupLoginOptions | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let f = Fields(&opts);
+            let timeout_ms = f
+                .number("timeoutSeconds")?
+                .map_or(POPUP_TIMEOUT_MS, |s| (s.clamp(1.0, 3600.0) * 1000.0) as u32);
+            // Open first, synchronously inside the click, or the browser blocks it.
+            let window = popup::open("about:blank")?;
+            let request = login_request(&opts)?;
+            let url = match inner.start_login(&request, None).await {
+                Ok(url) => url,
+                Err(e) => {
+                    let _ = window.close();
+                    return Err(e);
+                }
+            };
+            let _ = window.location().set_href(&url);
+            let callback_url = popup::wait_for_callback(&window, timeout_ms).await?;
+            let outcome = inner.handle_callback(&callback_url).await?;
+            Ok(callback_object(&outcome))
+        })
+    }
+
     /// True when `url` (default: the current address) carries an
     /// authorization response.
     #[wasm_bindgen(js_name = isCallback)]
     pub fn is_callback(&self, url: Option<String>) -> bool {
         url.or_else(current_url).is_some_and(|u| is_callback(&u))
+    }
+
+    /// Subscribes to `"tokens"` (a new token set, also from another tab),
+    /// `"logout"` or `"error"`. Returns the function that unsubscribes.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
+        #[wasm_bindgen(unchecked_param_type = "(payload: any) => void")] listener: js_sys::Function,
+    ) -> Result<JsValue, JsValue> {
+        self.listeners.add(event, listener).map_err(error_to_js)
+    }
+
+    /// Device sign-in (RFC 8628), step 1: a user code and the page where the
+    /// user enters it.
+    #[wasm_bindgen(js_name = startDeviceAuthorization, unchecked_return_type = "Promise<DeviceAuthorization>")]
+    pub fn start_device_authorization(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let scope = Fields(&opts).string("scope")?;
+            let started = js_sys::Date::now();
+            let device = inner.start_device_authorization(scope.as_deref()).await?;
+            Ok(device_object(&device, started))
+        })
+    }
+
+    /// Device sign-in, step 2: polls until the user approves (resolving with
+    /// the stored token set), denies (`access_denied`), the code expires
+    /// (`expired_token`) or `signal` aborts (`aborted`).
+    #[wasm_bindgen(js_name = pollDeviceToken, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn poll_device_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeviceAuthorization")] device: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal } | undefined")]
+        opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let (device, started_at) = device_authorization(&device)?;
+            let signal = Fields(&opts)
+                .object("signal")?
+                .map(JsCast::unchecked_into::<web_sys::AbortSignal>);
+            let tokens = inner
+                .poll_device_token(&device, started_at, &SignalAbort(signal))
+                .await?;
+            Ok(tokens_object(&tokens))
+        })
+    }
+
+    /// Client credentials grant. Server runtimes only (needs `clientSecret`);
+    /// rejects with `secret_in_browser` in a browser before sending anything.
+    #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn client_credentials(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let scope = Fields(&opts).string("scope")?;
+            Ok(tokens_object(
+                &inner.client_credentials(scope.as_deref()).await?,
+            ))
+        })
+    }
+
+    /// Service token: exchanges a service account's JWT (jwt-bearer grant).
+    /// Server runtimes only; rejects with `secret_in_browser` in a browser.
+    #[wasm_bindgen(js_name = exchangeServiceToken, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn exchange_service_token(
+        &self,
+        assertion: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let scope = Fields(&opts).string("scope")?;
+            let Some(assertion) = assertion.as_string() else {
+                return fail(ErrorCode::InvalidOptions, "the assertion must be a string");
+            };
+            Ok(tokens_object(
+                &inner
+                    .exchange_service_token(&assertion, scope.as_deref())
+                    .await?,
+            ))
+        })
     }
 
     /// Handles the authorization response in `url` (default: the current
@@ -160,6 +289,12 @@ impl AuthClient {
             // the address bar or the history.
             if here.as_deref() == Some(url.as_str()) {
                 replace_url(&scrub(&url));
+                // In a login popup the opener finishes the login: hand the
+                // response over and close; this promise never settles.
+                if let Some(opener) = popup::is_own_popup() {
+                    popup::hand_back(&opener, &url);
+                    std::future::pending::<()>().await;
+                }
             }
             let outcome = inner.handle_callback(&url).await?;
             Ok(callback_object(&outcome))
@@ -243,7 +378,7 @@ impl AuthClient {
 #[wasm_bindgen(js_name = createPkcePair, unchecked_return_type = "PkcePair")]
 pub fn create_pkce_pair() -> Result<JsValue, JsValue> {
     let mut bytes = [0u8; 32];
-    BrowserEntropy.fill(&mut bytes).map_err(error_to_js)?;
+    fill_random(&mut bytes).map_err(error_to_js)?;
     let v = CodeVerifier::from_entropy(&bytes);
     Ok(object(&[
         ("codeVerifier", v.secret().into()),

@@ -3,6 +3,7 @@
 
 use crate::core::authorize::LoginRequest;
 use crate::core::config::Options;
+use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -74,6 +75,15 @@ impl Fields<'_> {
 
     pub fn bool(&self, key: &str) -> Result<bool, AuthError> {
         self.bool_or(key, false)
+    }
+
+    /// An object-valued field, as it is.
+    pub fn object(&self, key: &str) -> Result<Option<JsValue>, AuthError> {
+        match self.raw(key)? {
+            None => Ok(None),
+            Some(v) if v.is_object() => Ok(Some(v)),
+            Some(_) => Err(wrong(key, "this option must be an object")),
+        }
     }
 
     /// A plain object of string values, as `(key, value)` pairs.
@@ -168,6 +178,7 @@ const LOGIN_OPTIONS: &[&str] = &[
     "extraParams",
     "responseMode",
     "responseType",
+    "timeoutSeconds",
 ];
 
 /// The options of `loginWithRedirect`, `buildAuthorizeUrl` and `loginWithImplicit`.
@@ -209,4 +220,32 @@ pub fn login_request(value: &JsValue) -> Result<LoginRequest, AuthError> {
         response_mode_fragment,
         app_state,
     })
+}
+
+/// A device authorization handed back by the app to `pollDeviceToken`, and
+/// when it started (ms since the epoch).
+pub fn device_authorization(value: &JsValue) -> Result<(DeviceAuthorization, u64), AuthError> {
+    let f = Fields(value);
+    let required = |key: &str| {
+        f.string(key)?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| wrong(key, "pass the object startDeviceAuthorization returned"))
+    };
+    let device_code = required("deviceCode")?;
+    let expires_in = f.number("expiresIn")?.unwrap_or(0.0).clamp(0.0, 86_400.0) as u32;
+    let started_at = match f.number("expiresAt")? {
+        Some(at) if at > 0.0 => (at as u64).saturating_sub(u64::from(expires_in) * 1000),
+        _ => js_sys::Date::now() as u64,
+    };
+    Ok((
+        DeviceAuthorization {
+            device_code,
+            user_code: f.string("userCode")?.unwrap_or_default(),
+            verification_uri: f.string("verificationUri")?.unwrap_or_default(),
+            verification_uri_complete: f.string("verificationUriComplete")?,
+            expires_in,
+            interval: f.number("interval")?.unwrap_or(5.0).clamp(5.0, 3600.0) as u32,
+        },
+        started_at,
+    ))
 }

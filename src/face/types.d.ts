@@ -121,3 +121,24 @@ export type ParsedCallback =
       idToken?: string; state?: string; iss?: string; responseMode: "query" | "fragment";
     }
   | { kind: "error"; error: string; errorDescription?: string; state?: string; iss?: string; responseMode: "query" | "fragment" };
+
+export interface PopupLoginOptions extends LoginOptions {
+  /** Default 300. */
+  timeoutSeconds?: number;
+}
+
+export type AuthEventName = "tokens" | "logout" | "error";
+
+export interface DeviceAuthorization {
+  deviceCode: string;
+  /** Show this to the user (6 characters at the provider). */
+  userCode: string;
+  verificationUri: string;
+  /** The verification page with the code filled in: good for a QR code. */
+  verificationUriComplete?: string;
+  expiresIn: number;
+  /** Seconds between polls (never below 5). */
+  interval: number;
+  /** When the device code expires, in ms since the epoch. */
+  expiresAt: number;
+}

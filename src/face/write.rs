@@ -2,6 +2,7 @@
 
 use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback};
+use crate::core::device::DeviceAuthorization;
 use crate::core::json::Json;
 use crate::core::tokens::TokenSet;
 use js_sys::{Array, Object, Reflect, JSON};
@@ -118,4 +119,21 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
             ("responseMode", location),
         ]),
     }
+}
+
+/// `startDeviceAuthorization`'s result; `expiresAt` (ms) lets the app show a
+/// countdown and lets `pollDeviceToken` keep the provider's deadline.
+pub fn device_object(d: &DeviceAuthorization, started_ms: f64) -> JsValue {
+    object(&[
+        ("deviceCode", JsValue::from_str(&d.device_code)),
+        ("userCode", JsValue::from_str(&d.user_code)),
+        ("verificationUri", JsValue::from_str(&d.verification_uri)),
+        ("verificationUriComplete", opt(&d.verification_uri_complete)),
+        ("expiresIn", JsValue::from_f64(f64::from(d.expires_in))),
+        ("interval", JsValue::from_f64(f64::from(d.interval))),
+        (
+            "expiresAt",
+            JsValue::from_f64(started_ms + f64::from(d.expires_in) * 1000.0),
+        ),
+    ])
 }

@@ -1,0 +1,145 @@
+//! Cross-tab coordination for a session shared through `localStorage`:
+//! the Web Locks API serializes refreshes, and a BroadcastChannel hands the
+//! new token set to the other tabs before the lock is released (Chromium
+//! copies localStorage writes to other tabs late, so storage alone would let
+//! a waiting tab reuse a rotated refresh token).
+
+use super::set_timeout;
+use crate::core::tokens::TokenSet;
+use crate::ports::{Event, Tabs};
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// How long the lock is kept after the new tokens were broadcast, so the
+/// message reaches the other tabs before one of them gets the lock.
+const HANDOVER_MS: u32 = 50;
+
+const TOKENS: &str = "tokens:";
+const LOGOUT: &str = "logout";
+
+struct Channel {
+    channel: web_sys::BroadcastChannel,
+    latest: Rc<RefCell<Option<String>>>,
+    lock_name: String,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+/// The tabs that share this session; inert with per-tab storage.
+pub struct BrowserTabs {
+    channel: Option<Channel>,
+}
+
+impl BrowserTabs {
+    /// Joins the session's channel when the session is shared (`shared`).
+    pub fn open(shared: bool, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
+        if !shared {
+            return BrowserTabs { channel: None };
+        }
+        let name = ["wasm-oauth:v1:", client_id].concat();
+        let Ok(channel) = web_sys::BroadcastChannel::new(&name) else {
+            return BrowserTabs { channel: None };
+        };
+        let latest = Rc::new(RefCell::new(None));
+        let seen = latest.clone();
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
+                let Some(text) = m.data().as_string() else {
+                    return;
+                };
+                if let Some(stored) = text.strip_prefix(TOKENS) {
+                    if let Some(tokens) = TokenSet::from_json(stored) {
+                        *seen.borrow_mut() = Some(stored.to_string());
+                        listener(Event::Tokens(&tokens));
+                    }
+                } else if text == LOGOUT {
+                    *seen.borrow_mut() = None;
+                    listener(Event::Logout);
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        BrowserTabs {
+            channel: Some(Channel {
+                channel,
+                latest,
+                lock_name: [name.as_str(), ":refresh"].concat(),
+                _on_message: on_message,
+            }),
+        }
+    }
+}
+
+/// Releases the Web Lock when dropped (after the hand-over delay).
+pub struct LockGuard(Option<Function>);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            set_timeout(&release, HANDOVER_MS);
+        }
+    }
+}
+
+fn locks() -> Option<JsValue> {
+    let navigator = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok()?;
+    let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    (!locks.is_undefined()).then_some(locks)
+}
+
+impl Tabs for BrowserTabs {
+    type Guard = LockGuard;
+
+    async fn lock(&self) -> LockGuard {
+        let (Some(c), Some(locks)) = (&self.channel, locks()) else {
+            return LockGuard(None);
+        };
+        let Ok(request) = Reflect::get(&locks, &JsValue::from_str("request")) else {
+            return LockGuard(None);
+        };
+        let request: Function = request.unchecked_into();
+        let mut release = None;
+        let held = Promise::new(&mut |resolve, _| release = Some(resolve));
+        let mut granted = None;
+        let acquired = Promise::new(&mut |resolve, _| granted = Some(resolve));
+        let Some(granted) = granted else {
+            return LockGuard(None);
+        };
+        // The lock is held until the promise the callback returns settles.
+        let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+            let _ = granted.call0(&JsValue::NULL);
+            held.into()
+        });
+        if request
+            .call2(&locks, &JsValue::from_str(&c.lock_name), &callback)
+            .is_err()
+        {
+            return LockGuard(None);
+        }
+        let _ = JsFuture::from(acquired).await;
+        LockGuard(release)
+    }
+
+    fn publish_tokens(&self, stored: &str) {
+        if let Some(c) = &self.channel {
+            *c.latest.borrow_mut() = Some(stored.to_string());
+            let _ = c
+                .channel
+                .post_message(&JsValue::from_str(&[TOKENS, stored].concat()));
+        }
+    }
+
+    fn publish_logout(&self) {
+        if let Some(c) = &self.channel {
+            *c.latest.borrow_mut() = None;
+            let _ = c.channel.post_message(&JsValue::from_str(LOGOUT));
+        }
+    }
+
+    fn latest_published(&self) -> Option<String> {
+        self.channel
+            .as_ref()
+            .and_then(|c| c.latest.borrow().clone())
+    }
+}

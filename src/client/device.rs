@@ -1,0 +1,81 @@
+//! Device sign-in (RFC 8628): start, then poll until approved, denied,
+//! expired or aborted. Decisions come from `core::device::DevicePoller`.
+
+use super::{answer, Client};
+use crate::core::device::{
+    parse_device_authorization, DeviceAuthorization, DevicePoller, Step, GRANT_TYPE,
+};
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::tokens::TokenSet;
+use crate::ports::{Abort, Adapters};
+
+fn aborted() -> AuthError {
+    AuthError::new(ErrorCode::Aborted, "device sign-in was aborted")
+}
+
+impl<A: Adapters> Client<A> {
+    /// RFC 8628 §3.1: asks for a device code and a user code.
+    pub async fn start_device_authorization(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<DeviceAuthorization, AuthError> {
+        let endpoints = self.endpoints().await?;
+        let scope = scope.unwrap_or(&self.config.scope);
+        let mut pairs = vec![
+            ("client_id", self.config.client_id.as_str()),
+            ("scope", scope),
+        ];
+        if let Some(secret) = &self.config.client_secret {
+            pairs.push(("client_secret", secret));
+        }
+        let r = self
+            .post_form(&endpoints.device_authorization, &pairs)
+            .await?;
+        parse_device_authorization(&answer(&r))
+    }
+
+    /// RFC 8628 §3.4: polls the token endpoint no faster than the interval
+    /// (and slower after `slow_down`) until the user decides or the code
+    /// expires. `started_at_ms` is when the device authorization arrived.
+    pub async fn poll_device_token(
+        &self,
+        device: &DeviceAuthorization,
+        started_at_ms: u64,
+        abort: &impl Abort,
+    ) -> Result<TokenSet, AuthError> {
+        let endpoints = self.endpoints().await?;
+        let mut poller = DevicePoller::new(device, started_at_ms);
+        loop {
+            if abort.aborted() {
+                return Err(aborted());
+            }
+            match poller.next(self.now())? {
+                Step::Wait(ms) => abort.sleep(ms).await,
+                Step::Poll => {
+                    let mut pairs = vec![
+                        ("grant_type", GRANT_TYPE),
+                        ("device_code", device.device_code.as_str()),
+                        ("client_id", self.config.client_id.as_str()),
+                    ];
+                    if let Some(secret) = &self.config.client_secret {
+                        pairs.push(("client_secret", secret));
+                    }
+                    let r = self.post_form(&endpoints.token, &pairs).await?;
+                    if abort.aborted() {
+                        return Err(aborted());
+                    }
+                    let now = self.now();
+                    self.track_date(&r, now);
+                    if let Some(tokens) = poller.on_answer(&answer(&r), now)? {
+                        self.check_id_token(&tokens, None, None, false, true)
+                            .await?;
+                        if self.adapters.is_browser() || self.config.client_secret.is_none() {
+                            self.store_tokens(&tokens)?;
+                        }
+                        return Ok(tokens);
+                    }
+                }
+            }
+        }
+    }
+}

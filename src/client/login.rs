@@ -1,0 +1,246 @@
+//! Starting a login and handling the provider's answer.
+
+use super::{answer, Client};
+use crate::core::authorize::{
+    authorize_url, begin_login, ImplicitType, LoginRequest, LOGIN_ENTROPY,
+};
+use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
+use crate::core::config::Config;
+use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
+use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
+use crate::ports::{Adapters, Event, Storage};
+
+/// What a handled callback gives the app.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CallbackOutcome {
+    /// The `appState` given at login, as JSON text.
+    pub app_state: Option<String>,
+    pub tokens: TokenSet,
+}
+
+impl<A: Adapters> Client<A> {
+    fn transaction_key(&self, state: &str) -> String {
+        self.key(&["tx:", state].concat())
+    }
+
+    /// Removes pending logins that are expired or unreadable, so abandoned
+    /// logins do not pile up in storage.
+    fn sweep_transactions(&self, now_ms: u64) {
+        for key in self.storage().keys_with_prefix(&self.key("tx:")) {
+            let keep = self
+                .storage()
+                .get(&key)
+                .and_then(|v| PendingLogin::from_json(&v))
+                .is_some_and(|p| now_ms.saturating_sub(p.created_at_ms) <= LIFETIME_MS);
+            if !keep {
+                self.storage().remove(&key);
+            }
+        }
+    }
+
+    /// Starts a login: stores the pending login and returns the URL to send
+    /// the browser to. With `usePar` the request is pushed first (RFC 9126).
+    pub async fn start_login(
+        &self,
+        request: &LoginRequest,
+        implicit: Option<ImplicitType>,
+    ) -> Result<String, AuthError> {
+        let now = self.now();
+        let mut entropy = [0u8; LOGIN_ENTROPY];
+        self.adapters.fill_random(&mut entropy)?;
+        let (pending, params) = begin_login(&self.config, request, implicit, &entropy, now)?;
+        self.sweep_transactions(now);
+        let endpoints = self.endpoints().await?;
+        let url = if self.config.use_par {
+            self.push_authorization_request(
+                &endpoints.pushed_authorization,
+                &endpoints.authorization,
+                &params,
+            )
+            .await?
+        } else {
+            authorize_url(&endpoints.authorization, &params)
+        };
+        self.storage()
+            .set(&self.transaction_key(&pending.state), &pending.to_json())?;
+        Ok(url)
+    }
+
+    /// RFC 9126 §2: POST the request, then send the browser with only
+    /// `client_id` and `request_uri`.
+    async fn push_authorization_request(
+        &self,
+        par_endpoint: &str,
+        authorization_endpoint: &str,
+        params: &[(String, String)],
+    ) -> Result<String, AuthError> {
+        let pairs: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = self.post_form(par_endpoint, &pairs).await?;
+        let j = success_json(&answer(&r))?;
+        let request_uri = match j.str("request_uri") {
+            Some(u) if !u.is_empty() => u,
+            _ => {
+                return fail(
+                    ErrorCode::InvalidResponse,
+                    "the PAR response has no request_uri",
+                )
+            }
+        };
+        Ok(authorize_url(
+            authorization_endpoint,
+            &[
+                ("client_id".into(), self.config.client_id.clone()),
+                ("request_uri".into(), request_uri.to_string()),
+            ],
+        ))
+    }
+
+    /// Finds and consumes the pending login a callback belongs to.
+    fn take_pending(&self, state: Option<&str>) -> Result<PendingLogin, AuthError> {
+        let Some(state) = state.filter(|s| !s.is_empty()) else {
+            return fail(
+                ErrorCode::StateMismatch,
+                "the authorization response has no state",
+            );
+        };
+        let key = self.transaction_key(state);
+        let stored = self.storage().get(&key);
+        // Used once: removed before anything else can fail, so a replayed
+        // callback finds nothing (RFC 6749 §10.5, §10.12).
+        self.storage().remove(&key);
+        match stored.as_deref().and_then(PendingLogin::from_json) {
+            Some(p) if p.state == state => Ok(p),
+            _ if self.storage().keys_with_prefix(&self.key("tx:")).is_empty() => fail(
+                ErrorCode::MissingTransaction,
+                "no login is pending in this browser (already handled, or never started here)",
+            ),
+            _ => fail(
+                ErrorCode::StateMismatch,
+                "the response's state matches no pending login",
+            ),
+        }
+    }
+
+    /// Handles the authorization response in `url`: checks it against the
+    /// pending login, exchanges the code, validates and stores the tokens.
+    pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+        let result = self.handle_callback_inner(url).await;
+        if let Err(e) = &result {
+            self.adapters.emit(Event::Error(e));
+        }
+        result
+    }
+
+    async fn handle_callback_inner(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+        let callback = parse_callback(url)?;
+        let pending = self.take_pending(callback.response.state())?;
+        let now = self.now();
+        pending.check_fresh(now)?;
+        let expected = if pending.flow.uses_fragment() {
+            ResponseLocation::Fragment
+        } else {
+            ResponseLocation::Query
+        };
+        if callback.location != expected {
+            return fail(
+                ErrorCode::InvalidResponse,
+                "the response came in the wrong part of the URL for this flow",
+            );
+        }
+        // RFC 9207 §2.4: when the response names its issuer it must be ours.
+        if callback
+            .response
+            .iss()
+            .is_some_and(|i| i != self.config.issuer)
+        {
+            return fail(
+                ErrorCode::IssuerMismatch,
+                "the response comes from another issuer",
+            );
+        }
+        let implicit = pending.flow == Flow::Implicit;
+        let tokens = match callback.response {
+            AuthorizationResponse::Error {
+                error, description, ..
+            } => return Err(AuthError::oauth(&error, description.as_deref(), None)),
+            AuthorizationResponse::Code { .. } if implicit => {
+                return fail(
+                    ErrorCode::InvalidResponse,
+                    "a code came back for an implicit login",
+                )
+            }
+            AuthorizationResponse::Code { code, .. } => self.exchange_code(&code, &pending).await?,
+            AuthorizationResponse::Tokens { .. } if !implicit => {
+                return fail(
+                    ErrorCode::InvalidResponse,
+                    "tokens came back for a code login",
+                )
+            }
+            AuthorizationResponse::Tokens {
+                access_token,
+                token_type,
+                expires_in,
+                scope,
+                id_token,
+                ..
+            } => implicit_token_set(
+                access_token.as_deref(),
+                token_type.as_deref(),
+                expires_in.as_deref(),
+                scope.as_deref(),
+                id_token.as_deref(),
+                now,
+            )?,
+        };
+        if Config::wants_openid(&pending.scope) && tokens.id_token.is_none() {
+            return fail(ErrorCode::InvalidIdToken, "the response has no ID token");
+        }
+        self.check_id_token(
+            &tokens,
+            pending.nonce.as_deref(),
+            pending.max_age,
+            implicit,
+            true,
+        )
+        .await?;
+        self.store_tokens(&tokens)?;
+        Ok(CallbackOutcome {
+            app_state: pending.app_state,
+            tokens,
+        })
+    }
+
+    /// RFC 6749 §4.1.3 + RFC 7636 §4.5.
+    async fn exchange_code(
+        &self,
+        code: &str,
+        pending: &PendingLogin,
+    ) -> Result<TokenSet, AuthError> {
+        let Some(verifier) = &pending.code_verifier else {
+            return fail(
+                ErrorCode::InvalidResponse,
+                "the pending login has no code verifier",
+            );
+        };
+        let endpoints = self.endpoints().await?;
+        let r = self
+            .post_form(
+                &endpoints.token,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", code),
+                    ("redirect_uri", &pending.redirect_uri),
+                    ("client_id", &self.config.client_id),
+                    ("code_verifier", verifier.secret()),
+                ],
+            )
+            .await?;
+        let now = self.now();
+        self.track_date(&r, now);
+        parse_token_response(&answer(&r), now)
+    }
+}

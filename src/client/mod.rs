@@ -1,0 +1,289 @@
+//! Orchestration: each flow as a sequence of core decisions and adapter I/O.
+//!
+//! Generic over [`Adapters`], so every flow here runs natively against fakes
+//! (see `tests/flows.rs`) and in the browser against the web-sys adapters.
+//! The core decides; this module moves values between the core and the
+//! adapters, and keeps the little state a session needs in memory (the JWKS,
+//! the clock offset, the refresh in flight).
+
+mod device;
+mod flight;
+mod login;
+mod server;
+mod session;
+
+pub use login::CallbackOutcome;
+
+use crate::core::config::{Config, Endpoints};
+use crate::core::discovery;
+use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::form::encode_pairs;
+use crate::core::json::Json;
+use crate::core::jwt::{decode, select_key, validate_id_token, IdTokenCheck, KeyLookup};
+use crate::core::tokens::{success_json, HttpAnswer, TokenSet};
+use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Storage, Tabs};
+use flight::Shared;
+use std::cell::{Cell, RefCell};
+
+/// Prefix of every storage key the SDK writes, followed by the client id, so
+/// two clients on one origin never see each other's entries.
+pub const KEY_PREFIX: &str = "wasm-oauth:v1:";
+
+/// Default margin before expiry at which `getAccessToken` refreshes.
+pub const DEFAULT_MIN_VALIDITY_SECONDS: u32 = 30;
+
+/// Largest clock offset to the provider we believe (a day); beyond that the
+/// device clock is simply wrong and the checks use it as it is.
+const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
+
+/// The SDK client, over its adapters.
+pub struct Client<A: Adapters> {
+    pub config: Config,
+    pub adapters: A,
+    prefix: String,
+    /// Endpoints after discovery (`None` until discovery ran, when enabled).
+    discovered: RefCell<Option<Endpoints>>,
+    jwks: RefCell<Option<Json>>,
+    /// Provider clock minus ours, in ms, from the last token response.
+    skew_ms: Cell<i64>,
+    refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+    /// Server-runtime grants: token sets cached by grant and scope.
+    grant_cache: RefCell<Vec<(String, TokenSet)>>,
+}
+
+fn answer(r: &HttpResponse) -> HttpAnswer<'_> {
+    HttpAnswer {
+        status: r.status,
+        body: &r.body,
+    }
+}
+
+impl<A: Adapters> Client<A> {
+    /// A client over the given adapters.
+    pub fn new(config: Config, adapters: A) -> Self {
+        let mut prefix = String::from(KEY_PREFIX);
+        prefix.push_str(&config.client_id);
+        prefix.push(':');
+        Client {
+            config,
+            adapters,
+            prefix,
+            discovered: RefCell::new(None),
+            jwks: RefCell::new(None),
+            skew_ms: Cell::new(0),
+            refreshing: RefCell::new(None),
+            grant_cache: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn storage(&self) -> &A::Storage {
+        self.adapters.storage()
+    }
+
+    fn now(&self) -> u64 {
+        self.adapters.now_ms()
+    }
+
+    fn key(&self, name: &str) -> String {
+        [self.prefix.as_str(), name].concat()
+    }
+
+    fn tokens_key(&self) -> String {
+        self.key("tokens")
+    }
+
+    /// The endpoints to use: the configured ones, or the discovered ones
+    /// when `discovery` is on (fetched once per client).
+    pub async fn endpoints(&self) -> Result<Endpoints, AuthError> {
+        if !self.config.discovery {
+            return Ok(self.config.endpoints.clone());
+        }
+        if let Some(e) = self.discovered.borrow().as_ref() {
+            return Ok(e.clone());
+        }
+        let r = self
+            .adapters
+            .http()
+            .send(HttpRequest {
+                url: discovery::metadata_url(&self.config.issuer),
+                form: None,
+                bearer: None,
+            })
+            .await?;
+        let e = discovery::apply(
+            &self.config.issuer,
+            &answer(&r),
+            &self.config.endpoints,
+            &self.config.explicit_endpoints,
+        )?;
+        *self.discovered.borrow_mut() = Some(e.clone());
+        Ok(e)
+    }
+
+    async fn post_form(
+        &self,
+        url: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<HttpResponse, AuthError> {
+        self.adapters
+            .http()
+            .send(HttpRequest {
+                url: url.to_string(),
+                form: Some(encode_pairs(pairs.iter().copied())),
+                bearer: None,
+            })
+            .await
+    }
+
+    /// Notes the provider's clock from a response's `Date` header.
+    fn track_date(&self, r: &HttpResponse, now: u64) {
+        if let Some(date) = r.date_ms {
+            self.set_skew(date as i64 - now as i64);
+        }
+    }
+
+    fn set_skew(&self, skew: i64) {
+        if skew.abs() <= MAX_SKEW_MS {
+            self.skew_ms.set(skew);
+        }
+    }
+
+    /// The provider's time as best we know it, in seconds.
+    fn provider_now_s(&self) -> f64 {
+        (self.now() as i64 + self.skew_ms.get()) as f64 / 1000.0
+    }
+
+    /// The current clock offset to the provider in milliseconds.
+    pub fn clock_skew_ms(&self) -> i64 {
+        self.skew_ms.get()
+    }
+
+    async fn fetch_jwks(&self) -> Result<Json, AuthError> {
+        let endpoints = self.endpoints().await?;
+        let r = self
+            .adapters
+            .http()
+            .send(HttpRequest {
+                url: endpoints.jwks,
+                form: None,
+                bearer: None,
+            })
+            .await?;
+        let j = success_json(&answer(&r))?;
+        *self.jwks.borrow_mut() = Some(j.clone());
+        Ok(j)
+    }
+
+    /// Checks an ID token fully before anything stores it: the RS256
+    /// signature against the JWKS (cached, refetched once for an unknown
+    /// `kid`), then the claims (OIDC Core §3.1.3.7).
+    async fn check_id_token(
+        &self,
+        tokens: &TokenSet,
+        nonce: Option<&str>,
+        max_age: Option<u32>,
+        require_at_hash: bool,
+        fresh_from_provider: bool,
+    ) -> Result<(), AuthError> {
+        let Some(id_token) = &tokens.id_token else {
+            return Ok(());
+        };
+        let jwt = decode(id_token)?;
+        let cached = self.jwks.borrow().clone();
+        let mut lookup = match &cached {
+            Some(set) => select_key(set, &jwt)?,
+            None => KeyLookup::UnknownKid,
+        };
+        if lookup == KeyLookup::UnknownKid {
+            lookup = select_key(&self.fetch_jwks().await?, &jwt)?;
+        }
+        let KeyLookup::Found(key) = lookup else {
+            return fail(
+                ErrorCode::InvalidIdToken,
+                "no key in the provider's JWKS verifies the ID token",
+            );
+        };
+        let verified = self
+            .adapters
+            .verify_rs256(&key, jwt.signing_input.as_bytes(), &jwt.signature)
+            .await?;
+        if !verified {
+            return fail(
+                ErrorCode::InvalidIdToken,
+                "the ID token's signature is not valid",
+            );
+        }
+        // A token just issued by the provider tells its clock: without a
+        // readable Date header, its iat is the best reference we have.
+        if fresh_from_provider && self.skew_ms.get() == 0 {
+            if let Some(iat) = jwt.claims.num("iat") {
+                let skew = (iat * 1000.0) as i64 - self.now() as i64;
+                if skew.abs() > 2_000 {
+                    self.set_skew(skew);
+                }
+            }
+        }
+        validate_id_token(
+            &jwt,
+            &IdTokenCheck {
+                issuer: &self.config.issuer,
+                client_id: &self.config.client_id,
+                nonce,
+                now_s: self.provider_now_s(),
+                skew_s: f64::from(self.config.clock_skew_seconds),
+                max_age,
+                access_token: Some(&tokens.access_token),
+                require_at_hash,
+            },
+        )
+    }
+
+    /// Stores a token set, tells the other tabs and the app.
+    fn store_tokens(&self, tokens: &TokenSet) -> Result<(), AuthError> {
+        let text = tokens.to_json();
+        self.storage().set(&self.tokens_key(), &text)?;
+        self.adapters.tabs().publish_tokens(&text);
+        self.adapters.emit(Event::Tokens(tokens));
+        Ok(())
+    }
+
+    /// Ends the session locally, tells the other tabs and the app.
+    fn clear_session(&self) {
+        self.storage().remove(&self.tokens_key());
+        self.adapters.tabs().publish_logout();
+        self.adapters.emit(Event::Logout);
+    }
+
+    /// The stored token set. A corrupt or foreign entry is removed, never fatal.
+    pub fn tokens(&self) -> Option<TokenSet> {
+        let key = self.tokens_key();
+        let text = self.storage().get(&key)?;
+        let parsed = TokenSet::from_json(&text);
+        if parsed.is_none() {
+            self.storage().remove(&key);
+        }
+        parsed
+    }
+
+    /// The claims of the stored ID token (validated before it was stored).
+    pub fn id_token_claims(&self) -> Option<Json> {
+        let id_token = self.tokens()?.id_token?;
+        decode(&id_token).ok().map(|jwt| jwt.claims)
+    }
+
+    /// True when a non-expired access token is held. Judged now, on read,
+    /// so a tab that slept for hours never reports an expired token as good.
+    pub fn is_authenticated(&self) -> bool {
+        self.tokens().is_some_and(|t| t.is_valid_for(self.now(), 0))
+    }
+
+    fn refuse_in_browser(&self) -> Result<(), AuthError> {
+        if self.adapters.is_browser() {
+            return fail(
+                ErrorCode::SecretInBrowser,
+                "client secrets and secret-only grants are for server runtimes, never a browser",
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,210 @@
+//! The signed-in session: access tokens on demand, refresh (single flight in
+//! the page and across tabs), userinfo, logout.
+
+use super::flight::Shared;
+use super::{answer, Client};
+use crate::core::base64url;
+use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::form::encode_pairs;
+use crate::core::tokens::{error_from_answer, parse_token_response, success_json, TokenSet};
+use crate::core::url::with_query;
+use crate::ports::{Adapters, Event, Http, HttpRequest, Tabs};
+
+impl<A: Adapters> Client<A> {
+    /// A usable access token: the stored one while it has more than
+    /// `min_validity_seconds` left, else refreshed first. Concurrent calls
+    /// share one refresh.
+    pub async fn access_token(
+        &self,
+        min_validity_seconds: u32,
+        force_refresh: bool,
+    ) -> Result<String, AuthError> {
+        let in_flight = self.refreshing.borrow().clone();
+        if let Some(flight) = in_flight {
+            return flight.wait().await.map(|t| t.access_token);
+        }
+        let Some(tokens) = self.tokens() else {
+            return fail(ErrorCode::LoginRequired, "no session: log in first");
+        };
+        let margin = u64::from(min_validity_seconds) * 1000;
+        if !force_refresh && tokens.is_valid_for(self.now(), margin) {
+            return Ok(tokens.access_token);
+        }
+        let flight = Shared::default();
+        *self.refreshing.borrow_mut() = Some(flight.clone());
+        let result = self.refresh_across_tabs(tokens).await;
+        *self.refreshing.borrow_mut() = None;
+        flight.complete(result.clone());
+        if let Err(e) = &result {
+            self.adapters.emit(Event::Error(e));
+        }
+        result.map(|t| t.access_token)
+    }
+
+    /// Refreshes under the session's cross-tab lock. Once the lock is ours,
+    /// a newer token set than the one we started from (handed over by the tab
+    /// that refreshed while we waited, or in storage) is used as it is: a
+    /// rotated refresh token must never be sent twice.
+    async fn refresh_across_tabs(&self, started_from: TokenSet) -> Result<TokenSet, AuthError> {
+        let _guard = self.adapters.tabs().lock().await;
+        let published = self
+            .adapters
+            .tabs()
+            .latest_published()
+            .and_then(|t| TokenSet::from_json(&t));
+        let newest = [published, self.tokens()]
+            .into_iter()
+            .flatten()
+            .filter(|t| t.access_token != started_from.access_token)
+            .max_by_key(|t| t.expires_at_ms);
+        if let Some(newer) = newest {
+            if newer.is_valid_for(self.now(), 0) {
+                return Ok(newer);
+            }
+        }
+        self.refresh(&started_from).await
+    }
+
+    /// RFC 6749 §6. `invalid_grant` ends the session; any other failure keeps
+    /// the tokens, which may still be good.
+    pub async fn refresh(&self, current: &TokenSet) -> Result<TokenSet, AuthError> {
+        let Some(refresh_token) = &current.refresh_token else {
+            return fail(
+                ErrorCode::LoginRequired,
+                "the access token expired and there is no refresh token",
+            );
+        };
+        let endpoints = self.endpoints().await?;
+        let r = self
+            .post_form(
+                &endpoints.token,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token),
+                    ("client_id", &self.config.client_id),
+                ],
+            )
+            .await?;
+        let now = self.now();
+        self.track_date(&r, now);
+        let tokens = match parse_token_response(&answer(&r), now) {
+            Ok(t) => t.merged_over(current),
+            Err(e) if e.code() == "invalid_grant" => {
+                self.clear_session();
+                let mut login = AuthError::new(
+                    ErrorCode::LoginRequired,
+                    "the session ended (refresh token refused): log in again",
+                );
+                login.description = e.description;
+                login.status = e.status;
+                return Err(login);
+            }
+            Err(e) => return Err(e),
+        };
+        // OIDC Core §12.2: a refreshed ID token has no nonce to check. One
+        // carried over from before was checked when it arrived.
+        if tokens.id_token != current.id_token {
+            self.check_id_token(&tokens, None, None, false, true)
+                .await?;
+        }
+        self.store_tokens(&tokens)?;
+        Ok(tokens)
+    }
+
+    /// The userinfo response (OIDC Core §5.3) as JSON text.
+    pub async fn userinfo(&self) -> Result<String, AuthError> {
+        let access_token = self
+            .access_token(super::DEFAULT_MIN_VALIDITY_SECONDS, false)
+            .await?;
+        let endpoints = self.endpoints().await?;
+        let r = self
+            .adapters
+            .http()
+            .send(HttpRequest {
+                url: endpoints.userinfo,
+                form: None,
+                bearer: Some(access_token),
+            })
+            .await?;
+        if !(200..300).contains(&r.status) {
+            return Err(error_from_answer(&answer(&r)));
+        }
+        let j = success_json(&answer(&r))?;
+        // OIDC Core §5.3.2: the sub must be the ID token's.
+        let id_sub = self
+            .id_token_claims()
+            .and_then(|c| c.str("sub").map(str::to_string));
+        match (j.str("sub"), id_sub) {
+            (None, _) => fail(
+                ErrorCode::InvalidResponse,
+                "the userinfo response has no sub",
+            ),
+            (Some(a), Some(b)) if a != b => fail(
+                ErrorCode::InvalidResponse,
+                "the userinfo sub is not the ID token's",
+            ),
+            _ => Ok(r.body),
+        }
+    }
+
+    /// Logs out: clears the session, revokes its tokens when asked (RFC 7009;
+    /// a failed revocation is reported as an `error` event and does not keep
+    /// the session), and returns the end-session URL to visit when one is known.
+    pub async fn logout(
+        &self,
+        revoke: bool,
+        return_to: Option<&str>,
+    ) -> Result<Option<String>, AuthError> {
+        let tokens = self.tokens();
+        self.clear_session();
+        let endpoints = self.endpoints().await?;
+        if let (true, Some(t)) = (revoke, &tokens) {
+            if let Err(e) = self.revoke(&endpoints.revocation, t).await {
+                self.adapters.emit(Event::Error(&e));
+            }
+        }
+        let Some(end_session) = endpoints.end_session.as_deref() else {
+            return Ok(None);
+        };
+        // OIDC RP-Initiated Logout §2.
+        let mut state_bytes = [0u8; 16];
+        self.adapters.fill_random(&mut state_bytes)?;
+        let state = base64url::encode(&state_bytes);
+        let mut pairs = vec![("client_id", self.config.client_id.as_str())];
+        if let Some(t) = tokens.as_ref().and_then(|t| t.id_token.as_deref()) {
+            pairs.push(("id_token_hint", t));
+        }
+        if let Some(r) = return_to {
+            pairs.push(("post_logout_redirect_uri", r));
+            pairs.push(("state", &state));
+        }
+        Ok(Some(with_query(end_session, &encode_pairs(pairs))))
+    }
+
+    async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {
+        // The refresh token first: revoking it usually ends the whole grant.
+        let pairs = [
+            (tokens.refresh_token.as_deref(), "refresh_token"),
+            (Some(tokens.access_token.as_str()), "access_token"),
+        ];
+        for (token, hint) in pairs {
+            if let Some(token) = token {
+                let r = self
+                    .post_form(
+                        endpoint,
+                        &[
+                            ("token", token),
+                            ("token_type_hint", hint),
+                            ("client_id", &self.config.client_id),
+                        ],
+                    )
+                    .await?;
+                // RFC 7009 §2.2: 200 whether or not the token was still valid.
+                if r.status != 200 {
+                    return Err(error_from_answer(&answer(&r)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
