@@ -46,6 +46,40 @@ pub struct LoginRequest {
     pub app_state: Option<String>,
 }
 
+/// Origin (`scheme://authority`) of an absolute URL, lower-cased.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    Some([scheme, "://", authority].concat().to_ascii_lowercase())
+}
+
+/// `appState.returnTo` may only name a place in this app: a path on the
+/// redirect URI's origin. Anything else would make the login an open redirect.
+pub fn check_return_to(app_state: Option<&str>, redirect_uri: &str) -> Result<(), AuthError> {
+    let Some(json) = app_state.and_then(super::json::Json::parse) else {
+        return Ok(());
+    };
+    let Some(target) = json.get("returnTo") else {
+        return Ok(());
+    };
+    let ok = match target {
+        super::json::Json::Str(t) => {
+            let path_only = t.starts_with('/') && !t.starts_with("//");
+            let same_origin = origin_of(t).is_some_and(|o| Some(o) == origin_of(redirect_uri));
+            (path_only || same_origin) && !t.contains('\\') && !t.chars().any(char::is_control)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        fail(
+            ErrorCode::InvalidOptions,
+            "appState.returnTo must be a path of this app (same origin)",
+        )
+    }
+}
+
 /// `response_type` for the implicit flow.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ImplicitType {
@@ -69,6 +103,7 @@ pub fn begin_login(
             );
         }
     }
+    check_return_to(request.app_state.as_deref(), &config.redirect_uri)?;
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = base64url::encode(state_bytes);
@@ -269,6 +304,30 @@ mod tests {
             let e = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap_err();
             assert_eq!(e.code(), "invalid_options", "{key}");
         }
+    }
+
+    #[test]
+    fn return_to_must_stay_in_the_app() {
+        let app = "https://app.example/callback";
+        for ok in [r#"{"returnTo":"/inbox?x=1"}"#, r#"{"returnTo":"https://app.example/x"}"#, r#"{"other":1}"#, "5"] {
+            assert!(check_return_to(Some(ok), app).is_ok(), "{ok}");
+        }
+        for bad in [
+            r#"{"returnTo":"https://evil.example/"}"#,
+            r#"{"returnTo":"//evil.example/"}"#,
+            r#"{"returnTo":"/\\evil.example"}"#,
+            r#"{"returnTo":"javascript:alert(1)"}"#,
+            r#"{"returnTo":"https://app.example.evil.example/"}"#,
+            r#"{"returnTo":7}"#,
+        ] {
+            assert_eq!(check_return_to(Some(bad), app).unwrap_err().code(), "invalid_options", "{bad}");
+        }
+        let req = LoginRequest {
+            app_state: Some(r#"{"returnTo":"https://evil.example/"}"#.into()),
+            ..LoginRequest::default()
+        };
+        let e = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
     }
 
     #[test]
