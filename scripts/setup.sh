@@ -20,6 +20,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+source scripts/toolchain.sh
+if ! release_toolchain_ready; then
+  echo "setup: installing $RELEASE_TOOLCHAIN with rust-src and the wasm32 target (release build)"
+  rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal \
+    --component rust-src --target wasm32-unknown-unknown
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes)"
   # Not --locked: its lock file names a crate version this registry lacks.

@@ -52,6 +52,14 @@ fn promise<F>(flow: F) -> js_sys::Promise
 where
     F: Future<Output = Result<JsValue, AuthError>> + 'static,
 {
+    run(Box::pin(flow))
+}
+
+/// One non-generic instantiation of the promise machinery for every method:
+/// each method's own future is boxed, not monomorphized into it (size).
+fn run(
+    flow: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>,
+) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
 }
 
