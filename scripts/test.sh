@@ -13,8 +13,11 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 
-step "native tests (core and flows)"
+step "native tests (core, flows, bad inputs, properties)"
 cargo test
+
+step "fuzz smoke run (50,000 executions per target; 1,000,000: bash scripts/fuzz.sh)"
+bash scripts/fuzz.sh 50000
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser

@@ -3,17 +3,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_oauth::browser::http::FetchHttp;
 use wasm_oauth::browser::storage::BrowserStorage;
 use wasm_oauth::browser::{crypto::verify_rs256, fill_random, SignalAbort};
+use wasm_oauth::core::base64url;
 use wasm_oauth::core::config::StorageKind;
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::face::{create_pkce_pair, error_to_js};
-use wasm_oauth::core::base64url;
 use wasm_oauth::ports::{Abort, Http, HttpRequest, RsaKey, Storage};
-use wasm_bindgen_futures::JsFuture;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -179,7 +179,11 @@ async fn sign_with_new_key(input: &[u8]) -> (String, String, Vec<u8>) {
     let p: js_sys::Promise = f.call1(&JsValue::NULL, &data).unwrap().unchecked_into();
     let out: js_sys::Array = JsFuture::from(p).await.unwrap().unchecked_into();
     let sig: js_sys::Uint8Array = out.get(2).unchecked_into();
-    (out.get(0).as_string().unwrap(), out.get(1).as_string().unwrap(), sig.to_vec())
+    (
+        out.get(0).as_string().unwrap(),
+        out.get(1).as_string().unwrap(),
+        sig.to_vec(),
+    )
 }
 
 #[wasm_bindgen_test]
@@ -188,11 +192,18 @@ async fn webcrypto_verifies_rs256_and_refuses_tampering() {
     let (n, e, sig) = sign_with_new_key(input).await;
     let key = RsaKey { n, e };
     assert!(verify_rs256(&key, input, &sig).await.unwrap());
-    assert!(!verify_rs256(&key, b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0", &sig).await.unwrap());
+    assert!(
+        !verify_rs256(&key, b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0", &sig)
+            .await
+            .unwrap()
+    );
     let mut bad = sig.clone();
     bad[10] ^= 1;
     assert!(!verify_rs256(&key, input, &bad).await.unwrap());
-    let broken = RsaKey { n: base64url::encode(b"x"), e: "AQAB".into() };
+    let broken = RsaKey {
+        n: base64url::encode(b"x"),
+        e: "AQAB".into(),
+    };
     let e = verify_rs256(&broken, input, &sig).await;
     assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
 }

@@ -45,11 +45,14 @@ const GOOD_SIGNATURE: &[u8] = b"signed-by-k1";
 const JWKS: &str =
     r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"}]}"#;
 
+/// Queued answers, each for one URL.
+type Answers = Rc<RefCell<Vec<(String, Result<HttpResponse, AuthError>)>>>;
+
 /// A scripted HTTP server: answers are queued per URL; the JWKS is always served.
 #[derive(Clone, Default)]
 struct FakeHttp {
     requests: Rc<RefCell<Vec<HttpRequest>>>,
-    answers: Rc<RefCell<Vec<(String, Result<HttpResponse, AuthError>)>>>,
+    answers: Answers,
     /// While set, token-endpoint requests wait (to pile up concurrent callers).
     gate: Rc<Cell<bool>>,
 }

@@ -309,7 +309,12 @@ mod tests {
     #[test]
     fn return_to_must_stay_in_the_app() {
         let app = "https://app.example/callback";
-        for ok in [r#"{"returnTo":"/inbox?x=1"}"#, r#"{"returnTo":"https://app.example/x"}"#, r#"{"other":1}"#, "5"] {
+        for ok in [
+            r#"{"returnTo":"/inbox?x=1"}"#,
+            r#"{"returnTo":"https://app.example/x"}"#,
+            r#"{"other":1}"#,
+            "5",
+        ] {
             assert!(check_return_to(Some(ok), app).is_ok(), "{ok}");
         }
         for bad in [
@@ -320,7 +325,11 @@ mod tests {
             r#"{"returnTo":"https://app.example.evil.example/"}"#,
             r#"{"returnTo":7}"#,
         ] {
-            assert_eq!(check_return_to(Some(bad), app).unwrap_err().code(), "invalid_options", "{bad}");
+            assert_eq!(
+                check_return_to(Some(bad), app).unwrap_err().code(),
+                "invalid_options",
+                "{bad}"
+            );
         }
         let req = LoginRequest {
             app_state: Some(r#"{"returnTo":"https://evil.example/"}"#.into()),

@@ -326,7 +326,12 @@ impl Parser<'_> {
         let (mut v, _) = self.digits()?;
         if self.eat(b'.').is_some() {
             let (frac, count) = self.digits()?;
-            v += frac / pow10(count);
+            // Past 308 digits both overflow to infinity and the quotient is NaN:
+            // drop such a fraction (fractions are approximate here anyway).
+            let scale = pow10(count);
+            if scale.is_finite() {
+                v += frac / scale;
+            }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             self.i += 1;
@@ -343,7 +348,15 @@ impl Parser<'_> {
             };
             let (exp, _) = self.digits()?;
             let scale = pow10(exp.min(400.0) as i32);
-            v = if neg_exp { v / scale } else { v * scale };
+            // `0e400` is 0, not 0 × ∞ = NaN.
+            if v != 0.0 {
+                v = if neg_exp { v / scale } else { v * scale };
+            }
+        }
+        // JSON has no NaN; the one shape still giving ∞ / ∞ (over 308 integer
+        // digits and an exponent under -308) is refused rather than guessed.
+        if v.is_nan() {
+            return None;
         }
         Some(if negative { -v } else { v })
     }
@@ -408,6 +421,20 @@ mod tests {
         ] {
             assert_eq!(Json::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn numbers_are_never_nan() {
+        // Found by fuzz/json: `0e855` was read as 0 × ∞ = NaN.
+        for zero in ["0e855", "0E400", "-0e999", "0.0e+400", "0e-400"] {
+            assert_eq!(Json::parse(zero), Some(Json::Num(0.0)), "{zero}");
+        }
+        let long_fraction = format!("1.{}", "9".repeat(400));
+        assert_eq!(Json::parse(&long_fraction), Some(Json::Num(1.0)));
+        let huge_over_huge = format!("1{}e-400", "0".repeat(400));
+        assert_eq!(Json::parse(&huge_over_huge), None);
+        assert_eq!(Json::parse("1e400"), Some(Json::Num(f64::INFINITY)));
+        assert_eq!(Json::parse("2.5e1"), Some(Json::Num(25.0)));
     }
 
     #[test]

@@ -95,7 +95,9 @@ fn valid_port(port: &str) -> Option<()> {
 
 fn valid_port_digits(p: &str) -> Option<()> {
     let ok = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
-    ok.then_some(())
+    // RFC 3986 §3.2.3 allows any digits, but a port is 16 bits: no browser takes 65536.
+    let fits = || p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 65_535;
+    (ok && fits()).then_some(())
 }
 
 /// `localhost`, `*.localhost`, `127.x.x.x` and `[::1]`.
@@ -148,6 +150,7 @@ mod tests {
         assert_eq!(u.path, "/cb/x");
         assert_eq!(u.query, Some("a=1&b=2"));
         assert_eq!(u.fragment, Some("f=3"));
+        assert!(Url::parse("https://x:65535/").is_some());
         let v = Url::parse("http://[::1]:3000").unwrap();
         assert_eq!(v.host, "[::1]");
         assert_eq!(v.path, "");
@@ -165,6 +168,9 @@ mod tests {
             "https://good@evil/",
             "https://x:port/",
             "https://x:123456/",
+            "https://x:65536/",
+            "https://x:99999/",
+            "http://[::1]:70000/",
             "https://é.example/",
             "https://a\\b/",
         ] {

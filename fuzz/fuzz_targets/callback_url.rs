@@ -1,0 +1,104 @@
+//! The callback URL: `parse_callback`, `is_callback` and `scrub` on any UTF-8.
+//!
+//! Beyond "never panics", it pins what scrubbing promises: the scrubbed URL is
+//! no longer a callback, scrubbing twice changes nothing, the path stays, and a
+//! response's code or tokens never survive in what is left of the URL.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wasm_oauth::core::callback::{
+    is_callback, parse_callback, scrub, AuthorizationResponse, ResponseLocation,
+};
+use wasm_oauth::core::form::decode_component;
+
+/// The raw keys `scrub` removes (callback.rs `RESPONSE_KEYS`).
+const RESPONSE_KEYS: &[&str] = &[
+    "code",
+    "state",
+    "iss",
+    "error",
+    "error_description",
+    "error_uri",
+    "session_state",
+    "access_token",
+    "token_type",
+    "expires_in",
+    "scope",
+    "id_token",
+];
+
+/// The parameters whose values are secrets.
+const SECRET_KEYS: &[&str] = &["code", "access_token", "id_token"];
+
+fn raw_key(segment: &str) -> &str {
+    segment.split_once('=').map_or(segment, |(k, _)| k)
+}
+
+/// Query of a URL split the way the callback module splits it.
+fn query_of(url: &str) -> Option<&str> {
+    let before_fragment = url.split_once('#').map_or(url, |(b, _)| b);
+    before_fragment.split_once('?').map(|(_, q)| q)
+}
+
+fn base_of(url: &str) -> &str {
+    let before_fragment = url.split_once('#').map_or(url, |(b, _)| b);
+    before_fragment
+        .split_once('?')
+        .map_or(before_fragment, |(b, _)| b)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(url) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = is_callback(url);
+    let parsed = parse_callback(url);
+
+    let scrubbed = scrub(url);
+    assert_eq!(scrub(&scrubbed), scrubbed, "scrub is idempotent");
+    assert!(!is_callback(&scrubbed), "a scrubbed URL is no callback");
+    assert!(
+        parse_callback(&scrubbed).is_err(),
+        "nothing to parse after scrub"
+    );
+    assert_eq!(base_of(&scrubbed), base_of(url), "the path stays");
+    if let Some(q) = query_of(&scrubbed) {
+        for segment in q.split('&') {
+            assert!(!segment.is_empty(), "no empty segment is written");
+            assert!(
+                !RESPONSE_KEYS.contains(&raw_key(segment)),
+                "response parameter left in {scrubbed:?}"
+            );
+        }
+    }
+
+    let Ok(callback) = parsed else {
+        return;
+    };
+    match callback.location {
+        ResponseLocation::Fragment => {
+            assert!(!scrubbed.contains('#'), "a response fragment is dropped");
+        }
+        ResponseLocation::Query => {
+            // The parse refused repeated keys, so the one secret it read came
+            // from a segment scrub removed: none left decodes to a secret key.
+            for segment in query_of(&scrubbed).unwrap_or("").split('&') {
+                if let Ok(key) = decode_component(raw_key(segment)) {
+                    assert!(
+                        !SECRET_KEYS.contains(&key.as_str()),
+                        "secret parameter {key:?} left in the scrubbed URL"
+                    );
+                }
+            }
+        }
+    }
+    match &callback.response {
+        AuthorizationResponse::Code { code, .. } => assert!(!code.is_empty()),
+        AuthorizationResponse::Tokens {
+            access_token,
+            id_token,
+            ..
+        } => assert!(access_token.is_some() || id_token.is_some()),
+        AuthorizationResponse::Error { .. } => {}
+    }
+});
