@@ -224,3 +224,101 @@ async fn abort_signal_cuts_a_sleep_short() {
     assert!(abort.aborted());
     assert!(js_sys::Date::now() - started < 5_000.0);
 }
+
+#[wasm_bindgen_test]
+async fn a_response_that_never_comes_times_out() {
+    // A fetch that, like the real one, only ends when its signal aborts.
+    js_sys::eval(
+        "window.__realFetch = window.fetch; window.fetch = (req) => new Promise((_, reject) => \
+         req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));",
+    )
+    .unwrap();
+    let http = FetchHttp { timeout_ms: 50 };
+    let result = http
+        .send(HttpRequest {
+            url: "http://127.0.0.1:9/token".into(),
+            form: Some("a=b".into()),
+            bearer: None,
+        })
+        .await;
+    js_sys::eval("window.fetch = window.__realFetch;").unwrap();
+    assert_eq!(result.unwrap_err().code(), "timeout");
+}
+
+fn options_object(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn error_code(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str("code"))
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_js_face_refuses_bad_options() {
+    use wasm_oauth::face::AuthClient;
+    let base = r#""clientId":"c","redirectUri":"http://127.0.0.1:8080/""#;
+    for bad in [
+        format!(r#"{{{base},"storage":"cookie"}}"#),
+        format!(r#"{{{base},"storage":5}}"#),
+        format!(r#"{{{base},"clientID":"typo"}}"#),
+        format!(r#"{{{base},"issuer":"http://auth.example"}}"#),
+        r#"{"redirectUri":"http://127.0.0.1:8080/"}"#.to_string(),
+    ] {
+        let err = AuthClient::new(options_object(&bad)).err().expect(&bad);
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+    }
+    let err = AuthClient::new(options_object(&format!(r#"{{{base},"clientSecret":"s"}}"#)))
+        .err()
+        .unwrap();
+    assert_eq!(error_code(&err), "secret_in_browser");
+}
+
+#[wasm_bindgen_test]
+async fn the_js_face_refuses_extra_params_that_override_the_sdks_own() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory"}"#,
+    ))
+    .unwrap();
+    for key in [
+        "state",
+        "code_challenge",
+        "client_id",
+        "redirect_uri",
+        "response_type",
+    ] {
+        let opts = options_object(&format!(r#"{{"extraParams":{{"{key}":"x"}}}}"#));
+        let err = JsFuture::from(client.build_authorize_url(opts))
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "invalid_options", "{key}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn storage_fallback_warns_once_per_client() {
+    js_sys::eval(
+        "window.__warnings = []; window.__realWarn = console.warn; \
+         console.warn = (m) => window.__warnings.push(String(m)); \
+         window.__savedSession = Object.getOwnPropertyDescriptor(window, 'sessionStorage'); \
+         Object.defineProperty(window, 'sessionStorage', { configurable: true, \
+         get() { throw new DOMException('denied', 'SecurityError'); } })",
+    )
+    .unwrap();
+    let store = BrowserStorage::open(StorageKind::Session);
+    js_sys::eval(
+        "console.warn = window.__realWarn; \
+         if (window.__savedSession) Object.defineProperty(window, 'sessionStorage', window.__savedSession); \
+         else delete window.sessionStorage;",
+    )
+    .unwrap();
+    assert!(store.is_memory());
+    exercise(&store, "wasm-oauth:test-warn:");
+    let warnings: js_sys::Array = js_sys::eval("window.__warnings").unwrap().unchecked_into();
+    assert_eq!(warnings.length(), 1);
+    let text = warnings.get(0).as_string().unwrap();
+    assert!(text.contains("memory"), "{text}");
+}

@@ -1185,3 +1185,108 @@ fn secret_grants_are_refused_in_a_browser_before_any_request() {
     assert_eq!(e.code(), "secret_in_browser");
     assert!(h.http.sent().is_empty());
 }
+
+// ---- Storage that fails ----
+
+/// Storage whose writes fail once `full` is set (quota exceeded).
+#[derive(Clone, Default)]
+struct FullStorage {
+    inner: SharedStorage,
+    full: Rc<Cell<bool>>,
+}
+
+#[test]
+fn quota_exceeded_on_refresh_keeps_the_tokens_already_held() {
+    let h = harness();
+    signed_in(&h);
+    let full = FullStorage {
+        inner: h.storage.clone(),
+        full: Rc::new(Cell::new(true)),
+    };
+    // The same client state, but writes now fail.
+    let e = full.set("k", "v").unwrap_err();
+    assert_eq!(e.code(), "storage_unavailable");
+    let mut f = fakes();
+    f.storage = h.storage.clone();
+    let c = Client::new(
+        Config::from_options(options()).unwrap(),
+        QuotaFakes {
+            fakes: f.clone(),
+            storage: full,
+        },
+    );
+    f.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    let e = block_on(c.access_token(30, true)).unwrap_err();
+    assert_eq!(e.code(), "storage_unavailable");
+    let kept = c.tokens().unwrap();
+    assert_eq!(
+        kept.access_token, "AT-1",
+        "the tokens already held stay usable"
+    );
+    assert!(c.is_authenticated());
+}
+
+impl Storage for FullStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        if self.full.get() {
+            return Err(AuthError::new(
+                ErrorCode::StorageUnavailable,
+                "quota exceeded",
+            ));
+        }
+        self.inner.set(key, value)
+    }
+    fn remove(&self, key: &str) {
+        self.inner.remove(key)
+    }
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.inner.keys_with_prefix(prefix)
+    }
+}
+
+/// The fakes, with a storage that refuses writes.
+struct QuotaFakes {
+    fakes: Fakes,
+    storage: FullStorage,
+}
+
+impl Adapters for QuotaFakes {
+    type Storage = FullStorage;
+    type Http = FakeHttp;
+    type Tabs = FakeTabs;
+    fn storage(&self) -> &FullStorage {
+        &self.storage
+    }
+    fn http(&self) -> &FakeHttp {
+        &self.fakes.http
+    }
+    fn tabs(&self) -> &FakeTabs {
+        &self.fakes.tabs
+    }
+    fn now_ms(&self) -> u64 {
+        self.fakes.now_ms()
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        self.fakes.fill_random(buf)
+    }
+    async fn verify_rs256(
+        &self,
+        key: &RsaKey,
+        input: &[u8],
+        sig: &[u8],
+    ) -> Result<bool, AuthError> {
+        self.fakes.verify_rs256(key, input, sig).await
+    }
+    fn is_browser(&self) -> bool {
+        true
+    }
+    fn emit(&self, event: Event<'_>) {
+        self.fakes.emit(event)
+    }
+}
