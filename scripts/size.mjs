@@ -2,7 +2,7 @@
 // glue (bundled and minified with esbuild, as an app's bundler would), raw,
 // gzip -9 and brotli. With --check, fails when min+gzip of both together is
 // over the budget in bench/size-budget (a ratchet: lower it as size comes down).
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { build } from "esbuild";
 
@@ -29,10 +29,22 @@ const rows = [
   ["glue (min)", glue.length, gz(glue), br(glue)],
 ];
 const total = ["total", rows[0][1] + rows[1][1], rows[0][2] + rows[1][2], rows[0][3] + rows[1][3]];
-console.log("| file | raw | gzip -9 | brotli |");
-console.log("|---|---|---|---|");
+const lines = ["| file | raw | gzip -9 | brotli |", "|---|---|---|---|"];
 for (const [name, raw, g, b] of [...rows, total]) {
-  console.log(`| ${name} | ${raw} B (${kb(raw)}) | ${g} B (${kb(g)}) | ${b} B (${kb(b)}) |`);
+  lines.push(`| ${name} | ${raw} B (${kb(raw)}) | ${g} B (${kb(g)}) | ${b} B (${kb(b)}) |`);
+}
+console.log(lines.join("\n"));
+
+// --write-readme: put the table between the README's size markers.
+if (process.argv.includes("--write-readme")) {
+  const readme = `${root}README.md`;
+  const text = readFileSync(readme, "utf8");
+  const updated = text.replace(
+    /<!-- size:start -->[\s\S]*?<!-- size:end -->/,
+    `<!-- size:start -->\n${lines.join("\n")}\n<!-- size:end -->`,
+  );
+  writeFileSync(readme, updated);
+  console.log("README.md size table updated");
 }
 
 const budgetFile = `${root}bench/size-budget`;

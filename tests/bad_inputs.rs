@@ -204,7 +204,7 @@ fn http_400_keeps_the_oauth_error_or_becomes_invalid_response() {
     assert_eq!(e.description.as_deref(), Some("missing code_verifier"));
     let e = token_error(401, r#"{"error":"invalid_client"}"#);
     assert_eq!(e.code(), "invalid_client");
-    assert_eq!((e.status, e.description), (Some(401), None));
+    assert_eq!((e.status, e.description.clone()), (Some(401), None));
     for body in [
         "",
         "{}",

@@ -95,7 +95,7 @@ impl<A: Adapters> Client<A> {
                     ErrorCode::LoginRequired,
                     "the session ended (refresh token refused): log in again",
                 );
-                login.description = e.description;
+                login.description = e.description.clone();
                 login.status = e.status;
                 return Err(login);
             }

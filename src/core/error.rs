@@ -76,8 +76,16 @@ const MAX_DESCRIPTION: usize = 512;
 const MAX_SERVER_CODE: usize = 64;
 
 /// An SDK failure: a stable code, a static message, and what the server said.
+///
+/// Boxed, so every `Result<_, AuthError>` is a pointer wide: results move
+/// through every flow, and copying a wide error at each `?` costs code size.
+/// Fields read through `Deref` (`e.status`, `e.description`).
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct AuthError {
+pub struct AuthError(Box<ErrorData>);
+
+/// What an [`AuthError`] carries.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ErrorData {
     code: Code,
     /// Human text; static so that it can never hold a secret.
     pub message: &'static str,
@@ -93,15 +101,28 @@ enum Code {
     Server(String),
 }
 
+impl core::ops::Deref for AuthError {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for AuthError {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
 impl AuthError {
     /// An error with one of the SDK's own codes.
     pub fn new(code: ErrorCode, message: &'static str) -> Self {
-        AuthError {
+        AuthError(Box::new(ErrorData {
             code: Code::Sdk(code),
             message,
             description: None,
             status: None,
-        }
+        }))
     }
 
     /// An error reported by the server (RFC 6749 §4.1.2.1, §5.2). A code that is
@@ -117,12 +138,12 @@ impl AuthError {
         } else {
             Code::Sdk(ErrorCode::InvalidResponse)
         };
-        AuthError {
+        AuthError(Box::new(ErrorData {
             code,
             message: "the authorization server returned an error",
             description: description.map(clip_description),
             status,
-        }
+        }))
     }
 
     /// Adds the HTTP status of the failed response.
@@ -186,7 +207,7 @@ mod tests {
     fn description_is_clipped_and_controls_dropped() {
         let d = "x\n".repeat(1000);
         let e = AuthError::oauth("server_error", Some(&d), None);
-        let kept = e.description.unwrap();
+        let kept = e.description.clone().unwrap();
         assert_eq!(kept.len(), MAX_DESCRIPTION);
         assert!(!kept.contains('\n'));
     }
