@@ -28,17 +28,30 @@ pub fn open(url: &str) -> Result<web_sys::Window, AuthError> {
         .ok_or_else(blocked)
 }
 
-/// True in a popup the SDK opened, whose opener is a page of our origin.
+/// Set on the opener's `window` while it waits for a popup login. The popup
+/// reads it (possible only when the opener is of our origin): unlike
+/// `window.name`, it survives the popup's cross-site trip to the provider.
+const WAITING_FLAG: &str = "__wasmOauthPopupWaiting";
+
+fn set_waiting(w: &web_sys::Window, waiting: bool) {
+    let _ = js_sys::Reflect::set(
+        w,
+        &JsValue::from_str(WAITING_FLAG),
+        &JsValue::from_bool(waiting),
+    );
+}
+
+/// The opener, when this page is a login popup the SDK opened from a page of
+/// our origin that is waiting for it.
 pub fn is_own_popup() -> Option<web_sys::Window> {
     let w = window()?;
-    if w.name().ok()? != POPUP_NAME {
-        return None;
-    }
     let opener = w.opener().ok()?;
     if opener.is_null() || opener.is_undefined() {
         return None;
     }
-    Some(opener.unchecked_into())
+    // A cross-origin opener throws on property access: not ours.
+    let waiting = js_sys::Reflect::get(&opener, &JsValue::from_str(WAITING_FLAG)).ok()?;
+    (waiting.as_bool() == Some(true)).then(|| opener.unchecked_into())
 }
 
 /// In the popup: hands the callback URL to the opener (our origin only) and closes.
@@ -92,6 +105,7 @@ pub async fn wait_for_callback(
     let on_timeout = Closure::once_into_js(move || {
         let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("timeout"));
     });
+    set_waiting(&w, true);
     let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     let interval = w
         .set_interval_with_callback_and_timeout_and_arguments_0(
@@ -101,6 +115,7 @@ pub async fn wait_for_callback(
         .unwrap_or(0);
     let timer = set_timeout(on_timeout.unchecked_ref(), timeout_ms);
     let result = JsFuture::from(outcome).await;
+    set_waiting(&w, false);
     let _ = w.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     w.clear_interval_with_handle(interval);
     clear_timeout(&timer);
