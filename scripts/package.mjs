@@ -47,11 +47,59 @@ export declare class AuthError extends Error {
 }
 `,
 );
+// wasm-bindgen declares `[Symbol.dispose]()` on every class; pull in the lib that declares
+// `Symbol.dispose`, or a strict app whose `lib` stops at ES2022 fails on our .d.ts (TS2550).
+const DISPOSABLE_LIB = '/// <reference lib="esnext.disposable" />\n';
 writeFileSync(
   join(pkg, "index.d.ts"),
-  `export { default, initSync, AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
+  `${DISPOSABLE_LIB}export { default, initSync, AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
 export type * from "./wasm_oauth.js";
 export { AuthError } from "./auth-error.js";
+`,
+);
+// Server runtimes (the "node" export condition: Node, Deno, Bun, SSR builds): the same API, but
+// `init()` / `initSync()` without an argument read the .wasm beside this file from disk, since
+// `fetch` cannot load the glue's default `file:` URL there. Nothing here touches a browser global.
+writeFileSync(
+  join(pkg, "node.js"),
+  `// wasm-oauth for server runtimes: init() reads wasm_oauth_bg.wasm from disk.
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import webInit, { initSync as webInitSync } from "./wasm_oauth.js";
+export { AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
+export { AuthError } from "${errorPath}";
+
+const wasmUrl = new URL("./wasm_oauth_bg.wasm", import.meta.url);
+let loading;
+
+/** Loads the .wasm (from disk unless told otherwise); safe to call twice. */
+export default function init(input) {
+  if (input !== undefined) return webInit(input);
+  if (loading === undefined) {
+    loading = readFile(wasmUrl).then((bytes) => webInit({ module_or_path: bytes }));
+    loading.catch(() => { loading = undefined; });
+  }
+  return loading;
+}
+
+/** Synchronous init; reads the .wasm from disk when no module is given. */
+export function initSync(module) {
+  return webInitSync(module === undefined ? { module: readFileSync(wasmUrl) } : module);
+}
+`,
+);
+writeFileSync(
+  join(pkg, "node.d.ts"),
+  `${DISPOSABLE_LIB}import type { InitInput, InitOutput, SyncInitInput } from "./wasm_oauth.js";
+export { AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
+export type * from "./wasm_oauth.js";
+export { AuthError } from "./auth-error.js";
+/** Loads the .wasm: from disk (beside this file) when called without an argument. Safe to call twice. */
+export default function init(
+  moduleOrPath?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<InitOutput>;
+/** Synchronous init: reads the .wasm from disk when called without an argument. */
+export function initSync(module?: { module: SyncInitInput } | SyncInitInput): InitOutput;
 `,
 );
 copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
@@ -66,13 +114,22 @@ const manifest = {
   module: "./index.js",
   types: "./index.d.ts",
   exports: {
-    ".": { types: "./index.d.ts", default: "./index.js" },
+    ".": {
+      // Server runtimes and SSR builds: init() reads the .wasm from disk. Browsers and
+      // bundlers building for them take the default entry (fetches the .wasm by URL).
+      node: { types: "./node.d.ts", default: "./node.js" },
+      types: "./index.d.ts",
+      default: "./index.js",
+    },
+    "./node": { types: "./node.d.ts", default: "./node.js" },
     "./wasm_oauth_bg.wasm": "./wasm_oauth_bg.wasm",
     "./package.json": "./package.json",
   },
   files: [
     "index.js",
     "index.d.ts",
+    "node.js",
+    "node.d.ts",
     "auth-error.d.ts",
     "wasm_oauth.js",
     "wasm_oauth.d.ts",

@@ -27,5 +27,5 @@ step "build the npm package"
 bash scripts/build.sh
 node scripts/size.mjs
 
-step "package and end-to-end tests (Node test runner + playwright-core + Chromium)"
-node --test --test-concurrency=1 tests/package/ tests/e2e/
+step "package, server runtimes, SSR, types, bundlers and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + playwright-core + Chromium)"
+node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/e2e/

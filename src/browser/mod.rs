@@ -101,9 +101,18 @@ pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
     })
 }
 
-/// True in a page: a `window` with a `document` (not Node, Deno, or a worker).
+/// True in a browser: a page (a `window` with a `document`) or a web worker
+/// (`importScripts`), where anything the code holds can leak to the user.
+/// Node, Deno and Bun are not browsers.
 pub fn is_browser() -> bool {
-    window().and_then(|w| w.document()).is_some()
+    if window().and_then(|w| w.document()).is_some() {
+        return true;
+    }
+    let global = js_sys::global();
+    let has = |name: &str| {
+        js_sys::Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
+    };
+    has("importScripts") && !has("Deno")
 }
 
 /// The page's `window`, when there is one.

@@ -21,7 +21,9 @@ pub fn open(url: &str) -> Result<web_sys::Window, AuthError> {
             "the browser blocked the login popup",
         )
     };
-    let w = window().ok_or_else(blocked)?;
+    let w = window().ok_or_else(|| {
+        AuthError::new(ErrorCode::InvalidOptions, "a popup login needs a browser page")
+    })?;
     w.open_with_url_and_target_and_features(url, POPUP_NAME, "popup,width=520,height=680")
         .ok()
         .flatten()

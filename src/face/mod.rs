@@ -104,7 +104,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = buildAuthorizeUrl, unchecked_return_type = "Promise<string>")]
     pub fn build_authorize_url(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "LoginOptions | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -117,7 +117,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = loginWithRedirect, unchecked_return_type = "Promise<void>")]
     pub fn login_with_redirect(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "LoginOptions | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -159,7 +159,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = loginWithPopup, unchecked_return_type = "Promise<CallbackResult>")]
     pub fn login_with_popup(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PopupLoginOptions | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PopupLoginOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -193,7 +193,8 @@ impl AuthClient {
 
     /// Subscribes to `"tokens"` (a new token set, also from another tab),
     /// `"logout"` or `"error"`. Returns the function that unsubscribes.
-    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    /// (Typed generically in `types.d.ts`: the listener gets `AuthEventMap[E]`.)
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
@@ -207,7 +208,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = startDeviceAuthorization, unchecked_return_type = "Promise<DeviceAuthorization>")]
     pub fn start_device_authorization(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -225,8 +226,7 @@ impl AuthClient {
     pub fn poll_device_token(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeviceAuthorization")] device: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal } | undefined")]
-        opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PollOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -246,7 +246,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<TokenSet>")]
     pub fn client_credentials(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -262,8 +262,8 @@ impl AuthClient {
     #[wasm_bindgen(js_name = exchangeServiceToken, unchecked_return_type = "Promise<TokenSet>")]
     pub fn exchange_service_token(
         &self,
-        assertion: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ scope?: string } | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] assertion: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -314,7 +314,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "GetAccessTokenOptions | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
@@ -367,7 +367,7 @@ impl AuthClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "LogoutOptions | undefined")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] opts: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {

@@ -7,7 +7,9 @@ export type AuthErrorCode =
   | "invalid_grant" | "invalid_client" | "invalid_request" | "unauthorized_client"
   | "unsupported_grant_type" | "invalid_scope" | "access_denied" | "server_error"
   | "temporarily_unavailable" | "authorization_pending" | "slow_down"
-  | (string & {});
+  | "unsupported_response_type" | "interaction_required" | "login_required"
+  | "consent_required" | "account_selection_required" | "invalid_request_uri"
+  | "invalid_request_object" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof";
 
 /** Provider endpoints, each an absolute URL (https, or http on loopback). */
 export interface Endpoints {
@@ -141,4 +143,29 @@ export interface DeviceAuthorization {
   interval: number;
   /** When the device code expires, in ms since the epoch. */
   expiresAt: number;
+}
+
+export interface ScopeOptions {
+  /** Space-separated scopes; default: the client's `scope`. */
+  scope?: string;
+}
+
+export interface PollOptions {
+  /** Aborting it rejects the poll at once with `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** What each event's listener receives. */
+export interface AuthEventMap {
+  /** A new token set was stored (login, refresh, device sign-in, or another tab). */
+  tokens: TokenSet;
+  /** The session ended (logout, refresh token refused, or another tab). */
+  logout: undefined;
+  /** A background operation failed. */
+  error: import("./auth-error.js").AuthError;
+}
+
+export interface AuthClient {
+  /** Subscribes to `"tokens"`, `"logout"` or `"error"`; returns the function that unsubscribes. */
+  on<E extends AuthEventName>(event: E, listener: (payload: AuthEventMap[E]) => void): () => void;
 }
