@@ -27,5 +27,8 @@ step "build the npm package"
 bash scripts/build.sh
 node scripts/size.mjs
 
+step "Firefox: browser tests (wasm-bindgen-test + geckodriver) and the e2e login over WebDriver"
+bash scripts/firefox.sh --no-build
+
 step "package, server runtimes, SSR, types, bundlers and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + playwright-core + Chromium)"
 node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/e2e/
