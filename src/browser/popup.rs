@@ -22,7 +22,10 @@ pub fn open(url: &str) -> Result<web_sys::Window, AuthError> {
         )
     };
     let w = window().ok_or_else(|| {
-        AuthError::new(ErrorCode::InvalidOptions, "a popup login needs a browser page")
+        AuthError::new(
+            ErrorCode::InvalidOptions,
+            "a popup login needs a browser page",
+        )
     })?;
     w.open_with_url_and_target_and_features(url, POPUP_NAME, "popup,width=520,height=680")
         .ok()
