@@ -27,8 +27,9 @@ fi
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name wasm_oauth "$WASM"
 # Debian's binaryen 108 miscompiles this output; the npm one is pinned in package.json.
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
   pkg/wasm_oauth_bg.wasm -o pkg/wasm_oauth_bg.wasm
+node scripts/minify-names.mjs "${FEATURES[@]}"
 node scripts/package.mjs

@@ -82,7 +82,8 @@ import { initSync, parseCallbackUrl, AuthClient } from "wasm-oauth";
 import * as node from "wasm-oauth/node";
 const output = initSync();
 const parsed = parseCallbackUrl("https://app.example/cb?code=c&state=s");
-console.log(JSON.stringify({ memory: output.memory instanceof WebAssembly.Memory, kind: parsed.kind,
+// The raw exports (export names are minified by the build): one of them is the memory.
+console.log(JSON.stringify({ memory: Object.values(output).some((v) => v instanceof WebAssembly.Memory), kind: parsed.kind,
   same: node.AuthClient === AuthClient }));
 `,
   );

@@ -1,0 +1,50 @@
+// Renames the .wasm's imports and exports to one- and two-letter names and
+// rewrites the JS glue to match. wasm-bindgen names each import after its
+// function plus a 16-digit hash; those names sit in both files and barely
+// compress (about 4 KB gzip in all). Run by scripts/build.sh after wasm-opt.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const wasm = `${root}pkg/wasm_oauth_bg.wasm`;
+const glueFiles = [
+  `${root}pkg/wasm_oauth.js`,
+  `${root}pkg/wasm_oauth.d.ts`,
+  `${root}pkg/wasm_oauth_bg.wasm.d.ts`,
+];
+const features = process.argv.slice(2);
+
+const out = execFileSync(
+  `${root}node_modules/.bin/wasm-opt`,
+  [wasm, "--minify-imports-and-exports-and-modules", ...features, "-o", wasm],
+  { encoding: "utf8", maxBuffer: 1 << 24 },
+);
+const map = JSON.parse(out.slice(out.indexOf("{")));
+const modules = new Set(map.imports.map(([module]) => module));
+if (modules.size !== 1) throw new Error(`expected one import module, got ${[...modules]}`);
+const [oldModule] = modules;
+const newModule = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)))[0].module;
+
+const escape = (s) => s.replace(/[$]/g, "\\$&");
+for (const file of glueFiles) {
+  let text = readFileSync(file, "utf8");
+  text = text.replaceAll(JSON.stringify(oldModule), JSON.stringify(newModule));
+  // Import names are unique hashed tokens: replace them wherever they stand.
+  for (const [, from, to] of map.imports) {
+    text = text.replace(new RegExp(`\\b${escape(from)}\\b`, "g"), to);
+  }
+  // Export names can be plain words (`memory`): replace them only as `wasm.NAME`
+  // in the glue, and as the declared names in the .d.ts files (`InitOutput`'s
+  // members are the raw exports, so they are renamed there too).
+  for (const [from, to] of map.exports) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(to)) throw new Error(`export renamed to a non-identifier: ${to}`);
+    text = text.replace(new RegExp(`\\bwasm\\.${escape(from)}\\b`, "g"), `wasm.${to}`);
+    text = text.replace(new RegExp(`^(\\s*(?:readonly|export const) )${escape(from)}(:)`, "gm"), `$1${to}$2`);
+  }
+  writeFileSync(file, text);
+}
+// Nothing of the old names may be left in the glue.
+const glue = readFileSync(glueFiles[0], "utf8");
+const left = map.imports.filter(([, from]) => glue.includes(from));
+if (left.length) throw new Error(`import names left in the glue: ${left.map((l) => l[1])}`);
+console.log(`minified ${map.imports.length} import and ${map.exports.length} export names`);
