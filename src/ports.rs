@@ -96,6 +96,18 @@ pub enum Event<'a> {
     Error(&'a AuthError),
 }
 
+/// What the other tabs last said about the shared session.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub enum Published {
+    /// Nothing yet.
+    #[default]
+    Nothing,
+    /// A token set (stored JSON).
+    Tokens(String),
+    /// The session ended.
+    LoggedOut,
+}
+
 /// Coordination between the tabs that share one session (`storage: "local"`).
 /// Pages with per-tab storage use [`NoTabs`].
 pub trait Tabs {
@@ -107,8 +119,9 @@ pub trait Tabs {
     fn publish_tokens(&self, stored: &str);
     /// Tells the other tabs the session ended.
     fn publish_logout(&self);
-    /// The newest token set another tab published, if any (stored JSON).
-    fn latest_published(&self) -> Option<String>;
+    /// What was published about the session in the last few seconds (by
+    /// another tab or this one): newer than storage may show yet.
+    fn latest_published(&self) -> Published;
 }
 
 /// No other tab shares this session.
@@ -119,8 +132,8 @@ impl Tabs for NoTabs {
     async fn lock(&self) {}
     fn publish_tokens(&self, _: &str) {}
     fn publish_logout(&self) {}
-    fn latest_published(&self) -> Option<String> {
-        None
+    fn latest_published(&self) -> Published {
+        Published::Nothing
     }
 }
 
@@ -137,7 +150,12 @@ pub trait Adapters {
     type Storage: Storage;
     type Http: Http;
     type Tabs: Tabs;
+    /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
+    /// Where pending logins live: they must survive the redirect to the
+    /// provider and back even when tokens are kept in memory, so browsers keep
+    /// them in sessionStorage (per tab) whatever the `storage` option says.
+    fn transaction_storage(&self) -> &Self::Storage;
     fn http(&self) -> &Self::Http;
     fn tabs(&self) -> &Self::Tabs;
     /// Wall-clock time in milliseconds since the epoch.

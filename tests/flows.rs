@@ -17,7 +17,8 @@ use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::url::Url;
 use wasm_oauth::ports::{
-    Abort, Adapters, Event, Http, HttpRequest, HttpResponse, MemoryStorage, RsaKey, Storage, Tabs,
+    Abort, Adapters, Event, Http, HttpRequest, HttpResponse, MemoryStorage, Published, RsaKey,
+    Storage, Tabs,
 };
 
 /// Runs a future whose I/O completes at once (every fake here does).
@@ -146,7 +147,7 @@ impl Storage for SharedStorage {
 /// Another tab's hand-over, as the cross-tab adapter would deliver it.
 #[derive(Clone, Default)]
 struct FakeTabs {
-    published: Rc<RefCell<Option<String>>>,
+    published: Rc<RefCell<Published>>,
     locks_taken: Rc<Cell<u32>>,
     /// Set by the test: what another tab publishes while we wait for the lock.
     arrives_while_waiting: Rc<RefCell<Option<String>>>,
@@ -157,16 +158,16 @@ impl Tabs for FakeTabs {
     async fn lock(&self) {
         self.locks_taken.set(self.locks_taken.get() + 1);
         if let Some(t) = self.arrives_while_waiting.borrow_mut().take() {
-            *self.published.borrow_mut() = Some(t);
+            *self.published.borrow_mut() = Published::Tokens(t);
         }
     }
     fn publish_tokens(&self, stored: &str) {
-        *self.published.borrow_mut() = Some(stored.to_string());
+        *self.published.borrow_mut() = Published::Tokens(stored.to_string());
     }
     fn publish_logout(&self) {
-        *self.published.borrow_mut() = None;
+        *self.published.borrow_mut() = Published::LoggedOut;
     }
-    fn latest_published(&self) -> Option<String> {
+    fn latest_published(&self) -> Published {
         self.published.borrow().clone()
     }
 }
@@ -187,6 +188,9 @@ impl Adapters for Fakes {
     type Http = FakeHttp;
     type Tabs = FakeTabs;
     fn storage(&self) -> &SharedStorage {
+        &self.storage
+    }
+    fn transaction_storage(&self) -> &SharedStorage {
         &self.storage
     }
     fn http(&self) -> &FakeHttp {
@@ -926,7 +930,9 @@ fn refresh_publishes_the_rotated_set_to_other_tabs() {
         r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
     );
     block_on(h.client.access_token(30, true)).unwrap();
-    let published = h.tabs.latest_published().unwrap();
+    let Published::Tokens(published) = h.tabs.latest_published() else {
+        panic!("nothing published");
+    };
     assert!(published.contains("RT-2"));
 }
 
@@ -1263,6 +1269,9 @@ impl Adapters for QuotaFakes {
     fn storage(&self) -> &FullStorage {
         &self.storage
     }
+    fn transaction_storage(&self) -> &FullStorage {
+        &self.storage
+    }
     fn http(&self) -> &FakeHttp {
         &self.fakes.http
     }
@@ -1289,4 +1298,38 @@ impl Adapters for QuotaFakes {
     fn emit(&self, event: Event<'_>) {
         self.fakes.emit(event)
     }
+}
+
+#[test]
+fn another_tabs_hand_over_wins_over_a_lagging_storage_copy() {
+    let h = harness();
+    signed_in(&h);
+    let newer = format!(
+        r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+        NOW + 2 * 3_600_000
+    );
+    h.tabs.publish_tokens(&newer);
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
+    h.tabs.publish_logout();
+    assert!(
+        h.client.tokens().is_none(),
+        "a logout in another tab ends the session here"
+    );
+    assert!(!h.client.is_authenticated());
+}
+
+#[test]
+fn a_logout_in_another_tab_while_waiting_for_the_lock_is_login_required() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000);
+    *h.tabs.arrives_while_waiting.borrow_mut() = None;
+    h.tabs.publish_logout();
+    let e = block_on(h.client.access_token(30, false)).unwrap_err();
+    assert_eq!(e.code(), "login_required");
+    assert_eq!(
+        h.http.sent().len(),
+        1,
+        "no refresh with a session another tab ended"
+    );
 }

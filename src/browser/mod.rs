@@ -28,6 +28,7 @@ extern "C" {
 /// What the client runs on in a browser (or any runtime with `fetch`).
 pub struct BrowserAdapters {
     pub storage: BrowserStorage,
+    pub transactions: BrowserStorage,
     pub http: FetchHttp,
     pub tabs: BrowserTabs,
     pub listener: Rc<dyn Fn(Event<'_>)>,
@@ -39,8 +40,15 @@ impl BrowserAdapters {
     pub fn open(kind: StorageKind, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
         let storage = BrowserStorage::open(kind);
         let shared = kind == StorageKind::Local && !storage.is_memory();
+        // Pending logins: sessionStorage whatever `kind` says (they must
+        // survive the redirect); memory only where the browser refuses it.
+        let transactions = match kind {
+            StorageKind::Session => None,
+            _ => Some(BrowserStorage::open(StorageKind::Session)),
+        };
         BrowserAdapters {
             tabs: BrowserTabs::open(shared, client_id, listener.clone()),
+            transactions: transactions.unwrap_or_else(|| BrowserStorage::open(kind)),
             storage,
             http: FetchHttp::default(),
             listener,
@@ -55,6 +63,10 @@ impl Adapters for BrowserAdapters {
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
+    }
+
+    fn transaction_storage(&self) -> &BrowserStorage {
+        &self.transactions
     }
 
     fn http(&self) -> &FetchHttp {

@@ -6,7 +6,7 @@
 
 use super::set_timeout;
 use crate::core::tokens::TokenSet;
-use crate::ports::{Event, Tabs};
+use crate::ports::{Event, Published, Tabs};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,12 +17,18 @@ use wasm_bindgen_futures::JsFuture;
 /// message reaches the other tabs before one of them gets the lock.
 const HANDOVER_MS: u32 = 50;
 
+/// How long a hand-over outranks this tab's view of localStorage: long
+/// enough for Chromium to deliver the other tab's write, short enough that
+/// storage is the truth again afterwards.
+const HANDOVER_WINDOW_MS: f64 = 5_000.0;
+
 const TOKENS: &str = "tokens:";
 const LOGOUT: &str = "logout";
 
 struct Channel {
     channel: web_sys::BroadcastChannel,
-    latest: Rc<RefCell<Option<String>>>,
+    /// What was last published, and when (ms since the epoch).
+    latest: Rc<RefCell<(Published, f64)>>,
     lock_name: String,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
@@ -42,7 +48,7 @@ impl BrowserTabs {
         let Ok(channel) = web_sys::BroadcastChannel::new(&name) else {
             return BrowserTabs { channel: None };
         };
-        let latest = Rc::new(RefCell::new(None));
+        let latest = Rc::new(RefCell::new((Published::Nothing, 0.0)));
         let seen = latest.clone();
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
@@ -51,11 +57,12 @@ impl BrowserTabs {
                 };
                 if let Some(stored) = text.strip_prefix(TOKENS) {
                     if let Some(tokens) = TokenSet::from_json(stored) {
-                        *seen.borrow_mut() = Some(stored.to_string());
+                        *seen.borrow_mut() =
+                            (Published::Tokens(stored.to_string()), js_sys::Date::now());
                         listener(Event::Tokens(&tokens));
                     }
                 } else if text == LOGOUT {
-                    *seen.borrow_mut() = None;
+                    *seen.borrow_mut() = (Published::LoggedOut, js_sys::Date::now());
                     listener(Event::Logout);
                 }
             });
@@ -123,7 +130,7 @@ impl Tabs for BrowserTabs {
 
     fn publish_tokens(&self, stored: &str) {
         if let Some(c) = &self.channel {
-            *c.latest.borrow_mut() = Some(stored.to_string());
+            *c.latest.borrow_mut() = (Published::Tokens(stored.to_string()), js_sys::Date::now());
             let _ = c
                 .channel
                 .post_message(&JsValue::from_str(&[TOKENS, stored].concat()));
@@ -132,14 +139,19 @@ impl Tabs for BrowserTabs {
 
     fn publish_logout(&self) {
         if let Some(c) = &self.channel {
-            *c.latest.borrow_mut() = None;
+            *c.latest.borrow_mut() = (Published::LoggedOut, js_sys::Date::now());
             let _ = c.channel.post_message(&JsValue::from_str(LOGOUT));
         }
     }
 
-    fn latest_published(&self) -> Option<String> {
-        self.channel
-            .as_ref()
-            .and_then(|c| c.latest.borrow().clone())
+    fn latest_published(&self) -> Published {
+        let Some(c) = &self.channel else {
+            return Published::Nothing;
+        };
+        let (published, at) = &*c.latest.borrow();
+        if js_sys::Date::now() - at > HANDOVER_WINDOW_MS {
+            return Published::Nothing;
+        }
+        published.clone()
     }
 }

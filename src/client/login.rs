@@ -27,14 +27,18 @@ impl<A: Adapters> Client<A> {
     /// Removes pending logins that are expired or unreadable, so abandoned
     /// logins do not pile up in storage.
     fn sweep_transactions(&self, now_ms: u64) {
-        for key in self.storage().keys_with_prefix(&self.key("tx:")) {
+        for key in self
+            .adapters
+            .transaction_storage()
+            .keys_with_prefix(&self.key("tx:"))
+        {
             let keep = self
                 .storage()
                 .get(&key)
                 .and_then(|v| PendingLogin::from_json(&v))
                 .is_some_and(|p| now_ms.saturating_sub(p.created_at_ms) <= LIFETIME_MS);
             if !keep {
-                self.storage().remove(&key);
+                self.adapters.transaction_storage().remove(&key);
             }
         }
     }
@@ -62,7 +66,8 @@ impl<A: Adapters> Client<A> {
         } else {
             authorize_url(&endpoints.authorization, &params)
         };
-        self.storage()
+        self.adapters
+            .transaction_storage()
             .set(&self.transaction_key(&pending.state), &pending.to_json())?;
         Ok(url)
     }
@@ -108,16 +113,23 @@ impl<A: Adapters> Client<A> {
             );
         };
         let key = self.transaction_key(state);
-        let stored = self.storage().get(&key);
+        let stored = self.adapters.transaction_storage().get(&key);
         // Used once: removed before anything else can fail, so a replayed
         // callback finds nothing (RFC 6749 §10.5, §10.12).
-        self.storage().remove(&key);
+        self.adapters.transaction_storage().remove(&key);
         match stored.as_deref().and_then(PendingLogin::from_json) {
             Some(p) if p.state == state => Ok(p),
-            _ if self.storage().keys_with_prefix(&self.key("tx:")).is_empty() => fail(
-                ErrorCode::MissingTransaction,
-                "no login is pending in this browser (already handled, or never started here)",
-            ),
+            _ if self
+                .adapters
+                .transaction_storage()
+                .keys_with_prefix(&self.key("tx:"))
+                .is_empty() =>
+            {
+                fail(
+                    ErrorCode::MissingTransaction,
+                    "no login is pending in this browser (already handled, or never started here)",
+                )
+            }
             _ => fail(
                 ErrorCode::StateMismatch,
                 "the response's state matches no pending login",

@@ -21,7 +21,7 @@ use crate::core::form::encode_pairs;
 use crate::core::json::Json;
 use crate::core::jwt::{decode, select_key, validate_id_token, IdTokenCheck, KeyLookup};
 use crate::core::tokens::{success_json, HttpAnswer, TokenSet};
-use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Storage, Tabs};
+use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Published, Storage, Tabs};
 use flight::Shared;
 use std::cell::{Cell, RefCell};
 
@@ -255,14 +255,29 @@ impl<A: Adapters> Client<A> {
     }
 
     /// The stored token set. A corrupt or foreign entry is removed, never fatal.
+    /// In a shared session, what another tab just published wins over a
+    /// storage copy that has not caught up yet (Chromium delivers localStorage
+    /// writes to other tabs late).
     pub fn tokens(&self) -> Option<TokenSet> {
         let key = self.tokens_key();
-        let text = self.storage().get(&key)?;
-        let parsed = TokenSet::from_json(&text);
-        if parsed.is_none() {
-            self.storage().remove(&key);
+        let stored = self.storage().get(&key).and_then(|text| {
+            let parsed = TokenSet::from_json(&text);
+            if parsed.is_none() {
+                self.storage().remove(&key);
+            }
+            parsed
+        });
+        match self.adapters.tabs().latest_published() {
+            Published::Nothing => stored,
+            Published::LoggedOut => None,
+            Published::Tokens(text) => {
+                let published = TokenSet::from_json(&text);
+                [published, stored]
+                    .into_iter()
+                    .flatten()
+                    .max_by_key(|t| t.expires_at_ms)
+            }
         }
-        parsed
     }
 
     /// The claims of the stored ID token (validated before it was stored).

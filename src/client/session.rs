@@ -47,20 +47,21 @@ impl<A: Adapters> Client<A> {
     /// rotated refresh token must never be sent twice.
     async fn refresh_across_tabs(&self, started_from: TokenSet) -> Result<TokenSet, AuthError> {
         let _guard = self.adapters.tabs().lock().await;
-        let published = self
-            .adapters
-            .tabs()
-            .latest_published()
-            .and_then(|t| TokenSet::from_json(&t));
-        let newest = [published, self.tokens()]
-            .into_iter()
-            .flatten()
-            .filter(|t| t.access_token != started_from.access_token)
-            .max_by_key(|t| t.expires_at_ms);
-        if let Some(newer) = newest {
-            if newer.is_valid_for(self.now(), 0) {
-                return Ok(newer);
+        // `tokens()` already prefers what another tab handed over.
+        match self.tokens() {
+            None => {
+                return fail(
+                    ErrorCode::LoginRequired,
+                    "the session ended in another tab: log in again",
+                )
             }
+            Some(newer)
+                if newer.access_token != started_from.access_token
+                    && newer.is_valid_for(self.now(), 0) =>
+            {
+                return Ok(newer)
+            }
+            Some(_) => {}
         }
         self.refresh(&started_from).await
     }
