@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_CLIENT_ID, devClients, extraDemoClientId } from "./dev/clients.mjs";
 import { generateRsaJwk, publicJwk } from "./dev/jwt.mjs";
-import { createDevProvider } from "./dev/provider.mjs";
+import { createDevProvider, ROUTES } from "./dev/provider.mjs";
 import { serviceAccountDevRoutes } from "./dev/service-account.mjs";
 import { createStaticServer } from "./dev/static-server.mjs";
 
@@ -22,6 +22,8 @@ const HOST = "127.0.0.1";
 const DEMO_SCOPE = "openid profile email offline_access";
 const wwwDir = dirname(fileURLToPath(import.meta.url));
 const pkgDir = join(wwwDir, "..", "pkg");
+// npm packages the demo page imports (pinned devDependencies), served from node_modules: no CDN.
+const vendor = { "/vendor/uqr.mjs": join(wwwDir, "..", "node_modules", "uqr", "dist", "index.mjs") };
 
 function port(name, fallback) {
   const value = Number(process.env[name] ?? fallback);
@@ -65,7 +67,15 @@ const demos = [
     wwwDir,
     pkgDir,
     providerOrigin: issuer,
-    config: { issuer, clientId, redirectUri: `${origin(p)}/`, scope: DEMO_SCOPE },
+    vendor,
+    config: {
+      issuer,
+      clientId,
+      redirectUri: `${origin(p)}/`,
+      scope: DEMO_SCOPE,
+      // The provider's RP-initiated logout page, for the demo's "log out at the provider too".
+      endSession: `${issuer}${ROUTES.end_session}`,
+    },
   }),
 }));
 

@@ -1,5 +1,6 @@
-// The demo's static server: `www/` at `/`, the built npm package `pkg/` at `/pkg/`, and
-// `/config.json` for the page. HTML gets a strict CSP (no inline script or style).
+// The demo's static server: `www/` at `/`, the built npm package `pkg/` at `/pkg/`, single files
+// from npm packages at the paths of `vendor`, and `/config.json` for the page. HTML gets a strict
+// CSP (no inline script or style).
 
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -63,8 +64,9 @@ export function resolveInside(root, urlPath) {
  * @param {string} options.pkgDir   the built package
  * @param {object} options.config   served as /config.json
  * @param {string} options.providerOrigin  allowed in connect-src
+ * @param {Record<string, string>} [options.vendor]  URL path → file (e.g. an npm package's ES module)
  */
-export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin }) {
+export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, vendor = {} }) {
   const csp = contentSecurityPolicy(providerOrigin);
   const configBody = JSON.stringify(config);
 
@@ -91,7 +93,9 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin }) {
     }
 
     let file;
-    if (pathname === "/pkg" || pathname.startsWith("/pkg/")) {
+    if (Object.hasOwn(vendor, pathname)) {
+      file = vendor[pathname];
+    } else if (pathname === "/pkg" || pathname.startsWith("/pkg/")) {
       file = resolveInside(pkgDir, pathname.slice("/pkg".length));
     } else {
       file = resolveInside(wwwDir, pathname === "/" ? "/index.html" : pathname);
