@@ -25,7 +25,7 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --
 
 step "build the npm package"
 bash scripts/build.sh
-node scripts/size.mjs
+node scripts/size.mjs --check
 
 step "Firefox: browser tests (wasm-bindgen-test + geckodriver) and the e2e login over WebDriver"
 bash scripts/firefox.sh --no-build

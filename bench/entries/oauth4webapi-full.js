@@ -1,0 +1,26 @@
+// Bytes only (not timed): oauth4webapi with the functions for the feature set wasm-oauth ships:
+// discovery, code + PKCE, refresh, device, PAR, revocation, userinfo (the set issue 6 measured).
+export {
+  discoveryRequest,
+  processDiscoveryResponse,
+  generateRandomCodeVerifier,
+  calculatePKCECodeChallenge,
+  generateRandomState,
+  generateRandomNonce,
+  validateAuthResponse,
+  authorizationCodeGrantRequest,
+  processAuthorizationCodeResponse,
+  refreshTokenGrantRequest,
+  processRefreshTokenResponse,
+  deviceAuthorizationRequest,
+  processDeviceAuthorizationResponse,
+  deviceCodeGrantRequest,
+  processDeviceCodeResponse,
+  pushedAuthorizationRequest,
+  processPushedAuthorizationResponse,
+  revocationRequest,
+  processRevocationResponse,
+  userInfoRequest,
+  processUserInfoResponse,
+  None,
+} from "oauth4webapi";
