@@ -7,25 +7,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use wasm_oauth::core::callback::{
-    is_callback, parse_callback, scrub, AuthorizationResponse, ResponseLocation,
+    is_callback, parse_callback, scrub, AuthorizationResponse, ResponseLocation, RESPONSE_KEYS,
 };
 use wasm_oauth::core::form::decode_component;
-
-/// The raw keys `scrub` removes (callback.rs `RESPONSE_KEYS`).
-const RESPONSE_KEYS: &[&str] = &[
-    "code",
-    "state",
-    "iss",
-    "error",
-    "error_description",
-    "error_uri",
-    "session_state",
-    "access_token",
-    "token_type",
-    "expires_in",
-    "scope",
-    "id_token",
-];
 
 /// The parameters whose values are secrets.
 const SECRET_KEYS: &[&str] = &["code", "access_token", "id_token"];

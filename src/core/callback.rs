@@ -68,7 +68,7 @@ pub struct Callback {
 }
 
 /// Parameters that belong to an authorization response; scrubbed afterwards.
-const RESPONSE_KEYS: &[&str] = &[
+pub const RESPONSE_KEYS: &[&str] = &[
     "code",
     "state",
     "iss",
