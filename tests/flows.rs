@@ -1333,3 +1333,30 @@ fn a_logout_in_another_tab_while_waiting_for_the_lock_is_login_required() {
         "no refresh with a session another tab ended"
     );
 }
+
+#[test]
+fn response_mode_fragment_takes_the_code_from_the_fragment_and_refuses_the_query() {
+    let h = harness();
+    let request = LoginRequest {
+        response_mode_fragment: true,
+        ..LoginRequest::default()
+    };
+    let url = block_on(h.client.start_login(&request, None)).unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    assert_eq!(find(&q, "response_mode"), Some("fragment"));
+    let state = find(&q, "state").unwrap();
+    let nonce = find(&q, "nonce").unwrap();
+    h.http.answer(200, &token_body(&good_id_token(nonce)));
+    let out = callback(&h, &format!("{REDIRECT}#code=C1&state={state}")).unwrap();
+    assert_eq!(out.tokens.access_token, "AT-1");
+
+    let url = block_on(h.client.start_login(&request, None)).unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap();
+    let e = callback(&h, &format!("{REDIRECT}?code=C2&state={state}")).unwrap_err();
+    assert_eq!(
+        e.code(),
+        "invalid_response",
+        "a query answer to a fragment login is refused"
+    );
+}
