@@ -1,0 +1,47 @@
+// popup_blocked with Chromium's real popup blocker. Playwright turns the blocker off by default
+// (--disable-popup-blocking), so this file launches Chromium without that flag, and asks for a
+// popup login with no user activation (more than 5 s after the last input), as a page does when
+// it calls loginWithPopup() outside a click handler.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, openDemo, openPage, startStack } from "./harness.mjs";
+import { demoAt, tokensOf } from "./demo.mjs";
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: ["--disable-popup-blocking"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test("a popup login the browser blocks rejects with popup_blocked, and nothing is sent", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await openDemo(page, demoAt(stack, { flow: "popup" }));
+  await stack.resetStats();
+  const popups = [];
+  context.on("page", (p) => popups.push(p));
+  // Outlive the transient user activation Playwright's evaluate grants (5 s in Chromium).
+  const outcome = await page.evaluate(() => new Promise((resolve) => {
+    setTimeout(() => {
+      window.__auth.loginWithPopup().then(() => resolve("resolved"), (error) => resolve(error.code));
+    }, 5500);
+  }));
+  assert.equal(outcome, "popup_blocked");
+  assert.equal(popups.length, 0, "no popup window was opened");
+  assert.equal(await tokensOf(page), undefined);
+  const stats = await stack.stats();
+  assert.equal(stats.authorization ?? 0, 0, "the provider saw no authorization request");
+  assert.deepEqual(pageErrors.map(String), []);
+});
