@@ -1360,3 +1360,25 @@ fn response_mode_fragment_takes_the_code_from_the_fragment_and_refuses_the_query
         "a query answer to a fragment login is refused"
     );
 }
+
+#[test]
+fn an_expired_par_request_comes_back_as_the_providers_error_not_a_hang() {
+    // RFC 9126 §4 + RFC 9207: the provider cannot know the state of a request
+    // it no longer has, so it answers with its error and its issuer only.
+    let h = harness();
+    start(&h);
+    let e = callback(
+        &h,
+        &format!("{REDIRECT}?error=invalid_request_uri&error_description=request_uri+is+invalid%2C+expired%2C+or+was+already+used&iss=https%3A%2F%2Fauth.example"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_request_uri");
+    assert!(h.http.sent().is_empty());
+    assert!(h.client.tokens().is_none());
+    let e = callback(
+        &h,
+        &format!("{REDIRECT}?error=invalid_request_uri&iss=https%3A%2F%2Fevil.example"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "issuer_mismatch");
+}

@@ -149,6 +149,29 @@ impl<A: Adapters> Client<A> {
 
     async fn handle_callback_inner(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         let callback = parse_callback(url)?;
+        // RFC 9207 §2.4: when the response names its issuer it must be ours.
+        if callback
+            .response
+            .iss()
+            .is_some_and(|i| i != self.config.issuer)
+        {
+            return fail(
+                ErrorCode::IssuerMismatch,
+                "the response comes from another issuer",
+            );
+        }
+        // An error our issuer sent without a state (it could not know it: an
+        // expired or used PAR request_uri) is reported as it is; it changes
+        // nothing, and the pending login simply expires.
+        if let AuthorizationResponse::Error {
+            error,
+            description,
+            state: None,
+            iss: Some(_),
+        } = &callback.response
+        {
+            return Err(AuthError::oauth(error, description.as_deref(), None));
+        }
         let pending = self.take_pending(callback.response.state())?;
         let now = self.now();
         pending.check_fresh(now)?;

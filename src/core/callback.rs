@@ -99,8 +99,11 @@ fn looks_like_response(part: &str, fragment: bool) -> bool {
         part.split('&')
             .any(|seg| seg.split_once('=').map_or(seg, |(k, _)| k) == key)
     };
-    let core = (has("code") || has("error")) && has("state");
-    core || (fragment && (has("access_token") || has("id_token")))
+    // An error names its issuer (RFC 9207) even where it cannot name the
+    // state: an expired or unknown PAR request_uri (RFC 9126 §4) comes back so.
+    let code = has("code") && has("state");
+    let error = has("error") && (has("state") || has("iss"));
+    code || error || (fragment && (has("access_token") || has("id_token")))
 }
 
 /// True when `url` looks like an authorization response (code/state,
@@ -288,6 +291,24 @@ mod tests {
         let c = parse_callback("https://a/cb#code=c&state=s").unwrap();
         assert_eq!(c.location, ResponseLocation::Fragment);
         assert!(matches!(c.response, AuthorizationResponse::Code { .. }));
+    }
+
+    #[test]
+    fn an_error_naming_its_issuer_but_no_state_is_still_a_response() {
+        let url =
+            "https://a/cb?error=invalid_request_uri&error_description=expired&iss=https%3A%2F%2Fi";
+        assert!(is_callback(url));
+        let c = parse_callback(url).unwrap();
+        assert_eq!(
+            c.response,
+            AuthorizationResponse::Error {
+                error: "invalid_request_uri".into(),
+                description: Some("expired".into()),
+                state: None,
+                iss: Some("https://i".into())
+            }
+        );
+        assert!(!is_callback("https://a/cb?error=x"));
     }
 
     #[test]
