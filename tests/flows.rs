@@ -173,8 +173,8 @@ impl Tabs for FakeTabs {
 }
 
 #[derive(Clone)]
-struct Fakes {
-    storage: SharedStorage,
+struct Fakes<S = SharedStorage> {
+    storage: S,
     http: FakeHttp,
     tabs: FakeTabs,
     clock: Rc<Cell<u64>>,
@@ -183,14 +183,29 @@ struct Fakes {
     events: Rc<RefCell<Vec<String>>>,
 }
 
-impl Adapters for Fakes {
-    type Storage = SharedStorage;
+impl<S> Fakes<S> {
+    /// The same fakes over another storage.
+    fn with_storage<T>(self, storage: T) -> Fakes<T> {
+        Fakes {
+            storage,
+            http: self.http,
+            tabs: self.tabs,
+            clock: self.clock,
+            counter: self.counter,
+            browser: self.browser,
+            events: self.events,
+        }
+    }
+}
+
+impl<S: Storage> Adapters for Fakes<S> {
+    type Storage = S;
     type Http = FakeHttp;
     type Tabs = FakeTabs;
-    fn storage(&self) -> &SharedStorage {
+    fn storage(&self) -> &S {
         &self.storage
     }
-    fn transaction_storage(&self) -> &SharedStorage {
+    fn transaction_storage(&self) -> &S {
         &self.storage
     }
     fn http(&self) -> &FakeHttp {
@@ -1212,16 +1227,13 @@ fn quota_exceeded_on_refresh_keeps_the_tokens_already_held() {
     // The same client state, but writes now fail.
     let e = full.set("k", "v").unwrap_err();
     assert_eq!(e.code(), "storage_unavailable");
-    let mut f = fakes();
-    f.storage = h.storage.clone();
+    let f = fakes();
+    let http = f.http.clone();
     let c = Client::new(
         Config::from_options(options()).unwrap(),
-        QuotaFakes {
-            fakes: f.clone(),
-            storage: full,
-        },
+        f.with_storage(full),
     );
-    f.http.answer(
+    http.answer(
         200,
         r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
     );
@@ -1253,50 +1265,6 @@ impl Storage for FullStorage {
     }
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         self.inner.keys_with_prefix(prefix)
-    }
-}
-
-/// The fakes, with a storage that refuses writes.
-struct QuotaFakes {
-    fakes: Fakes,
-    storage: FullStorage,
-}
-
-impl Adapters for QuotaFakes {
-    type Storage = FullStorage;
-    type Http = FakeHttp;
-    type Tabs = FakeTabs;
-    fn storage(&self) -> &FullStorage {
-        &self.storage
-    }
-    fn transaction_storage(&self) -> &FullStorage {
-        &self.storage
-    }
-    fn http(&self) -> &FakeHttp {
-        &self.fakes.http
-    }
-    fn tabs(&self) -> &FakeTabs {
-        &self.fakes.tabs
-    }
-    fn now_ms(&self) -> u64 {
-        self.fakes.now_ms()
-    }
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        self.fakes.fill_random(buf)
-    }
-    async fn verify_rs256(
-        &self,
-        key: &RsaKey,
-        input: &[u8],
-        sig: &[u8],
-    ) -> Result<bool, AuthError> {
-        self.fakes.verify_rs256(key, input, sig).await
-    }
-    fn is_browser(&self) -> bool {
-        true
-    }
-    fn emit(&self, event: Event<'_>) {
-        self.fakes.emit(event)
     }
 }
 
