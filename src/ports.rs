@@ -109,7 +109,7 @@ pub enum Published {
 }
 
 /// Coordination between the tabs that share one session (`storage: "local"`).
-/// Pages with per-tab storage use [`NoTabs`].
+/// With per-tab storage the browser adapter is inert: no lock, nothing published.
 pub trait Tabs {
     /// Held while refreshing; dropping it releases the lock.
     type Guard;
@@ -122,19 +122,6 @@ pub trait Tabs {
     /// What was published about the session in the last few seconds (by
     /// another tab or this one): newer than storage may show yet.
     fn latest_published(&self) -> Published;
-}
-
-/// No other tab shares this session.
-pub struct NoTabs;
-
-impl Tabs for NoTabs {
-    type Guard = ();
-    async fn lock(&self) {}
-    fn publish_tokens(&self, _: &str) {}
-    fn publish_logout(&self) {}
-    fn latest_published(&self) -> Published {
-        Published::Nothing
-    }
 }
 
 /// Cancellation of a long wait (device polling), from an `AbortSignal`.
