@@ -322,3 +322,58 @@ fn storage_fallback_warns_once_per_client() {
     let text = warnings.get(0).as_string().unwrap();
     assert!(text.contains("memory"), "{text}");
 }
+
+/// The crate's wasm32 allocator (lol_alloc's free list, chosen for size)
+/// must hand back what it is given: many rounds of large and small
+/// allocations, freed out of order, keep their contents and do not grow the
+/// linear memory round after round. A leaking or bump allocator fails the
+/// growth check (the rounds allocate about 200 MB in all).
+#[wasm_bindgen_test]
+fn the_allocator_reuses_freed_memory_and_keeps_contents() {
+    use wasm_oauth::core::json::Json;
+    let memory_bytes = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length()
+    };
+    let big = {
+        let items: Vec<String> = (0..2000)
+            .map(|i| format!("{{\"kid\":\"k{i}\",\"n\":\"{}\"}}", "x".repeat(i % 40)))
+            .collect();
+        format!("{{\"keys\":[{}]}}", items.join(","))
+    };
+    let mut after_first_round = 0;
+    for round in 0..200u32 {
+        let parsed = Json::parse(&big).expect("the document parses");
+        // Interleave small allocations of many sizes, dropped in a scrambled order.
+        let mut smalls: Vec<Option<Vec<u8>>> = (0..300u32)
+            .map(|i| Some(vec![(i % 251) as u8; ((i * 37 + round) % 700) as usize]))
+            .collect();
+        for i in (0..300).step_by(3).chain((1..300).step_by(3)) {
+            smalls[i] = None;
+        }
+        for (i, s) in smalls.iter().enumerate() {
+            if let Some(v) = s {
+                assert!(
+                    v.iter().all(|&b| b == (i as u32 % 251) as u8),
+                    "a live block was overwritten"
+                );
+            }
+        }
+        assert_eq!(
+            parsed.to_text().len(),
+            big.len(),
+            "round {round}: the parsed copy is intact"
+        );
+        if round == 0 {
+            after_first_round = memory_bytes();
+        }
+    }
+    let growth = memory_bytes() - after_first_round;
+    assert!(
+        growth <= 4 << 20,
+        "linear memory grew by {growth} bytes over 199 rounds"
+    );
+}
