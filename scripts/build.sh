@@ -12,24 +12,39 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/toolchain.sh
 
-if [ -z "${WASM_OAUTH_STABLE:-}" ] && release_toolchain_ready; then
-  echo "build: $RELEASE_TOOLCHAIN, panic=immediate-abort"
-  CARGO_TARGET_DIR=target/release-nightly \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    cargo "+$RELEASE_TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib \
-      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
-  WASM=target/release-nightly/wasm32-unknown-unknown/release/wasm_oauth.wasm
-else
-  echo "build: stable (panic=abort)"
-  cargo build --release --target wasm32-unknown-unknown --lib
-  WASM=target/wasm32-unknown-unknown/release/wasm_oauth.wasm
-fi
-rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name wasm_oauth "$WASM"
-# Debian's binaryen 108 miscompiles this output; the npm one is pinned in package.json.
+# Two builds of one crate: the browser build (pkg/wasm_oauth*, what index.js
+# loads and what the size budget counts) and, with the `server` feature, the
+# server runtimes' build (pkg/wasm_oauth_server*, what node.js loads), which
+# adds client credentials and service tokens.
+rm -rf pkg target/pkg-input && mkdir -p pkg target/pkg-input
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
-  pkg/wasm_oauth_bg.wasm -o pkg/wasm_oauth_bg.wasm
-node scripts/minify-names.mjs "${FEATURES[@]}"
+if [ -z "${WASM_OAUTH_STABLE:-}" ] && release_toolchain_ready; then
+  echo "build: $RELEASE_TOOLCHAIN, panic=immediate-abort"
+  cargo_wasm() {
+    CARGO_TARGET_DIR=target/release-nightly \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+      cargo "+$RELEASE_TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib \
+        -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+    cp target/release-nightly/wasm32-unknown-unknown/release/wasm_oauth.wasm "$OUT"
+  }
+else
+  echo "build: stable (panic=abort)"
+  cargo_wasm() {
+    cargo build --release --target wasm32-unknown-unknown --lib "$@"
+    cp target/wasm32-unknown-unknown/release/wasm_oauth.wasm "$OUT"
+  }
+fi
+OUT=target/pkg-input/wasm_oauth.wasm cargo_wasm
+OUT=target/pkg-input/wasm_oauth_server.wasm cargo_wasm --features server
+
+for name in wasm_oauth wasm_oauth_server; do
+  wasm-bindgen --target web --out-dir pkg --out-name "$name" "target/pkg-input/$name.wasm"
+  # Debian's binaryen 108 miscompiles this output; the npm one is pinned in package.json.
+  node_modules/.bin/wasm-opt -Oz -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
+    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  node scripts/minify-names.mjs "$name" "${FEATURES[@]}"
+done
+# node.d.ts types the server build with the browser build's declarations (the API is one).
+rm pkg/wasm_oauth_server.d.ts pkg/wasm_oauth_server_bg.wasm.d.ts
 node scripts/package.mjs

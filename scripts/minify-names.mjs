@@ -6,13 +6,12 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
-const wasm = `${root}pkg/wasm_oauth_bg.wasm`;
-const glueFiles = [
-  `${root}pkg/wasm_oauth.js`,
-  `${root}pkg/wasm_oauth.d.ts`,
-  `${root}pkg/wasm_oauth_bg.wasm.d.ts`,
-];
-const features = process.argv.slice(2);
+// Usage: minify-names.mjs OUT_NAME [wasm-opt feature flags...], OUT_NAME being
+// wasm-bindgen's --out-name (wasm_oauth for the browser build, wasm_oauth_server).
+const [name, ...features] = process.argv.slice(2);
+if (!/^\w+$/.test(name ?? "")) throw new Error("usage: minify-names.mjs OUT_NAME [wasm-opt flags]");
+const wasm = `${root}pkg/${name}_bg.wasm`;
+const glueFiles = [`${root}pkg/${name}.js`, `${root}pkg/${name}.d.ts`, `${root}pkg/${name}_bg.wasm.d.ts`];
 
 const out = execFileSync(
   `${root}node_modules/.bin/wasm-opt`,

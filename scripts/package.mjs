@@ -1,7 +1,7 @@
 // Writes pkg/index.js, pkg/index.d.ts and pkg/package.json around the
 // wasm-bindgen output, so pkg/ is an installable ES module package.
-import { readFileSync, writeFileSync, readdirSync, statSync, copyFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync, writeFileSync, existsSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
@@ -9,21 +9,16 @@ const pkg = join(root, "pkg");
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (name) => cargo.match(new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m"))?.[1];
 
-// The glue imports the AuthError class from its snippet; re-export that very
+// Each glue imports the AuthError class from its snippet; re-export that very
 // module so `instanceof AuthError` holds for the errors the SDK throws.
-function find(dir, name) {
-  for (const entry of readdirSync(dir)) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) {
-      const hit = find(p, name);
-      if (hit) return hit;
-    } else if (entry === name) return p;
-  }
-  return null;
+function errorModuleOf(glue) {
+  const text = readFileSync(join(pkg, glue), "utf8");
+  const path = text.match(/import \{ AuthError \} from '(\.\/snippets\/[^']+\/auth-error\.js)'/)?.[1];
+  if (!path || !existsSync(join(pkg, path))) throw new Error(`${glue}: auth-error.js snippet not found`);
+  return path;
 }
-const errorModule = find(join(pkg, "snippets"), "auth-error.js");
-if (!errorModule) throw new Error("auth-error.js snippet not found in pkg/snippets");
-const errorPath = "./" + relative(pkg, errorModule);
+const errorPath = errorModuleOf("wasm_oauth.js");
+const serverErrorPath = errorModuleOf("wasm_oauth_server.js");
 
 writeFileSync(
   join(pkg, "index.js"),
@@ -57,19 +52,22 @@ export type * from "./wasm_oauth.js";
 export { AuthError } from "./auth-error.js";
 `,
 );
-// Server runtimes (the "node" export condition: Node, Deno, Bun, SSR builds): the same API, but
-// `init()` / `initSync()` without an argument read the .wasm beside this file from disk, since
-// `fetch` cannot load the glue's default `file:` URL there. Nothing here touches a browser global.
+// Server runtimes (the "node" export condition: Node, Deno, Bun, SSR builds): the same API on the
+// server build (the `server` cargo feature: client credentials and service tokens, which the
+// browser build leaves out), and `init()` / `initSync()` without an argument read its .wasm from
+// disk, since `fetch` cannot load the glue's default `file:` URL there. Nothing here touches a
+// browser global.
 writeFileSync(
   join(pkg, "node.js"),
-  `// wasm-oauth for server runtimes: init() reads wasm_oauth_bg.wasm from disk.
+  `// wasm-oauth for server runtimes: the server build (client credentials and service
+// tokens included), and init() reads wasm_oauth_server_bg.wasm from disk.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import webInit, { initSync as webInitSync } from "./wasm_oauth.js";
-export { AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
-export { AuthError } from "${errorPath}";
+import webInit, { initSync as webInitSync } from "./wasm_oauth_server.js";
+export { AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth_server.js";
+export { AuthError } from "${serverErrorPath}";
 
-const wasmUrl = new URL("./wasm_oauth_bg.wasm", import.meta.url);
+const wasmUrl = new URL("./wasm_oauth_server_bg.wasm", import.meta.url);
 let loading;
 
 /** Loads the .wasm (from disk unless told otherwise); safe to call twice. */
@@ -123,6 +121,7 @@ const manifest = {
     },
     "./node": { types: "./node.d.ts", default: "./node.js" },
     "./wasm_oauth_bg.wasm": "./wasm_oauth_bg.wasm",
+    "./wasm_oauth_server_bg.wasm": "./wasm_oauth_server_bg.wasm",
     "./package.json": "./package.json",
   },
   files: [
@@ -135,6 +134,8 @@ const manifest = {
     "wasm_oauth.d.ts",
     "wasm_oauth_bg.wasm",
     "wasm_oauth_bg.wasm.d.ts",
+    "wasm_oauth_server.js",
+    "wasm_oauth_server_bg.wasm",
     "snippets/",
     "README.md",
   ],

@@ -292,7 +292,7 @@ impl<A: Adapters> Client<A> {
         self.tokens().is_some_and(|t| t.is_valid_for(self.now(), 0))
     }
 
-    fn refuse_in_browser(&self) -> Result<(), AuthError> {
+    pub(crate) fn refuse_in_browser(&self) -> Result<(), AuthError> {
         if self.adapters.is_browser() {
             return fail(
                 ErrorCode::SecretInBrowser,

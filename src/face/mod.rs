@@ -15,7 +15,7 @@ use crate::client::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::authorize::ImplicitType;
 use crate::core::callback::{is_callback, parse_callback, scrub};
 use crate::core::config::Config;
-use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
 use events::Listeners;
 use read::{device_authorization, login_request, options, Fields};
@@ -61,6 +61,21 @@ fn run(
     flow: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>,
 ) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
+}
+
+/// The secret-only grants in the browser build (no `server` feature): in a
+/// browser they are refused with `secret_in_browser` as always; anywhere else
+/// the caller loaded the browser build where it wanted the server one. The
+/// grants' code stays out of the `.wasm` that browsers download.
+#[cfg(not(feature = "server"))]
+fn server_build_only(inner: &BrowserClient) -> js_sys::Promise {
+    let error = inner.refuse_in_browser().err().unwrap_or_else(|| {
+        AuthError::new(
+            ErrorCode::InvalidOptions,
+            "this is the browser build: server runtimes import \"wasm-oauth/node\" (or \"wasm-oauth\" under the \"node\" export condition) for clientCredentials and exchangeServiceToken",
+        )
+    });
+    js_sys::Promise::reject(&error_to_js(error))
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -244,39 +259,54 @@ impl AuthClient {
     /// Client credentials grant. Server runtimes only (needs `clientSecret`);
     /// rejects with `secret_in_browser` in a browser before sending anything.
     #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<TokenSet>")]
+    #[cfg_attr(not(feature = "server"), allow(unused_variables))]
     pub fn client_credentials(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let scope = Fields(&opts).string("scope")?;
-            Ok(tokens_object(
-                &inner.client_credentials(scope.as_deref()).await?,
-            ))
-        })
+        #[cfg(not(feature = "server"))]
+        return server_build_only(&self.inner);
+        #[cfg(feature = "server")]
+        {
+            let inner = self.inner.clone();
+            promise(async move {
+                let scope = Fields(&opts).string("scope")?;
+                Ok(tokens_object(
+                    &inner.client_credentials(scope.as_deref()).await?,
+                ))
+            })
+        }
     }
 
     /// Service token: exchanges a service account's JWT (jwt-bearer grant).
     /// Server runtimes only; rejects with `secret_in_browser` in a browser.
     #[wasm_bindgen(js_name = exchangeServiceToken, unchecked_return_type = "Promise<TokenSet>")]
+    #[cfg_attr(not(feature = "server"), allow(unused_variables))]
     pub fn exchange_service_token(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] assertion: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let scope = Fields(&opts).string("scope")?;
-            let Some(assertion) = assertion.as_string() else {
-                return fail(ErrorCode::InvalidOptions, "the assertion must be a string");
-            };
-            Ok(tokens_object(
-                &inner
-                    .exchange_service_token(&assertion, scope.as_deref())
-                    .await?,
-            ))
-        })
+        #[cfg(not(feature = "server"))]
+        return server_build_only(&self.inner);
+        #[cfg(feature = "server")]
+        {
+            let inner = self.inner.clone();
+            promise(async move {
+                let scope = Fields(&opts).string("scope")?;
+                let Some(assertion) = assertion.as_string() else {
+                    return crate::core::error::fail(
+                        ErrorCode::InvalidOptions,
+                        "the assertion must be a string",
+                    );
+                };
+                Ok(tokens_object(
+                    &inner
+                        .exchange_service_token(&assertion, scope.as_deref())
+                        .await?,
+                ))
+            })
+        }
     }
 
     /// Handles the authorization response in `url` (default: the current

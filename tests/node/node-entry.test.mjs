@@ -44,7 +44,10 @@ test("the manifest sends Node to node.js and everything else to index.js", () =>
   assert.deepEqual(root.node, { types: "./node.d.ts", default: "./node.js" });
   assert.equal(root.default, "./index.js");
   assert.equal(root.types, "./index.d.ts");
-  for (const f of ["node.js", "node.d.ts", "index.js", "wasm_oauth_bg.wasm"]) assert.ok(files.includes(f), `${f} is packed`);
+  for (const f of ["node.js", "node.d.ts", "index.js", "wasm_oauth_bg.wasm", "wasm_oauth_server.js", "wasm_oauth_server_bg.wasm"]) {
+    assert.ok(files.includes(f), `${f} is packed`);
+  }
+  assert.equal(manifest.exports["./wasm_oauth_server_bg.wasm"], "./wasm_oauth_server_bg.wasm");
 });
 
 test("in Node a plain `await init()` loads the .wasm from disk and the server grants work", async () => {
@@ -97,7 +100,7 @@ test("the explicit bytes form still works through the node entry", async () => {
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import init, { createPkcePair } from "wasm-oauth";
-const bytes = readFileSync(createRequire(import.meta.url).resolve("wasm-oauth/wasm_oauth_bg.wasm"));
+const bytes = readFileSync(createRequire(import.meta.url).resolve("wasm-oauth/wasm_oauth_server_bg.wasm"));
 await init({ module_or_path: bytes });
 console.log(JSON.stringify({ length: createPkcePair().codeVerifier.length }));
 `,

@@ -4,14 +4,14 @@
 // AuthErrors with the OAuth error code.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStack } from "../e2e/harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PKG = join(ROOT, "pkg");
-const { default: init, AuthClient, AuthError } = await import(join(PKG, "index.js"));
+// The server build, as the "node" export condition resolves it (pkg/node.js).
+const { default: init, AuthClient, AuthError } = await import(join(PKG, "node.js"));
 
 const CLIENT_ID = "0b7a4c1e-2d3f-4a5b-8c9d-0e1f2a3b4c5d";
 const CLIENT_SECRET = "dev-secret-not-for-browsers";
@@ -21,7 +21,7 @@ const TOLERANCE_MS = 60 * 1000;
 let stack;
 
 before(async () => {
-  await init({ module_or_path: readFileSync(join(PKG, "wasm_oauth_bg.wasm")) });
+  await init();
   stack = await startStack();
 });
 after(() => stack?.stop());
@@ -209,5 +209,39 @@ describe("service tokens (jwt-bearer)", () => {
     assertAuthError(await rejection(serverClient().exchangeServiceToken("not-a-jwt", { scope: "api:read" })), "invalid_options");
     assertAuthError(await rejection(serverClient().exchangeServiceToken(undefined, { scope: "api:read" })), "invalid_options");
     assert.equal((await grants(JWT_BEARER)).sent, 0);
+  });
+});
+
+// The browser build (pkg/index.js, the `server` feature left out) has no secret-only grants:
+// loaded in a server runtime by mistake, it says which entry to import and sends nothing.
+describe("the browser build in a server runtime", () => {
+  test("clientCredentials and exchangeServiceToken reject with invalid_options naming wasm-oauth/node", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const script = `
+      import { readFileSync } from "node:fs";
+      const sdk = await import(${JSON.stringify(join(PKG, "index.js"))});
+      await sdk.default({ module_or_path: readFileSync(${JSON.stringify(join(PKG, "wasm_oauth_bg.wasm"))}) });
+      const auth = new sdk.AuthClient(${JSON.stringify({
+        clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: "https://server.invalid/cb",
+        issuer: stack.issuer, storage: "memory",
+      })});
+      const out = {};
+      for (const [name, call] of [["cc", () => auth.clientCredentials({ scope: "api:read" })],
+                                  ["st", () => auth.exchangeServiceToken("a.b.c", { scope: "api:read" })]]) {
+        try { await call(); out[name] = "resolved"; }
+        catch (e) { out[name] = { isAuthError: e instanceof sdk.AuthError, code: e.code, message: e.message }; }
+      }
+      console.log(JSON.stringify(out));`;
+    await stack.resetStats();
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+    const out = JSON.parse(stdout.trim());
+    for (const name of ["cc", "st"]) {
+      assert.equal(out[name].isAuthError, true, JSON.stringify(out[name]));
+      assert.equal(out[name].code, "invalid_options");
+      assert.match(out[name].message, /wasm-oauth\/node/);
+    }
+    const stats = await stack.stats();
+    assert.equal(Object.values(stats.token).reduce((a, b) => a + b, 0), 0, "no grant was sent");
   });
 });

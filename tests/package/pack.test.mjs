@@ -31,6 +31,10 @@ test("pkg/ packs, installs from the tarball and imports in Node", () => {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     assert.ok(files.some((f) => f.startsWith("snippets/") && f.endsWith("auth-error.js")));
+    // The `server` feature: only the server build carries the secret-only grants.
+    const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    assert.ok(!readFileSync(join(pkgDir, "wasm_oauth_bg.wasm")).includes(JWT_BEARER), "the browser .wasm has no jwt-bearer grant");
+    assert.ok(readFileSync(join(pkgDir, "wasm_oauth_server_bg.wasm")).includes(JWT_BEARER), "the server .wasm has it");
     writeFileSync(join(work, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(work, packed[0].filename)], {
       cwd: work,
@@ -43,7 +47,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import init, { AuthClient, AuthError, createPkcePair, parseCallbackUrl } from "wasm-oauth";
 const require = createRequire(import.meta.url);
-const wasmPath = require.resolve("wasm-oauth/wasm_oauth_bg.wasm");
+// Node takes the "node" export condition: the server build, and its .wasm.
+const wasmPath = require.resolve("wasm-oauth/wasm_oauth_server_bg.wasm");
 await init({ module_or_path: readFileSync(wasmPath) });
 await init({ module_or_path: readFileSync(wasmPath) }); // safe twice
 const pair = createPkcePair();
