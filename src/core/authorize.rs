@@ -48,7 +48,7 @@ pub struct LoginRequest {
 
 /// Origin (`scheme://authority`) of an absolute URL, lower-cased.
 fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
+    let (scheme, rest) = super::url::split_scheme(url)?;
     let authority = rest.split(['/', '?', '#']).next()?;
     Some([scheme, "://", authority].concat().to_ascii_lowercase())
 }
