@@ -1217,7 +1217,7 @@ struct FullStorage {
 }
 
 #[test]
-fn quota_exceeded_on_refresh_keeps_the_tokens_already_held() {
+fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     let h = harness();
     signed_in(&h);
     let full = FullStorage {
@@ -1228,23 +1228,61 @@ fn quota_exceeded_on_refresh_keeps_the_tokens_already_held() {
     let e = full.set("k", "v").unwrap_err();
     assert_eq!(e.code(), "storage_unavailable");
     let f = fakes();
-    let http = f.http.clone();
+    let (http, events) = (f.http.clone(), f.events.clone());
     let c = Client::new(
         Config::from_options(options()).unwrap(),
-        f.with_storage(full),
+        f.with_storage(full.clone()),
     );
     http.answer(
         200,
         r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
     );
-    let e = block_on(c.access_token(30, true)).unwrap_err();
-    assert_eq!(e.code(), "storage_unavailable");
-    let kept = c.tokens().unwrap();
+    // The provider rotated RT-1 into RT-2: the new set must not be lost
+    // because the storage is full. The app hears of the refused write.
+    assert_eq!(block_on(c.access_token(30, true)).unwrap(), "AT-2");
     assert_eq!(
-        kept.access_token, "AT-1",
-        "the tokens already held stay usable"
+        *events.borrow(),
+        vec!["error:storage_unavailable".to_string(), "tokens:4".into()]
     );
+    let held = c.tokens().unwrap();
+    assert_eq!(held.access_token, "AT-2");
+    assert_eq!(held.refresh_token.as_deref(), Some("RT-2"));
     assert!(c.is_authenticated());
+    let tokens_key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+    assert!(
+        h.storage.get(&tokens_key).unwrap().contains("AT-1"),
+        "the refused write left storage as it was"
+    );
+
+    // The next refresh sends the rotated token; once storage has room
+    // again the set is written and memory no longer overrides it.
+    full.full.set(false);
+    http.answer(
+        200,
+        r#"{"access_token":"AT-3","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-3"}"#,
+    );
+    assert_eq!(block_on(c.access_token(30, true)).unwrap(), "AT-3");
+    let form = parse_pairs(http.sent().last().unwrap().form.as_deref().unwrap()).unwrap();
+    assert_eq!(find(&form, "refresh_token"), Some("RT-2"));
+    assert!(h.storage.get(&tokens_key).unwrap().contains("AT-3"));
+
+    // Logging out forgets what memory held, too.
+    full.full.set(true);
+    http.answer(
+        200,
+        r#"{"access_token":"AT-4","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-4"}"#,
+    );
+    assert_eq!(block_on(c.access_token(30, true)).unwrap(), "AT-4");
+    assert_eq!(c.tokens().unwrap().access_token, "AT-4");
+    // Another tab then writes a newer entry: storage wins over memory again.
+    let newer = h.storage.get(&tokens_key).unwrap().replace("AT-3", "AT-5");
+    full.inner.set(&tokens_key, &newer).unwrap();
+    assert_eq!(c.tokens().unwrap().access_token, "AT-5");
+    assert_eq!(c.tokens().unwrap().access_token, "AT-5", "and stays so");
+    http.answer_at(REVOKE_URL, 200, "");
+    http.answer_at(REVOKE_URL, 200, "");
+    block_on(c.logout(false, None)).unwrap();
+    assert!(c.tokens().is_none(), "no token set survives logout");
 }
 
 impl Storage for FullStorage {

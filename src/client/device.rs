@@ -70,7 +70,7 @@ impl<A: Adapters> Client<A> {
                         self.check_id_token(&tokens, None, None, false, true)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {
-                            self.store_tokens(&tokens)?;
+                            self.store_tokens(&tokens);
                         }
                         return Ok(tokens);
                     }

@@ -242,7 +242,7 @@ impl<A: Adapters> Client<A> {
             true,
         )
         .await?;
-        self.store_tokens(&tokens)?;
+        self.store_tokens(&tokens);
         Ok(CallbackOutcome {
             app_state: pending.app_state,
             tokens,

@@ -49,6 +49,10 @@ pub struct Client<A: Adapters> {
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// Server-runtime grants: token sets cached by grant and scope.
     grant_cache: RefCell<Vec<(String, TokenSet)>>,
+    /// A token set the storage refused (quota), and the entry it failed to
+    /// replace: held here so a rotated refresh token is not lost, until a
+    /// later write succeeds or another tab writes a newer entry.
+    unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
 }
 
 fn answer(r: &HttpResponse) -> HttpAnswer<'_> {
@@ -73,6 +77,7 @@ impl<A: Adapters> Client<A> {
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
             grant_cache: RefCell::new(Vec::new()),
+            unsaved: RefCell::new(None),
         }
     }
 
@@ -239,16 +244,28 @@ impl<A: Adapters> Client<A> {
     }
 
     /// Stores a token set, tells the other tabs and the app.
-    fn store_tokens(&self, tokens: &TokenSet) -> Result<(), AuthError> {
+    /// Stores a new token set, tells the other tabs and the app. When the
+    /// storage refuses the write (quota), the set is kept in this page's
+    /// memory instead and the refusal is reported as an `error` event: the
+    /// tokens were issued (a refresh token may have rotated), so losing them
+    /// would end a session that is still good.
+    fn store_tokens(&self, tokens: &TokenSet) {
         let text = tokens.to_json();
-        self.storage().set(&self.tokens_key(), &text)?;
+        match self.storage().set(&self.tokens_key(), &text) {
+            Ok(()) => *self.unsaved.borrow_mut() = None,
+            Err(e) => {
+                let replaced = self.storage().get(&self.tokens_key());
+                *self.unsaved.borrow_mut() = Some((tokens.clone(), replaced));
+                self.adapters.emit(Event::Error(&e));
+            }
+        }
         self.adapters.tabs().publish_tokens(&text);
         self.adapters.emit(Event::Tokens(tokens));
-        Ok(())
     }
 
     /// Ends the session locally, tells the other tabs and the app.
     fn clear_session(&self) {
+        *self.unsaved.borrow_mut() = None;
         self.storage().remove(&self.tokens_key());
         self.adapters.tabs().publish_logout();
         self.adapters.emit(Event::Logout);
@@ -257,27 +274,35 @@ impl<A: Adapters> Client<A> {
     /// The stored token set. A corrupt or foreign entry is removed, never fatal.
     /// In a shared session, what another tab just published wins over a
     /// storage copy that has not caught up yet (Chromium delivers localStorage
-    /// writes to other tabs late).
+    /// writes to other tabs late), and so does a set the storage refused.
     pub fn tokens(&self) -> Option<TokenSet> {
         let key = self.tokens_key();
-        let stored = self.storage().get(&key).and_then(|text| {
-            let parsed = TokenSet::from_json(&text);
-            if parsed.is_none() {
-                self.storage().remove(&key);
+        let text = self.storage().get(&key);
+        let mut unsaved = self.unsaved.borrow_mut();
+        let stored = match unsaved.take() {
+            // Storage still holds what the refused write was to replace.
+            Some((held, replaced)) if replaced == text => {
+                *unsaved = Some((held.clone(), replaced));
+                Some(held)
             }
-            parsed
-        });
-        match self.adapters.tabs().latest_published() {
-            Published::Nothing => stored,
-            Published::LoggedOut => None,
-            Published::Tokens(text) => {
-                let published = TokenSet::from_json(&text);
-                [published, stored]
-                    .into_iter()
-                    .flatten()
-                    .max_by_key(|t| t.expires_at_ms)
-            }
-        }
+            _ => text.and_then(|text| {
+                let parsed = TokenSet::from_json(&text);
+                if parsed.is_none() {
+                    self.storage().remove(&key);
+                }
+                parsed
+            }),
+        };
+        drop(unsaved);
+        let published = match self.adapters.tabs().latest_published() {
+            Published::Nothing => None,
+            Published::LoggedOut => return None,
+            Published::Tokens(text) => TokenSet::from_json(&text),
+        };
+        [published, stored]
+            .into_iter()
+            .flatten()
+            .max_by_key(|t| t.expires_at_ms)
     }
 
     /// The claims of the stored ID token (validated before it was stored).

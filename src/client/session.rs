@@ -108,7 +108,7 @@ impl<A: Adapters> Client<A> {
             self.check_id_token(&tokens, None, None, false, true)
                 .await?;
         }
-        self.store_tokens(&tokens)?;
+        self.store_tokens(&tokens);
         Ok(tokens)
     }
 
