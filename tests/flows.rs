@@ -175,6 +175,9 @@ impl Tabs for FakeTabs {
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
     storage: S,
+    /// Pending logins' own storage when set (the browser keeps them in
+    /// sessionStorage whatever the token storage is); else `storage`.
+    transactions: Option<S>,
     http: FakeHttp,
     tabs: FakeTabs,
     clock: Rc<Cell<u64>>,
@@ -188,6 +191,7 @@ impl<S> Fakes<S> {
     fn with_storage<T>(self, storage: T) -> Fakes<T> {
         Fakes {
             storage,
+            transactions: None,
             http: self.http,
             tabs: self.tabs,
             clock: self.clock,
@@ -206,7 +210,7 @@ impl<S: Storage> Adapters for Fakes<S> {
         &self.storage
     }
     fn transaction_storage(&self) -> &S {
-        &self.storage
+        self.transactions.as_ref().unwrap_or(&self.storage)
     }
     fn http(&self) -> &FakeHttp {
         &self.http
@@ -275,6 +279,7 @@ struct Harness {
 fn fakes() -> Fakes {
     Fakes {
         storage: SharedStorage::default(),
+        transactions: None,
         http: FakeHttp::default(),
         tabs: FakeTabs::default(),
         clock: Rc::new(Cell::new(NOW)),
@@ -404,6 +409,31 @@ fn code_flow_exchanges_the_code_with_the_verifier_and_stores_tokens() {
     assert!(h.client.is_authenticated());
     let claims = h.client.id_token_claims().unwrap();
     assert_eq!(claims.str("sub"), Some("urn:xeonr:user:alice"));
+}
+
+#[test]
+fn a_second_login_keeps_the_first_pending_when_transactions_have_their_own_storage() {
+    // Tokens in one storage, pending logins in another (as in a browser with
+    // `storage: "local"`): starting a login must not sweep away another
+    // pending login that is still fresh.
+    let transactions = SharedStorage::default();
+    let f = Fakes {
+        transactions: Some(transactions.clone()),
+        ..fakes()
+    };
+    let h = harness_on(options(), f);
+    let (_, first_state, first_nonce) = start(&h);
+    let (_, _second_state, _) = start(&h);
+    let tx_prefix = format!("{KEY_PREFIX}{CLIENT_ID}:tx:");
+    assert_eq!(transactions.keys_with_prefix(&tx_prefix).len(), 2);
+    assert!(h.storage.keys_with_prefix(&tx_prefix).is_empty());
+    h.http
+        .answer(200, &token_body(&good_id_token(&first_nonce)));
+    callback(&h, &format!("{REDIRECT}?code=C1&state={first_state}")).unwrap();
+    // Expired ones are still swept.
+    h.clock.set(h.clock.get() + 11 * 60 * 1000);
+    start(&h);
+    assert_eq!(transactions.keys_with_prefix(&tx_prefix).len(), 1);
 }
 
 #[test]

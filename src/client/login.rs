@@ -27,18 +27,14 @@ impl<A: Adapters> Client<A> {
     /// Removes pending logins that are expired or unreadable, so abandoned
     /// logins do not pile up in storage.
     fn sweep_transactions(&self, now_ms: u64) {
-        for key in self
-            .adapters
-            .transaction_storage()
-            .keys_with_prefix(&self.key("tx:"))
-        {
-            let keep = self
-                .storage()
+        let store = self.adapters.transaction_storage();
+        for key in store.keys_with_prefix(&self.key("tx:")) {
+            let keep = store
                 .get(&key)
                 .and_then(|v| PendingLogin::from_json(&v))
                 .is_some_and(|p| now_ms.saturating_sub(p.created_at_ms) <= LIFETIME_MS);
             if !keep {
-                self.adapters.transaction_storage().remove(&key);
+                store.remove(&key);
             }
         }
     }
