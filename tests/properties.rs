@@ -78,6 +78,12 @@ proptest! {
     }
 
     #[test]
+    fn sha256_matches_the_sha2_crate(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let ours = wasm_oauth::core::sha256::sha256(&data);
+        prop_assert_eq!(&ours[..], &Sha256::digest(&data)[..]);
+    }
+
+    #[test]
     fn parse_accepts_exactly_43_to_128_unreserved_chars(text in verifier_candidates()) {
         let valid = (43..=128).contains(&text.len()) && text.bytes().all(is_unreserved);
         let parsed = CodeVerifier::parse(&text);

@@ -9,7 +9,6 @@ use crate::core::base64url;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::tokens::{parse_token_response, TokenSet};
 use crate::ports::Adapters;
-use sha2::{Digest, Sha256};
 
 /// RFC 7523 §2.1.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -91,7 +90,7 @@ impl<A: Adapters> Client<A> {
         // Keyed by a hash: the cache never holds the assertion itself.
         let key = [
             "jwt:",
-            &base64url::encode(&Sha256::digest(assertion.as_bytes())),
+            &base64url::encode(&crate::core::sha256::sha256(assertion.as_bytes())),
             ":",
             scope.unwrap_or(""),
         ]

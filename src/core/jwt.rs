@@ -5,7 +5,7 @@
 use super::base64url;
 use super::error::{fail, AuthError, ErrorCode};
 use super::json::Json;
-use sha2::{Digest, Sha256};
+use super::sha256::sha256;
 
 /// The only signing algorithm the provider uses (provider-spec.md, "Tokens"):
 /// anything else, `none` and HS256 above all, is refused.
@@ -127,7 +127,7 @@ pub struct IdTokenCheck<'a> {
 
 /// `at_hash`: base64url of the left half of SHA-256 of the access token (RS256).
 pub fn at_hash(access_token: &str) -> String {
-    let digest = Sha256::digest(access_token.as_bytes());
+    let digest = sha256(access_token.as_bytes());
     base64url::encode(&digest[..16])
 }
 

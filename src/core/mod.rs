@@ -14,6 +14,7 @@ pub mod form;
 pub mod json;
 pub mod jwt;
 pub mod pkce;
+pub mod sha256;
 pub mod tokens;
 pub mod transaction;
 pub mod url;

@@ -4,7 +4,7 @@
 //! read the authorization request (RFC 7636 §4.2, OAuth 2.0 Security BCP §2.1.1).
 
 use super::base64url;
-use sha2::{Digest, Sha256};
+use super::sha256::sha256;
 
 /// Bytes of entropy in a verifier: 32 bytes give the 43-character verifier
 /// RFC 7636 §4.1 recommends.
@@ -42,7 +42,7 @@ impl CodeVerifier {
 
     /// `BASE64URL(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2).
     pub fn challenge(&self) -> String {
-        base64url::encode(&Sha256::digest(self.0.as_bytes()))
+        base64url::encode(&sha256(self.0.as_bytes()))
     }
 }
 
