@@ -105,3 +105,8 @@ function shutdown() {
 }
 process.once("SIGTERM", shutdown);
 process.once("SIGINT", shutdown);
+// Started by the test harness: end with the process that started us, however it ended.
+if (process.env.EXIT_WITH_STDIN === "1") {
+  process.stdin.once("close", shutdown);
+  process.stdin.resume();
+}

@@ -43,8 +43,10 @@ export async function startStack({ env = {} } = {}) {
 
   const child = spawn(process.execPath, [join(ROOT, "www", "server.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, PROVIDER_PORT: providerPort, DEMO_PORT: demoPort, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    // EXIT_WITH_STDIN: the server ends when this process does, even when it is killed and
+    // never runs `stop()` (the pipe to the server's stdin closes).
+    env: { ...process.env, PROVIDER_PORT: providerPort, DEMO_PORT: demoPort, EXIT_WITH_STDIN: "1", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
   });
   const output = [];
   child.stderr.setEncoding("utf8").on("data", (chunk) => output.push(chunk));
