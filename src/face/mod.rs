@@ -63,19 +63,40 @@ fn run(
     wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
 }
 
-/// The secret-only grants in the browser build (no `server` feature): in a
-/// browser they are refused with `secret_in_browser` as always; anywhere else
-/// the caller loaded the browser build where it wanted the server one. The
-/// grants' code stays out of the `.wasm` that browsers download.
-#[cfg(not(feature = "server"))]
-fn server_build_only(inner: &BrowserClient) -> js_sys::Promise {
-    let error = inner.refuse_in_browser().err().unwrap_or_else(|| {
-        AuthError::new(
-            ErrorCode::InvalidOptions,
-            "this is the browser build: server runtimes import \"wasm-oauth/node\" (or \"wasm-oauth\" under the \"node\" export condition) for clientCredentials and exchangeServiceToken",
-        )
-    });
-    js_sys::Promise::reject(&error_to_js(error))
+impl AuthClient {
+    /// A secret-only grant (client credentials, service token) with the
+    /// `scope` of `opts`, in the server build (the `server` feature).
+    #[cfg(feature = "server")]
+    fn server_grant<G, F>(&self, opts: JsValue, grant: G) -> js_sys::Promise
+    where
+        G: FnOnce(Rc<BrowserClient>, Option<String>) -> F + 'static,
+        F: Future<Output = Result<crate::core::tokens::TokenSet, AuthError>> + 'static,
+    {
+        let inner = self.inner.clone();
+        promise(async move {
+            let scope = Fields(&opts).string("scope")?;
+            Ok(tokens_object(&grant(inner, scope).await?))
+        })
+    }
+
+    /// The browser build has no secret-only grants, so their code stays out
+    /// of the `.wasm` browsers download. In a browser they are refused with
+    /// `secret_in_browser` as always; anywhere else the caller loaded the
+    /// browser build where it wanted the server one.
+    #[cfg(not(feature = "server"))]
+    fn server_grant<G, F>(&self, _opts: JsValue, _grant: G) -> js_sys::Promise
+    where
+        G: FnOnce(Rc<BrowserClient>, Option<String>) -> F + 'static,
+        F: Future<Output = Result<crate::core::tokens::TokenSet, AuthError>> + 'static,
+    {
+        let error = self.inner.refuse_in_browser().err().unwrap_or_else(|| {
+            AuthError::new(
+                ErrorCode::InvalidOptions,
+                "this is the browser build: server runtimes import \"wasm-oauth/node\" (or \"wasm-oauth\" under the \"node\" export condition) for clientCredentials and exchangeServiceToken",
+            )
+        });
+        js_sys::Promise::reject(&error_to_js(error))
+    }
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -259,54 +280,34 @@ impl AuthClient {
     /// Client credentials grant. Server runtimes only (needs `clientSecret`);
     /// rejects with `secret_in_browser` in a browser before sending anything.
     #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<TokenSet>")]
-    #[cfg_attr(not(feature = "server"), allow(unused_variables))]
     pub fn client_credentials(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        #[cfg(not(feature = "server"))]
-        return server_build_only(&self.inner);
-        #[cfg(feature = "server")]
-        {
-            let inner = self.inner.clone();
-            promise(async move {
-                let scope = Fields(&opts).string("scope")?;
-                Ok(tokens_object(
-                    &inner.client_credentials(scope.as_deref()).await?,
-                ))
-            })
-        }
+        self.server_grant(opts, |inner, scope| async move {
+            inner.client_credentials(scope.as_deref()).await
+        })
     }
 
     /// Service token: exchanges a service account's JWT (jwt-bearer grant).
     /// Server runtimes only; rejects with `secret_in_browser` in a browser.
     #[wasm_bindgen(js_name = exchangeServiceToken, unchecked_return_type = "Promise<TokenSet>")]
-    #[cfg_attr(not(feature = "server"), allow(unused_variables))]
     pub fn exchange_service_token(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] assertion: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        #[cfg(not(feature = "server"))]
-        return server_build_only(&self.inner);
-        #[cfg(feature = "server")]
-        {
-            let inner = self.inner.clone();
-            promise(async move {
-                let scope = Fields(&opts).string("scope")?;
-                let Some(assertion) = assertion.as_string() else {
-                    return crate::core::error::fail(
-                        ErrorCode::InvalidOptions,
-                        "the assertion must be a string",
-                    );
-                };
-                Ok(tokens_object(
-                    &inner
-                        .exchange_service_token(&assertion, scope.as_deref())
-                        .await?,
-                ))
-            })
-        }
+        self.server_grant(opts, |inner, scope| async move {
+            let Some(assertion) = assertion.as_string() else {
+                return Err(AuthError::new(
+                    ErrorCode::InvalidOptions,
+                    "the assertion must be a string",
+                ));
+            };
+            inner
+                .exchange_service_token(&assertion, scope.as_deref())
+                .await
+        })
     }
 
     /// Handles the authorization response in `url` (default: the current
