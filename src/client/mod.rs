@@ -243,7 +243,6 @@ impl<A: Adapters> Client<A> {
         )
     }
 
-    /// Stores a token set, tells the other tabs and the app.
     /// Stores a new token set, tells the other tabs and the app. When the
     /// storage refuses the write (quota), the set is kept in this page's
     /// memory instead and the refusal is reported as an `error` event: the
