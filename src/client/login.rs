@@ -182,17 +182,6 @@ impl<A: Adapters> Client<A> {
                 "the response came in the wrong part of the URL for this flow",
             );
         }
-        // RFC 9207 §2.4: when the response names its issuer it must be ours.
-        if callback
-            .response
-            .iss()
-            .is_some_and(|i| i != self.config.issuer)
-        {
-            return fail(
-                ErrorCode::IssuerMismatch,
-                "the response comes from another issuer",
-            );
-        }
         let implicit = pending.flow == Flow::Implicit;
         let tokens = match callback.response {
             AuthorizationResponse::Error {
