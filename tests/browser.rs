@@ -229,8 +229,8 @@ async fn abort_signal_cuts_a_sleep_short() {
 async fn a_response_that_never_comes_times_out() {
     // A fetch that, like the real one, only ends when its signal aborts.
     js_sys::eval(
-        "window.__realFetch = window.fetch; window.fetch = (req) => new Promise((_, reject) => \
-         req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));",
+        "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((_, reject) => \
+         (init?.signal ?? input.signal).addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));",
     )
     .unwrap();
     let http = FetchHttp { timeout_ms: 50 };
@@ -243,6 +243,54 @@ async fn a_response_that_never_comes_times_out() {
         .await;
     js_sys::eval("window.fetch = window.__realFetch;").unwrap();
     assert_eq!(result.unwrap_err().code(), "timeout");
+}
+
+#[wasm_bindgen_test]
+async fn fetch_sends_no_cookies_or_referrer_and_reads_status_body_and_date() {
+    js_sys::eval(
+        "window.__realFetch = window.fetch; window.__seen = []; \
+         window.fetch = async (input, init) => { window.__seen.push({ input, init }); \
+           return new Response('{\"ok\":1}', { status: 201, headers: { date: 'Tue, 01 Jan 2030 00:00:00 GMT' } }); };",
+    )
+    .unwrap();
+    let http = FetchHttp::default();
+    let post = http
+        .send(HttpRequest {
+            url: "https://auth.example/token".into(),
+            form: Some("a=b".into()),
+            bearer: Some("AT".into()),
+        })
+        .await;
+    let get = http
+        .send(HttpRequest {
+            url: "https://auth.example/userinfo".into(),
+            form: None,
+            bearer: None,
+        })
+        .await;
+    let seen = js_sys::eval(
+        "window.fetch = window.__realFetch; JSON.stringify(window.__seen.map(({ input, init }) => \
+         ({ input, method: init.method, body: init.body ?? null, credentials: init.credentials, \
+            referrerPolicy: init.referrerPolicy, headers: init.headers, signal: init.signal instanceof AbortSignal })))",
+    )
+    .unwrap()
+    .as_string()
+    .unwrap();
+    let post = post.unwrap();
+    assert_eq!(post.status, 201);
+    assert_eq!(post.body, r#"{"ok":1}"#);
+    assert_eq!(post.date_ms, Some(1_893_456_000_000));
+    assert_eq!(get.unwrap().status, 201);
+    assert_eq!(
+        seen,
+        concat!(
+            r#"[{"input":"https://auth.example/token","method":"POST","body":"a=b","credentials":"omit","#,
+            r#""referrerPolicy":"no-referrer","headers":{"Accept":"application/json","#,
+            r#""Content-Type":"application/x-www-form-urlencoded","Authorization":"Bearer AT"},"signal":true},"#,
+            r#"{"input":"https://auth.example/userinfo","method":"GET","body":null,"credentials":"omit","#,
+            r#""referrerPolicy":"no-referrer","headers":{"Accept":"application/json"},"signal":true}]"#
+        )
+    );
 }
 
 fn options_object(json: &str) -> JsValue {

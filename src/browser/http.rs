@@ -1,7 +1,6 @@
 //! HTTP over the global `fetch` (window, worker or Node 18+ alike), with a
-//! timeout through `AbortController`.
+//! timeout through `AbortController`, both in `http.js`.
 
-use super::{clear_timeout, set_timeout};
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Http, HttpRequest, HttpResponse};
 use js_sys::Promise;
@@ -11,10 +10,11 @@ use wasm_bindgen_futures::JsFuture;
 /// How long a request may take before it fails with `timeout`.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/browser/http.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &web_sys::Request) -> Promise;
+    /// Resolves to `[status, body, dateMs]`, `[0]` (no response) or `[-1]` (timed out).
+    #[wasm_bindgen(js_name = send)]
+    fn fetch_text(url: &str, form: Option<&str>, bearer: Option<&str>, timeout_ms: u32) -> Promise;
 }
 
 /// The fetch adapter.
@@ -37,70 +37,32 @@ fn network_error() -> AuthError {
     )
 }
 
-fn build(
-    request: &HttpRequest,
-    signal: &web_sys::AbortSignal,
-) -> Result<web_sys::Request, JsValue> {
-    let init = web_sys::RequestInit::new();
-    init.set_signal(Some(signal));
-    // Never send cookies or a referrer to the provider from these calls.
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
-    let headers = web_sys::Headers::new()?;
-    headers.set("Accept", "application/json")?;
-    if let Some(form) = &request.form {
-        init.set_method("POST");
-        headers.set("Content-Type", "application/x-www-form-urlencoded")?;
-        init.set_body(&JsValue::from_str(form));
-    } else {
-        init.set_method("GET");
-    }
-    if let Some(token) = &request.bearer {
-        headers.set("Authorization", &["Bearer ", token].concat())?;
-    }
-    init.set_headers(&headers);
-    web_sys::Request::new_with_str_and_init(&request.url, &init)
-}
-
 impl Http for FetchHttp {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
-        let controller = web_sys::AbortController::new().map_err(|_| network_error())?;
-        let signal = controller.signal();
-        let req = build(&request, &signal).map_err(|_| network_error())?;
-        let abort = Closure::once_into_js(move || controller.abort());
-        let timer = set_timeout(abort.unchecked_ref(), self.timeout_ms);
-        let result = async {
-            let response: web_sys::Response = JsFuture::from(global_fetch(&req))
-                .await
-                .map_err(|_| ())?
-                .unchecked_into();
-            let body = JsFuture::from(response.text().map_err(|_| ())?)
-                .await
-                .map_err(|_| ())?
-                .as_string()
-                .unwrap_or_default();
-            Ok::<_, ()>((response, body))
+        let answer: js_sys::Array = JsFuture::from(fetch_text(
+            &request.url,
+            request.form.as_deref(),
+            request.bearer.as_deref(),
+            self.timeout_ms,
+        ))
+        .await
+        .map(JsCast::unchecked_into)
+        .map_err(|_| network_error())?;
+        let status = answer.get(0).as_f64().unwrap_or(0.0);
+        if status == -1.0 {
+            return Err(AuthError::new(ErrorCode::Timeout, "the request timed out"));
         }
-        .await;
-        clear_timeout(&timer);
-        let (response, body) = result.map_err(|_| {
-            if signal.aborted() {
-                AuthError::new(ErrorCode::Timeout, "the request timed out")
-            } else {
-                network_error()
-            }
-        })?;
-        let date_ms = response
-            .headers()
-            .get("date")
-            .ok()
-            .flatten()
-            .map(|d| js_sys::Date::parse(&d))
+        if status < 1.0 {
+            return Err(network_error());
+        }
+        let date_ms = answer
+            .get(2)
+            .as_f64()
             .filter(|ms| ms.is_finite() && *ms > 0.0)
             .map(|ms| ms as u64);
         Ok(HttpResponse {
-            status: response.status(),
-            body,
+            status: status as u16,
+            body: answer.get(1).as_string().unwrap_or_default(),
             date_ms,
         })
     }
