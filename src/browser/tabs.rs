@@ -4,10 +4,9 @@
 //! copies localStorage writes to other tabs late, so storage alone would let
 //! a waiting tab reuse a rotated refresh token).
 
-use super::set_timeout;
 use crate::core::tokens::TokenSet;
 use crate::ports::{Event, Published, Tabs};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -78,53 +77,37 @@ impl BrowserTabs {
     }
 }
 
+#[wasm_bindgen(module = "/src/browser/tabs.js")]
+extern "C" {
+    /// Resolves to the function that releases the lock `delay_ms` after it
+    /// is called, once the lock is granted; to `null` without Web Locks.
+    #[wasm_bindgen(js_name = lock)]
+    fn request_lock(name: &str, delay_ms: u32) -> Promise;
+}
+
 /// Releases the Web Lock when dropped (after the hand-over delay).
 pub struct LockGuard(Option<Function>);
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
         if let Some(release) = self.0.take() {
-            set_timeout(&release, HANDOVER_MS);
+            let _ = release.call0(&JsValue::NULL);
         }
     }
-}
-
-fn locks() -> Option<JsValue> {
-    let navigator = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok()?;
-    let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
-    (!locks.is_undefined()).then_some(locks)
 }
 
 impl Tabs for BrowserTabs {
     type Guard = LockGuard;
 
     async fn lock(&self) -> LockGuard {
-        let (Some(c), Some(locks)) = (&self.channel, locks()) else {
+        let Some(c) = &self.channel else {
             return LockGuard(None);
         };
-        let Ok(request) = Reflect::get(&locks, &JsValue::from_str("request")) else {
-            return LockGuard(None);
-        };
-        let request: Function = request.unchecked_into();
-        let mut release = None;
-        let held = Promise::new(&mut |resolve, _| release = Some(resolve));
-        let mut granted = None;
-        let acquired = Promise::new(&mut |resolve, _| granted = Some(resolve));
-        let Some(granted) = granted else {
-            return LockGuard(None);
-        };
-        // The lock is held until the promise the callback returns settles.
-        let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
-            let _ = granted.call0(&JsValue::NULL);
-            held.into()
-        });
-        if request
-            .call2(&locks, &JsValue::from_str(&c.lock_name), &callback)
-            .is_err()
-        {
-            return LockGuard(None);
-        }
-        let _ = JsFuture::from(acquired).await;
+        let release = JsFuture::from(request_lock(&c.lock_name, HANDOVER_MS))
+            .await
+            .ok()
+            .filter(JsValue::is_function)
+            .map(JsCast::unchecked_into);
         LockGuard(release)
     }
 
