@@ -257,6 +257,7 @@ fn check() -> IdTokenCheck<'static> {
         max_age: None,
         access_token: None,
         require_at_hash: false,
+        sub: None,
     }
 }
 

@@ -56,6 +56,8 @@ struct FakeHttp {
     answers: Answers,
     /// While set, token-endpoint requests wait (to pile up concurrent callers).
     gate: Rc<Cell<bool>>,
+    /// While set, JWKS fetches fail with network_error.
+    jwks_down: Rc<Cell<bool>>,
 }
 
 impl FakeHttp {
@@ -111,6 +113,9 @@ impl Http for FakeHttp {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
         self.requests.borrow_mut().push(request.clone());
         if request.url == JWKS_URL {
+            if self.jwks_down.get() {
+                return Err(AuthError::new(ErrorCode::NetworkError, "jwks down"));
+            }
             return Ok(HttpResponse {
                 status: 200,
                 body: JWKS.into(),
@@ -1417,4 +1422,164 @@ fn an_expired_par_request_comes_back_as_the_providers_error_not_a_hang() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "issuer_mismatch");
+}
+
+// ---- Races and refresh edge cases (found in review) ----
+
+fn poll_ready<F: Future>(f: &mut Pin<Box<F>>) -> F::Output {
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..10_000 {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("never completed");
+}
+
+#[test]
+fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000); // expired: getAccessToken refreshes
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    h.http.gate.set(true);
+    let mut refresh = Box::pin(h.client.access_token(30, false));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(
+        refresh.as_mut().poll(&mut cx).is_pending(),
+        "refresh request in flight"
+    );
+    // The user logs out meanwhile (no revocation, so no request needed).
+    block_on(h.client.logout(false, None)).unwrap();
+    assert!(h.client.tokens().is_none());
+    h.http.gate.set(false);
+    let _ = poll_ready(&mut refresh);
+    assert!(
+        h.client.tokens().is_none(),
+        "session resurrected after logout: {:?} / events {:?}",
+        h.client.tokens(),
+        h.events.borrow()
+    );
+}
+
+#[test]
+fn implicit_token_only_login_completes_with_an_openid_scope() {
+    use wasm_oauth::core::authorize::ImplicitType;
+    let h = harness(); // scope "openid profile offline_access", like the README default
+    let url = block_on(
+        h.client
+            .start_login(&LoginRequest::default(), Some(ImplicitType::Token)),
+    )
+    .unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    assert_eq!(find(&q, "response_type"), Some("token"));
+    let state = find(&q, "state").unwrap();
+    // response_type=token: OAuth 2.0 implicit, never an ID token.
+    let cb = format!(
+        "{REDIRECT}#access_token=IMPLICIT-AT&token_type=Bearer&expires_in=3600&state={state}"
+    );
+    assert_eq!(
+        find(&q, "nonce"),
+        None,
+        "no ID token can come back, so no nonce"
+    );
+    let out = callback(&h, &cb);
+    assert!(
+        out.is_ok(),
+        "token-only implicit login failed: {:?}",
+        out.err().map(|e| e.code().to_string())
+    );
+    assert_eq!(h.client.tokens().unwrap().access_token, "IMPLICIT-AT");
+}
+
+#[test]
+fn a_refresh_whose_id_token_cannot_be_checked_keeps_the_rotated_refresh_token() {
+    let h = harness();
+    signed_in(&h);
+    // The provider rotates its signing key; the refreshed ID token names k2,
+    // so the JWKS is refetched, and that fetch fails (network blip).
+    let claims = claims_at("ignored", NOW / 1000 + 10).replace(",\"nonce\":\"ignored\"", "");
+    let new_id = jwt(r#"{"alg":"RS256","kid":"k2"}"#, &claims, GOOD_SIGNATURE);
+    h.http.answer(
+        200,
+        &format!(r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2","id_token":"{new_id}"}}"#),
+    );
+    h.http.jwks_down.set(true);
+    let e = block_on(h.client.access_token(30, true)).unwrap_err();
+    assert_eq!(e.code(), "network_error");
+    // README: network_error => "retry later; tokens are kept". Retry:
+    h.http.jwks_down.set(false);
+    h.http.answer(
+        400,
+        r#"{"error":"invalid_grant","error_description":"refresh token reused"}"#,
+    );
+    let _ = block_on(h.client.access_token(30, true));
+    let sent = h.http.sent();
+    let form = parse_pairs(sent.last().unwrap().form.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        find(&form, "refresh_token"),
+        Some("RT-2"),
+        "the retry sent the already-rotated refresh token; session now: {:?}",
+        h.client.tokens()
+    );
+}
+
+#[test]
+fn invalid_grant_after_another_client_rotated_keeps_its_session() {
+    // Two clients over the same storage and no cross-tab lock (per-tab
+    // storage: two AuthClient instances in one page, or no Web Locks).
+    let f = fakes();
+    let h = harness_on(options(), f.clone());
+    signed_in(&h);
+    let other = Client::new(Config::from_options(options()).unwrap(), f.clone());
+    h.clock.set(NOW + 3_600_000);
+    // Both start a refresh with RT-1; the first wins and rotates, the second
+    // gets invalid_grant.
+    h.http.gate.set(true);
+    let mut a = Box::pin(h.client.access_token(30, false));
+    let mut b = Box::pin(other.access_token(30, false));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(a.as_mut().poll(&mut cx).is_pending());
+    assert!(b.as_mut().poll(&mut cx).is_pending());
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    h.http.answer(400, r#"{"error":"invalid_grant"}"#);
+    h.http.gate.set(false);
+    assert_eq!(poll_ready(&mut a).unwrap(), "AT-2");
+    let rb = poll_ready(&mut b);
+    assert!(
+        h.client.tokens().is_some(),
+        "the good rotated session was deleted by the loser's invalid_grant ({:?})",
+        rb.map_err(|e| e.code().to_string())
+    );
+}
+
+#[test]
+fn a_refreshed_id_token_for_another_user_ends_the_session() {
+    let h = harness();
+    signed_in(&h);
+    let claims = claims_at("x", NOW / 1000)
+        .replace(",\"nonce\":\"x\"", "")
+        .replace("urn:xeonr:user:alice", "urn:xeonr:user:mallory");
+    let other = id_token(&claims);
+    h.http.answer(
+        200,
+        &format!(r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2","id_token":"{other}"}}"#),
+    );
+    let r = block_on(h.client.access_token(30, true));
+    assert_eq!(
+        r.map_err(|e| e.code().to_string()),
+        Err("login_required".to_string()),
+        "a refreshed ID token about another user was accepted"
+    );
+    assert!(h.client.tokens().is_none(), "the session ended");
+    assert_eq!(
+        h.events.borrow().last().map(String::as_str),
+        Some("error:login_required")
+    );
 }

@@ -65,6 +65,7 @@ fuzz_target!(|data: &[u8]| {
             max_age: None,
             access_token: Some(ACCESS_TOKEN),
             require_at_hash: false,
+            sub: None,
         },
         IdTokenCheck {
             issuer: ISSUER,
@@ -75,6 +76,7 @@ fuzz_target!(|data: &[u8]| {
             max_age: Some(300),
             access_token: Some(ACCESS_TOKEN),
             require_at_hash: true,
+            sub: Some("urn:xeonr:user:alice"),
         },
     ];
     for check in &checks {
@@ -83,6 +85,9 @@ fuzz_target!(|data: &[u8]| {
                 let c = &jwt.claims;
                 assert_eq!(c.str("iss"), Some(ISSUER));
                 assert!(c.str("sub").is_some_and(|s| !s.is_empty()));
+                if let Some(sub) = check.sub {
+                    assert_eq!(c.str("sub"), Some(sub), "another user's token accepted");
+                }
                 assert_eq!(c.str("nonce"), Some(NONCE));
                 assert!(c.str("azp").is_none_or(|a| a == CLIENT_ID));
                 let exp = c.num("exp").expect("exp was checked");

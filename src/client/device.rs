@@ -67,7 +67,7 @@ impl<A: Adapters> Client<A> {
                     let now = self.now();
                     self.track_date(&r, now);
                     if let Some(tokens) = poller.on_answer(&answer(&r), now)? {
-                        self.check_id_token(&tokens, None, None, false, true)
+                        self.check_id_token(&tokens, None, None, false, true, None)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {
                             self.store_tokens(&tokens);

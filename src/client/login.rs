@@ -5,7 +5,6 @@ use crate::core::authorize::{
     authorize_url, begin_login, ImplicitType, LoginRequest, LOGIN_ENTROPY,
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
-use crate::core::config::Config;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
@@ -216,7 +215,7 @@ impl<A: Adapters> Client<A> {
                 now,
             )?,
         };
-        if Config::wants_openid(&pending.scope) && tokens.id_token.is_none() {
+        if pending.nonce.is_some() && tokens.id_token.is_none() {
             return fail(ErrorCode::InvalidIdToken, "the response has no ID token");
         }
         self.check_id_token(
@@ -225,6 +224,7 @@ impl<A: Adapters> Client<A> {
             pending.max_age,
             implicit,
             true,
+            None,
         )
         .await?;
         self.store_tokens(&tokens);

@@ -189,6 +189,7 @@ impl<A: Adapters> Client<A> {
         max_age: Option<u32>,
         require_at_hash: bool,
         fresh_from_provider: bool,
+        sub: Option<&str>,
     ) -> Result<(), AuthError> {
         let Some(id_token) = &tokens.id_token else {
             return Ok(());
@@ -239,6 +240,7 @@ impl<A: Adapters> Client<A> {
                 max_age,
                 access_token: Some(&tokens.access_token),
                 require_at_hash,
+                sub,
             },
         )
     }

@@ -6,6 +6,7 @@ use super::{answer, Client};
 use crate::core::base64url;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
+use crate::core::jwt::decode;
 use crate::core::tokens::{error_from_answer, parse_token_response, success_json, TokenSet};
 use crate::core::url::with_query;
 use crate::ports::{Adapters, Event, Http, HttpRequest, Tabs};
@@ -91,6 +92,12 @@ impl<A: Adapters> Client<A> {
         let tokens = match parse_token_response(&answer(&r), now) {
             Ok(t) => t.merged_over(current),
             Err(e) if e.code() == "invalid_grant" => {
+                // Another tab or client rotated the token meanwhile: use its set.
+                if let Some(now_held) = self.tokens() {
+                    if now_held.refresh_token != current.refresh_token {
+                        return Ok(now_held);
+                    }
+                }
                 self.clear_session();
                 let mut login = AuthError::new(
                     ErrorCode::LoginRequired,
@@ -102,14 +109,48 @@ impl<A: Adapters> Client<A> {
             }
             Err(e) => return Err(e),
         };
-        // OIDC Core §12.2: a refreshed ID token has no nonce to check. One
-        // carried over from before was checked when it arrived.
+        // OIDC Core §12.2: a refreshed ID token has no nonce to check, and
+        // must name the session's user. One carried over from before was
+        // checked when it arrived.
         if tokens.id_token != current.id_token {
-            self.check_id_token(&tokens, None, None, false, true)
-                .await?;
+            let sub = current.id_token.as_deref().and_then(|t| decode(t).ok());
+            let sub = sub.as_ref().and_then(|jwt| jwt.claims.str("sub"));
+            match self
+                .check_id_token(&tokens, None, None, false, true, sub)
+                .await
+            {
+                Ok(()) => {}
+                // Another user: this session cannot go on.
+                Err(e) if e.code() == "login_required" => {
+                    self.clear_session();
+                    return Err(e);
+                }
+                // Keep the rotated refresh token, never the unchecked ID token.
+                Err(e) => {
+                    if tokens.refresh_token != current.refresh_token && self.still_current(current)
+                    {
+                        let mut keep = current.clone();
+                        keep.refresh_token = tokens.refresh_token.clone();
+                        self.store_tokens(&keep);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        // A logout (or a new login) while the request was in flight wins.
+        if !self.still_current(current) {
+            return fail(
+                ErrorCode::LoginRequired,
+                "the session ended while refreshing",
+            );
         }
         self.store_tokens(&tokens);
         Ok(tokens)
+    }
+
+    fn still_current(&self, current: &TokenSet) -> bool {
+        self.tokens()
+            .is_some_and(|t| t.refresh_token == current.refresh_token)
     }
 
     /// The userinfo response (OIDC Core §5.3) as JSON text.

@@ -124,7 +124,8 @@ pub fn begin_login(
             "responseType \"id_token token\" needs the openid scope",
         );
     }
-    let nonce = openid.then(|| base64url::encode(nonce_bytes));
+    let nonce =
+        (openid && implicit != Some(ImplicitType::Token)).then(|| base64url::encode(nonce_bytes));
     let code_verifier = match implicit {
         None => {
             let mut v = [0u8; VERIFIER_ENTROPY];

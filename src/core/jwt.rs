@@ -123,6 +123,9 @@ pub struct IdTokenCheck<'a> {
     pub access_token: Option<&'a str>,
     /// Whether `at_hash` is required (implicit `id_token token`).
     pub require_at_hash: bool,
+    /// After a refresh, the `sub` of the session's ID token: the new one must
+    /// name the same user (OIDC Core §12.2).
+    pub sub: Option<&'a str>,
 }
 
 /// `at_hash`: base64url of the left half of SHA-256 of the access token (RS256).
@@ -163,6 +166,12 @@ pub fn validate_id_token(jwt: &Jwt, check: &IdTokenCheck<'_>) -> Result<(), Auth
     }
     if c.str("sub").is_none_or(str::is_empty) {
         return Err(bad("the ID token has no sub"));
+    }
+    if check.sub.is_some_and(|s| c.str("sub") != Some(s)) {
+        return fail(
+            ErrorCode::LoginRequired,
+            "the refreshed ID token names another user: log in again",
+        );
     }
     if !audience_contains(c, check.client_id)? {
         return Err(bad("the ID token is not for this client"));
@@ -245,6 +254,7 @@ mod tests {
             max_age: None,
             access_token: None,
             require_at_hash: false,
+            sub: None,
         }
     }
 
@@ -274,6 +284,23 @@ mod tests {
         assert_eq!(decode(&hs).unwrap_err().code(), "invalid_id_token");
         let unsigned = token(r#"{"alg":"RS256"}"#, &claims("")).replace(".c2ln", ".");
         assert_eq!(decode(&unsigned).unwrap_err().code(), "invalid_id_token");
+    }
+
+    #[test]
+    fn a_refreshed_token_must_name_the_sessions_user() {
+        let same = IdTokenCheck {
+            sub: Some("urn:x:user:1"),
+            ..check()
+        };
+        verify(&claims(""), &same).unwrap();
+        let other = IdTokenCheck {
+            sub: Some("urn:x:user:2"),
+            ..check()
+        };
+        assert_eq!(
+            verify(&claims(""), &other).unwrap_err().code(),
+            "login_required"
+        );
     }
 
     #[test]
