@@ -1086,6 +1086,31 @@ fn implicit_with_wrong_at_hash_or_in_the_query_is_refused() {
     assert_eq!(e.code(), "invalid_response");
 }
 
+#[test]
+fn an_expired_id_token_in_an_implicit_response_is_refused() {
+    // Through the address bar, an old (validly signed) token must not set the
+    // clock: its exp is judged by this clock and the allowed skew.
+    use wasm_oauth::core::authorize::ImplicitType;
+    let h = harness();
+    let url = block_on(
+        h.client
+            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+    )
+    .unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap().to_string();
+    let nonce = find(&q, "nonce").unwrap().to_string();
+    let at_hash = wasm_oauth::core::jwt::at_hash("AT");
+    let claims = claims_at(&nonce, NOW / 1000 - 7200)
+        .replace("\"nonce\"", &format!("\"at_hash\":\"{at_hash}\",\"nonce\""));
+    let cb = format!(
+        "{REDIRECT}#access_token=AT&token_type=Bearer&expires_in=3600&id_token={}&state={state}",
+        id_token(&claims)
+    );
+    assert_eq!(callback(&h, &cb).unwrap_err().code(), "invalid_id_token");
+    assert!(h.client.tokens().is_none());
+}
+
 // ---- Device sign-in ----
 
 const DEVICE_URL: &str = "https://auth.example/api/v1/oauth/code";
@@ -1422,6 +1447,33 @@ fn an_expired_par_request_comes_back_as_the_providers_error_not_a_hang() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "issuer_mismatch");
+}
+
+#[test]
+fn a_forged_stateless_error_link_carries_no_chosen_code_or_text() {
+    // The issuer is public: a link with it and no state proves nothing. Its
+    // text never reaches the app, and a code outside the authorization
+    // errors (here one imitating the SDK's own) is a plain state_mismatch.
+    let h = harness();
+    start(&h);
+    let e = callback(
+        &h,
+        &format!("{REDIRECT}?error=nonce_mismatch&error_description=Your+account+is+locked.+Call+555-0100&iss=https%3A%2F%2Fauth.example"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert!(e.description.is_none());
+    let e = callback(
+        &h,
+        &format!("{REDIRECT}?error=access_denied&error_description=Call+555-0100&iss=https%3A%2F%2Fauth.example"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "access_denied");
+    assert!(
+        e.description.is_none(),
+        "no attacker text: {:?}",
+        e.description
+    );
 }
 
 // ---- Races and refresh edge cases (found in review) ----

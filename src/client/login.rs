@@ -18,6 +18,24 @@ pub struct CallbackOutcome {
     pub tokens: TokenSet,
 }
 
+/// The authorization errors (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC
+/// 9126 §4) a response without `state` may report.
+const STATELESS_ERRORS: &[&str] = &[
+    "invalid_request",
+    "unauthorized_client",
+    "access_denied",
+    "unsupported_response_type",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+    "interaction_required",
+    "login_required",
+    "account_selection_required",
+    "consent_required",
+    "invalid_request_uri",
+    "invalid_request_object",
+];
+
 impl<A: Adapters> Client<A> {
     fn transaction_key(&self, state: &str) -> String {
         self.key(&["tx:", state].concat())
@@ -155,17 +173,26 @@ impl<A: Adapters> Client<A> {
                 "the response comes from another issuer",
             );
         }
-        // An error our issuer sent without a state (it could not know it: an
-        // expired or used PAR request_uri) is reported as it is; it changes
-        // nothing, and the pending login simply expires.
+        // An error naming our issuer but no state (the provider could not
+        // know it: an expired or used PAR request_uri) is reported; it changes
+        // nothing, and the pending login simply expires. Anyone can write
+        // such a link, so only an authorization error code comes through,
+        // never its free text.
         if let AuthorizationResponse::Error {
             error,
-            description,
             state: None,
             iss: Some(_),
+            ..
         } = &callback.response
         {
-            return Err(AuthError::oauth(error, description.as_deref(), None));
+            return Err(if STATELESS_ERRORS.contains(&error.as_str()) {
+                AuthError::oauth(error, None, None)
+            } else {
+                AuthError::new(
+                    ErrorCode::StateMismatch,
+                    "the authorization response has no state",
+                )
+            });
         }
         let pending = self.take_pending(callback.response.state())?;
         let now = self.now();
@@ -223,7 +250,10 @@ impl<A: Adapters> Client<A> {
             pending.nonce.as_deref(),
             pending.max_age,
             implicit,
-            true,
+            // A token straight from the token endpoint may tell the provider's
+            // clock by its iat; one that came through the address bar may not
+            // (an old token would set the clock back to its own time).
+            !implicit,
             None,
         )
         .await?;

@@ -15,8 +15,15 @@ use super::url::with_query;
 /// Random bytes one login needs: state, verifier, nonce (32 each).
 pub const LOGIN_ENTROPY: usize = 3 * 32;
 
-/// Parameters the SDK owns; `extraParams` may not set them.
+/// Parameters the SDK owns or sets from its own options; `extraParams` may
+/// not set them (a second `max_age` would also slip past the `auth_time`
+/// check, and RFC 6749 §3.1 forbids a parameter twice).
 const RESERVED: &[&str] = &[
+    "max_age",
+    "prompt",
+    "login_hint",
+    "acr_values",
+    "resource",
     "state",
     "code_challenge",
     "code_challenge_method",
@@ -56,8 +63,16 @@ fn origin_of(url: &str) -> Option<String> {
 /// `appState.returnTo` may only name a place in this app: a path on the
 /// redirect URI's origin. Anything else would make the login an open redirect.
 pub fn check_return_to(app_state: Option<&str>, redirect_uri: &str) -> Result<(), AuthError> {
-    let Some(json) = app_state.and_then(super::json::Json::parse) else {
+    let Some(text) = app_state else {
         return Ok(());
+    };
+    // Fail closed: state this reader cannot check (a lone surrogate, deep
+    // nesting) is still read by the app's JSON.parse after the login.
+    let Some(json) = super::json::Json::parse(text) else {
+        return fail(
+            ErrorCode::InvalidOptions,
+            "appState must be plain JSON (no lone surrogates, at most 32 levels deep)",
+        );
     };
     let Some(target) = json.get("returnTo") else {
         return Ok(());
@@ -216,6 +231,22 @@ mod tests {
     }
 
     #[test]
+    fn app_state_the_checker_cannot_read_is_refused_not_waved_through() {
+        let app = "https://app.example/callback";
+        let lone = r#"{"returnTo":"https://evil.example/","t":"\ud800"}"#.to_string();
+        let deep = format!(
+            r#"{{"returnTo":"https://evil.example/","x":{}{}}}"#,
+            "[".repeat(40),
+            "]".repeat(40)
+        );
+        for app_state in [lone, deep] {
+            let e = check_return_to(Some(&app_state), app).unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{app_state}");
+        }
+        check_return_to(Some(r#"{"returnTo":"/inbox"}"#), app).unwrap();
+    }
+
+    #[test]
     fn code_flow_url_carries_pkce_state_and_nonce() {
         let c = config();
         let mut entropy = [0u8; LOGIN_ENTROPY];
@@ -297,6 +328,11 @@ mod tests {
             "redirect_uri",
             "response_type",
             "nonce",
+            "max_age",
+            "prompt",
+            "login_hint",
+            "acr_values",
+            "resource",
         ] {
             let req = LoginRequest {
                 extra_params: vec![(key.into(), "x".into())],

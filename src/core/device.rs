@@ -33,10 +33,12 @@ fn required(j: &Json, key: &str) -> Result<String, AuthError> {
     }
 }
 
+/// A whole number of seconds; a fraction is rounded up, so an `interval` of
+/// 7.5 never makes the client poll sooner than asked (RFC 8628 §3.5).
 fn seconds(j: &Json, key: &str, default: Option<u32>) -> Result<u32, AuthError> {
     match (j.get(key), default) {
         (None | Some(Json::Null), Some(d)) => Ok(d),
-        (Some(Json::Num(n)), _) if (1.0..=86_400.0).contains(n) => Ok(*n as u32),
+        (Some(Json::Num(n)), _) if (1.0..=86_400.0).contains(n) => Ok(n.ceil() as u32),
         _ => fail(
             ErrorCode::InvalidResponse,
             "the device authorization response has a bad expires_in or interval",
@@ -195,6 +197,14 @@ mod tests {
                 .unwrap()
                 .interval,
             5
+        );
+        // A fraction rounds up: polling at 7 s would be sooner than asked.
+        let fractional = DEVICE.replace("\"interval\":5", "\"interval\":7.5");
+        assert_eq!(
+            parse_device_authorization(&answer(200, &fractional))
+                .unwrap()
+                .interval,
+            8
         );
     }
 
