@@ -209,6 +209,34 @@ async fn webcrypto_verifies_rs256_and_refuses_tampering() {
 }
 
 #[wasm_bindgen_test]
+async fn sleeps_leave_no_listener_on_the_signal() {
+    // Device polling waits many times on the app's one signal: each wait
+    // must take its abort listener away again, whether it ran out or not.
+    let controller = web_sys::AbortController::new().unwrap();
+    let signal = controller.signal();
+    let count: js_sys::Function = js_sys::eval(
+        "(s) => { let n = 0; const add = s.addEventListener.bind(s), remove = s.removeEventListener.bind(s); \
+           s.addEventListener = (...a) => { n++; add(...a); }; \
+           s.removeEventListener = (...a) => { n--; remove(...a); }; \
+           return () => n; }",
+    )
+    .unwrap()
+    .unchecked_into();
+    let listeners: js_sys::Function = count
+        .call1(&JsValue::NULL, &signal)
+        .unwrap()
+        .unchecked_into();
+    let abort = SignalAbort(Some(signal));
+    for _ in 0..5 {
+        abort.sleep(1).await;
+    }
+    assert_eq!(listeners.call0(&JsValue::NULL).unwrap().as_f64(), Some(0.0));
+    controller.abort();
+    abort.sleep(60_000).await;
+    assert_eq!(listeners.call0(&JsValue::NULL).unwrap().as_f64(), Some(0.0));
+}
+
+#[wasm_bindgen_test]
 async fn abort_signal_cuts_a_sleep_short() {
     let controller = web_sys::AbortController::new().unwrap();
     let abort = SignalAbort(Some(controller.signal()));

@@ -1,5 +1,5 @@
 //! RS256 signature checks through WebCrypto (`crypto.subtle`), available in
-//! browsers, workers and Node alike. The WebCrypto calls are in `crypto.js`.
+//! browsers, workers and Node alike. The WebCrypto calls are in `web.js`.
 
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::RsaKey;
@@ -7,7 +7,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/src/browser/crypto.js")]
+#[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
     /// Resolves to 1 (valid), 0 (not valid), -1 (unusable key) or -2 (no WebCrypto).
     #[wasm_bindgen(js_name = verifyRs256)]

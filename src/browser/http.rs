@@ -1,5 +1,5 @@
 //! HTTP over the global `fetch` (window, worker or Node 18+ alike), with a
-//! timeout through `AbortController`, both in `http.js`.
+//! timeout through `AbortController`, both in `web.js`.
 
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Http, HttpRequest, HttpResponse};
@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 /// How long a request may take before it fails with `timeout`.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
-#[wasm_bindgen(module = "/src/browser/http.js")]
+#[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
     /// Resolves to `[status, body, dateMs]`, `[0]` (no response) or `[-1]` (timed out).
     #[wasm_bindgen(js_name = send)]

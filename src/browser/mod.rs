@@ -174,22 +174,16 @@ impl Abort for SignalAbort {
     }
 
     async fn sleep(&self, ms: u64) {
-        let signal = self.0.clone();
         let ms = ms.min(u64::from(u32::MAX)) as u32;
-        let wait = js_sys::Promise::new(&mut |resolve, _| {
-            let timer = set_timeout(&resolve, ms);
-            if let Some(s) = &signal {
-                // Wake at once on abort; the timer is then cleared.
-                let resolve = resolve.clone();
-                let on_abort = Closure::once_into_js(move || {
-                    clear_timeout(&timer);
-                    let _ = resolve.call0(&JsValue::NULL);
-                });
-                let _ = s.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
-            }
-        });
-        let _ = JsFuture::from(wait).await;
+        let _ = JsFuture::from(abortable_sleep(ms, self.0.as_ref())).await;
     }
+}
+
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// Resolves after `ms`, or at once when `signal` aborts; removes its listener.
+    #[wasm_bindgen(js_name = sleep)]
+    fn abortable_sleep(ms: u32, signal: Option<&web_sys::AbortSignal>) -> js_sys::Promise;
 }
 
 /// The wasm32 heap: lol_alloc's free list instead of std's dlmalloc, about

@@ -77,7 +77,7 @@ impl BrowserTabs {
     }
 }
 
-#[wasm_bindgen(module = "/src/browser/tabs.js")]
+#[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
     /// Resolves to the function that releases the lock `delay_ms` after it
     /// is called, once the lock is granted; to `null` without Web Locks.

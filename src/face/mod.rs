@@ -203,9 +203,11 @@ impl AuthClient {
             let timeout_ms = f
                 .number("timeoutSeconds")?
                 .map_or(POPUP_TIMEOUT_MS, |s| (s.clamp(1.0, 3600.0) * 1000.0) as u32);
-            // Open first, synchronously inside the click, or the browser blocks it.
-            let window = popup::open("about:blank")?;
+            // Check the options first (synchronous, so still inside the
+            // click): a bad one must not leave an empty popup behind.
             let request = login_request(&opts)?;
+            // Open before any await, inside the click, or the browser blocks it.
+            let window = popup::open("about:blank")?;
             let url = match inner.start_login(&request, None).await {
                 Ok(url) => url,
                 Err(e) => {

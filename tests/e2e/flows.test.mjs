@@ -135,6 +135,19 @@ test("popup closed before the login finished: popup_closed", async (t) => {
   assert.deepEqual(pageErrors.map(String), []);
 });
 
+test("popup login with a bad option: invalid_options, and no popup is opened or left open", async (t) => {
+  const { page, pageErrors } = await openPage(browser, t);
+  await openDemo(page, demoAt(stack, { flow: "popup" }));
+  const popups = [];
+  page.on("popup", (popup) => popups.push(popup));
+  const code = await page.evaluate(() =>
+    window.__auth.loginWithPopup({ loginhint: "typo of loginHint" }).then(() => "resolved", (error) => error.code));
+  await page.waitForTimeout(300); // a popup, had one opened, would show by now
+  assert.equal(code, "invalid_options");
+  assert.deepEqual(popups.map((popup) => popup.url()), [], "no popup window");
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
 test("popup left open past timeoutSeconds: timeout, and the SDK closes the popup", async (t) => {
   const { page, pageErrors } = await openPage(browser, t);
   await openDemo(page, demoAt(stack, { flow: "popup" }));

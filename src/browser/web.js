@@ -1,0 +1,89 @@
+// The browser adapters' JavaScript half: the few Web API calls that would
+// cost the .wasm a dozen imports and an async state machine each through
+// web-sys. One module, so an unbundled app makes one request for all of them.
+// Each function answers plain values and never rejects; the Rust side in
+// src/browser/ maps the answers to AuthErrors.
+
+// ---- fetch (http.rs) ----
+// One request. Resolves to [status, body, dateMs] (dateMs NaN without a
+// readable Date header), to [0] when no response came (network or CORS
+// failure) and to [-1] when the timeout aborted it.
+export async function send(url, form, bearer, timeoutMs) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const headers = { Accept: "application/json" };
+  if (form != null) headers["Content-Type"] = "application/x-www-form-urlencoded";
+  if (bearer != null) headers.Authorization = "Bearer " + bearer;
+  try {
+    const response = await fetch(url, {
+      method: form == null ? "GET" : "POST",
+      body: form ?? undefined,
+      headers,
+      // Never send cookies or a referrer to the provider from these calls.
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      signal: controller.signal,
+    });
+    const body = await response.text();
+    return [response.status, body, Date.parse(response.headers.get("date") ?? "")];
+  } catch {
+    return [controller.signal.aborted ? -1 : 0];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---- RS256 through WebCrypto (crypto.rs) ----
+// importKey + verify in one call. Resolves to 1 (valid), 0 (not valid),
+// -1 (the JWK cannot be imported as an RS256 key) or -2 (no WebCrypto here).
+const RSASSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+
+export async function verifyRs256(n, e, signature, data) {
+  // The arrays are views into the .wasm memory, valid only during this call: copy them now.
+  signature = signature.slice();
+  data = data.slice();
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return -2;
+  let key;
+  try {
+    key = await subtle.importKey("jwk", { kty: "RSA", n, e, alg: "RS256", ext: true }, RSASSA, false, ["verify"]);
+  } catch {
+    return -1;
+  }
+  try {
+    return (await subtle.verify(RSASSA, key, signature, data)) ? 1 : 0;
+  } catch {
+    return -2;
+  }
+}
+
+// ---- the cross-tab lock (tabs.rs) ----
+// Asks the Web Locks API for `name` and resolves, once it is granted, to the
+// function that releases it `delayMs` later; to null where there are no Web
+// Locks (or the request fails): the caller then goes on unlocked.
+export function lock(name, delayMs) {
+  return new Promise((granted) => {
+    const locks = globalThis.navigator?.locks;
+    if (!locks) return granted(null);
+    // The lock is held until the promise the callback returns settles.
+    locks
+      .request(name, () => new Promise((release) => granted(() => setTimeout(release, delayMs))))
+      .catch(() => granted(null));
+  });
+}
+
+// ---- the abortable wait of device polling (mod.rs, SignalAbort) ----
+// Resolves after `ms`, or at once when `signal` aborts, and leaves no
+// listener on the signal either way (an app may reuse one signal for long).
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+    if (signal?.aborted) done();
+  });
+}
