@@ -1007,9 +1007,39 @@ fn events_tell_the_app_about_tokens_logout_and_errors() {
 fn revocation_failure_still_clears_the_session() {
     let h = harness();
     signed_in(&h);
+    // The refresh token's revocation fails; the access token's is still sent.
     h.http.fail(REVOKE_URL, ErrorCode::NetworkError);
+    h.http.answer_at(REVOKE_URL, 200, "");
     block_on(h.client.logout(true, None)).unwrap();
     assert!(h.client.tokens().is_none());
+    assert!(h.events.borrow().iter().any(|e| e == "error:network_error"));
+    let hints: Vec<String> = h
+        .http
+        .sent()
+        .iter()
+        .filter(|r| r.url == REVOKE_URL)
+        .map(|r| {
+            let form = parse_pairs(r.form.as_deref().unwrap()).unwrap();
+            find(&form, "token_type_hint").unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(hints, ["refresh_token", "access_token"]);
+}
+
+#[test]
+fn logout_without_reachable_discovery_still_ends_the_session() {
+    // Signed in by one client; another over the same storage, with
+    // discovery, logs out while the provider's metadata cannot be fetched.
+    let f = fakes();
+    let h = harness_on(options(), f.clone());
+    signed_in(&h);
+    let other = Client::new(Config::from_options(discovery_options()).unwrap(), f);
+    h.http.fail(
+        "https://auth.example/.well-known/openid-configuration",
+        ErrorCode::NetworkError,
+    );
+    assert_eq!(block_on(other.logout(true, None)).unwrap(), None);
+    assert!(other.tokens().is_none() && h.client.tokens().is_none());
     assert!(h.events.borrow().iter().any(|e| e == "error:network_error"));
 }
 

@@ -199,7 +199,15 @@ impl<A: Adapters> Client<A> {
     ) -> Result<Option<String>, AuthError> {
         let tokens = self.tokens();
         self.clear_session();
-        let endpoints = self.endpoints().await?;
+        // The session is over here whatever follows; what cannot be done
+        // without the provider's endpoints is reported as an `error` event.
+        let endpoints = match self.endpoints().await {
+            Ok(e) => e,
+            Err(e) => {
+                self.adapters.emit(Event::Error(&e));
+                return Ok(None);
+            }
+        };
         if let (true, Some(t)) = (revoke, &tokens) {
             if let Err(e) = self.revoke(&endpoints.revocation, t).await {
                 self.adapters.emit(Event::Error(&e));
@@ -229,9 +237,11 @@ impl<A: Adapters> Client<A> {
             (tokens.refresh_token.as_deref(), "refresh_token"),
             (Some(tokens.access_token.as_str()), "access_token"),
         ];
+        // Each is tried even when the other failed; the first failure is reported.
+        let mut outcome = Ok(());
         for (token, hint) in pairs {
             if let Some(token) = token {
-                let r = self
+                let sent = self
                     .post_form(
                         endpoint,
                         &[
@@ -240,13 +250,17 @@ impl<A: Adapters> Client<A> {
                             ("client_id", &self.config.client_id),
                         ],
                     )
-                    .await?;
+                    .await;
                 // RFC 7009 §2.2: 200 whether or not the token was still valid.
-                if r.status != 200 {
-                    return Err(error_from_answer(&answer(&r)));
+                let result = sent.and_then(|r| match r.status {
+                    200 => Ok(()),
+                    _ => Err(error_from_answer(&answer(&r))),
+                });
+                if outcome.is_ok() {
+                    outcome = result;
                 }
             }
         }
-        Ok(())
+        outcome
     }
 }
