@@ -896,6 +896,25 @@ fn discovery_is_read_once_and_explicit_endpoints_win() {
 }
 
 #[test]
+fn a_response_without_iss_is_refused_when_the_provider_always_sends_it() {
+    let h = harness_with(discovery_options());
+    h.http.answer_at(
+        "https://auth.example/.well-known/openid-configuration",
+        200,
+        r#"{"issuer":"https://auth.example","authorization_response_iss_parameter_supported":true}"#,
+    );
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let state = find(&q, "state").unwrap();
+    let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+    assert_eq!(e.code(), "issuer_mismatch");
+    assert!(
+        h.http.sent().iter().all(|r| r.url != TOKEN_URL),
+        "no code exchange"
+    );
+}
+
+#[test]
 fn discovery_of_another_issuer_is_refused() {
     let h = harness_with(discovery_options());
     h.http.answer_at(

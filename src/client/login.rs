@@ -173,6 +173,17 @@ impl<A: Adapters> Client<A> {
                 "the response comes from another issuer",
             );
         }
+        // RFC 9207 §2.4: a provider whose metadata says it always sends
+        // `iss` must have sent it (a mix-up attack would strip it).
+        if callback.response.iss().is_none()
+            && self.config.discovery
+            && self.endpoints().await?.requires_iss
+        {
+            return fail(
+                ErrorCode::IssuerMismatch,
+                "the response does not name its issuer, which this provider always does",
+            );
+        }
         // An error naming our issuer but no state (the provider could not
         // know it: an expired or used PAR request_uri) is reported; it changes
         // nothing, and the pending login simply expires. Anyone can write

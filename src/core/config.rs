@@ -45,6 +45,9 @@ pub struct Endpoints {
     pub device_authorization: String,
     pub pushed_authorization: String,
     pub end_session: Option<String>,
+    /// RFC 9207 §2.4: the provider's metadata says it always sends `iss` in
+    /// authorization responses, so one without it is refused.
+    pub requires_iss: bool,
 }
 
 impl Endpoints {
@@ -59,6 +62,7 @@ impl Endpoints {
             device_authorization: join(issuer, "/api/v1/oauth/code"),
             pushed_authorization: join(issuer, "/api/v1/oauth/par"),
             end_session: None,
+            requires_iss: false,
         }
     }
 

@@ -78,6 +78,10 @@ pub fn apply(
             out.end_session = Some(url.to_string());
         }
     }
+    out.requires_iss = matches!(
+        doc.get("authorization_response_iss_parameter_supported"),
+        Some(Json::Bool(true))
+    );
     Ok(out)
 }
 
@@ -89,6 +93,19 @@ mod tests {
 
     fn doc(body: &str) -> HttpAnswer<'_> {
         HttpAnswer { status: 200, body }
+    }
+
+    #[test]
+    fn notes_whether_the_provider_always_sends_iss() {
+        let base = Endpoints::for_issuer(ISS);
+        let with = r#"{"issuer":"https://auth.example","authorization_response_iss_parameter_supported":true}"#;
+        assert!(apply(ISS, &doc(with), &base, &[]).unwrap().requires_iss);
+        for without in [
+            r#"{"issuer":"https://auth.example"}"#,
+            r#"{"issuer":"https://auth.example","authorization_response_iss_parameter_supported":"true"}"#,
+        ] {
+            assert!(!apply(ISS, &doc(without), &base, &[]).unwrap().requires_iss);
+        }
     }
 
     #[test]
