@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use wasm_oauth::client::{Client, KEY_PREFIX};
-use wasm_oauth::core::authorize::LoginRequest;
+use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::base64url;
 use wasm_oauth::core::config::{Config, Options};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
@@ -1078,16 +1078,16 @@ fn end_session_carries_a_state_with_the_return_address() {
 
 // ---- Implicit ----
 
+/// Starts an implicit login of `kind`; returns its authorize URL's parameters.
+fn start_implicit(h: &Harness, kind: ImplicitType) -> Vec<(String, String)> {
+    let url = block_on(h.client.start_login(&LoginRequest::default(), Some(kind))).unwrap();
+    parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap()
+}
+
 #[test]
 fn implicit_fragment_is_validated_and_never_keeps_a_refresh_token() {
-    use wasm_oauth::core::authorize::ImplicitType;
     let h = harness();
-    let url = block_on(
-        h.client
-            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
-    )
-    .unwrap();
-    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let q = start_implicit(&h, ImplicitType::IdTokenToken);
     let state = find(&q, "state").unwrap();
     let nonce = find(&q, "nonce").unwrap();
     let access = "IMPLICIT-AT";
@@ -1104,14 +1104,8 @@ fn implicit_fragment_is_validated_and_never_keeps_a_refresh_token() {
 
 #[test]
 fn implicit_with_wrong_at_hash_or_in_the_query_is_refused() {
-    use wasm_oauth::core::authorize::ImplicitType;
     let h = harness();
-    let url = block_on(
-        h.client
-            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
-    )
-    .unwrap();
-    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let q = start_implicit(&h, ImplicitType::IdTokenToken);
     let state = find(&q, "state").unwrap().to_string();
     let nonce = find(&q, "nonce").unwrap().to_string();
     let claims = claims_at(&nonce, NOW / 1000).replace(
@@ -1124,12 +1118,7 @@ fn implicit_with_wrong_at_hash_or_in_the_query_is_refused() {
     );
     assert_eq!(callback(&h, &cb).unwrap_err().code(), "invalid_id_token");
 
-    let url = block_on(
-        h.client
-            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
-    )
-    .unwrap();
-    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let q = start_implicit(&h, ImplicitType::IdTokenToken);
     let state = find(&q, "state").unwrap();
     let e = callback(&h, &format!("{REDIRECT}?code=C&state={state}")).unwrap_err();
     assert_eq!(e.code(), "invalid_response");
@@ -1139,14 +1128,8 @@ fn implicit_with_wrong_at_hash_or_in_the_query_is_refused() {
 fn an_expired_id_token_in_an_implicit_response_is_refused() {
     // Through the address bar, an old (validly signed) token must not set the
     // clock: its exp is judged by this clock and the allowed skew.
-    use wasm_oauth::core::authorize::ImplicitType;
     let h = harness();
-    let url = block_on(
-        h.client
-            .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
-    )
-    .unwrap();
-    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let q = start_implicit(&h, ImplicitType::IdTokenToken);
     let state = find(&q, "state").unwrap().to_string();
     let nonce = find(&q, "nonce").unwrap().to_string();
     let at_hash = wasm_oauth::core::jwt::at_hash("AT");
@@ -1568,14 +1551,8 @@ fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
 
 #[test]
 fn implicit_token_only_login_completes_with_an_openid_scope() {
-    use wasm_oauth::core::authorize::ImplicitType;
     let h = harness(); // scope "openid profile offline_access", like the README default
-    let url = block_on(
-        h.client
-            .start_login(&LoginRequest::default(), Some(ImplicitType::Token)),
-    )
-    .unwrap();
-    let q = parse_pairs(Url::parse(&url).unwrap().query.unwrap()).unwrap();
+    let q = start_implicit(&h, ImplicitType::Token);
     assert_eq!(find(&q, "response_type"), Some("token"));
     let state = find(&q, "state").unwrap();
     // response_type=token: OAuth 2.0 implicit, never an ID token.
