@@ -3,26 +3,15 @@
 // when the page's own clock passes its expiry, after which getAccessToken() refreshes.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openDemo, openPage, signIn, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import { browser, openDemo, openPage, signIn, stack, useStackAndBrowser } from "./harness.mjs";
 import {
   demoConsoleErrors, errorCodeOf, logInThroughDemo, statusOf, tokensOf, waitForStatus,
 } from "./demo.mjs";
 
 const MINUTE = 60_000;
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 for (const [label, offset] of [["10 minutes fast", 10 * MINUTE], ["10 minutes slow", -10 * MINUTE]]) {
   test(`browser clock ${label}: login succeeds, and the token expires by the page's clock`, async (t) => {

@@ -3,25 +3,16 @@
 // context (another device), and Cancel. Polls come every 5 s, so the tests run side by side.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import jsQR from "jsqr";
-import { approveDeviceSignIn, launchBrowser, openDemo, openPage, startStack } from "./harness.mjs";
+import {
+  approveDeviceSignIn, browser, openDemo, openPage, stack, useStackAndBrowser,
+} from "./harness.mjs";
 import { ROUTES, demoConsoleErrors, errorCodeOf, statusOf, tokensOf, waitForStatus } from "./demo.mjs";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /** Opens the demo, clicks "Get a code" and returns what the panel shows. */
 async function startDeviceSignIn(page) {

@@ -2,25 +2,14 @@
 // would end on another origin. Each test picks its flow with the demo's ?flow= selector.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openDemo, openPage, signIn, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import { browser, openDemo, openPage, signIn, stack, useStackAndBrowser } from "./harness.mjs";
 import {
   DEMO_CLIENT_ID, ROUTES, assertNoError, demoAt, demoConsoleErrors, errorCodeOf, logInThroughDemo,
   statusOf, tokensOf, waitForStatus,
 } from "./demo.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /** Every request the pages of `context` send to the provider's authorization endpoint (exact path). */
 function recordAuthorizationRequests(context) {

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -110,6 +111,25 @@ function stopChild(child) {
 /** Debian's Chromium, headless, with the flags this machine needs (TOOLCHAIN.md). */
 export function launchBrowser() {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** This test file's dev stack and browser, set by `useStackAndBrowser()` (live bindings). */
+export let stack;
+export let browser;
+
+/**
+ * Starts the dev stack and a browser (`launch()`, default `launchBrowser`) before this file's
+ * tests and stops both after them; read them as the imported `stack` and `browser`.
+ */
+export function useStackAndBrowser(launch = launchBrowser) {
+  before(async () => {
+    stack = await startStack();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
 }
 
 /**

@@ -1,23 +1,12 @@
 // Redirect sign-in through the demo app against the dev provider, in Debian's Chromium.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  launchBrowser, openDemo, openPage, sessionStorageValues, signIn, startStack, tokensOf,
+  browser, openDemo, openPage, sessionStorageValues, signIn, stack, tokensOf, useStackAndBrowser,
 } from "./harness.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 const statusOf = (page) => page.textContent("#status");
 

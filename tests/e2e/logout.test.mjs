@@ -2,25 +2,16 @@
 // when the end-session endpoint is configured (the demo's "Log out at the provider too").
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { confirmProviderLogout, launchBrowser, openDemo, openPage, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import {
+  browser, confirmProviderLogout, openDemo, openPage, stack, useStackAndBrowser,
+} from "./harness.mjs";
 import {
   DEMO_CLIENT_ID, ROUTES, assertNoError, demoAt, demoConsoleErrors, logInThroughDemo, statusOf,
   storedTokens, tokensOf, waitForStatus,
 } from "./demo.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /** The forms the pages of `context` POST to the revocation endpoint. */
 function recordRevocations(context) {

@@ -4,24 +4,13 @@
 // 60 s (oidc-provider's cap; the real provider's 600 s would make this test ten minutes long).
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openDemo, openPage, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import { browser, openDemo, openPage, stack, useStackAndBrowser } from "./harness.mjs";
 import { demoAt, errorCodeOf, statusOf, tokensOf } from "./demo.mjs";
 
 const PAR_LIFETIME_MS = 60_000;
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 test("coming back after the pushed request expired: invalid_request_uri on the page, nothing stored", { timeout: 120_000 }, async (t) => {
   const { page, pageErrors } = await openPage(browser, t);

@@ -4,27 +4,20 @@
 // it calls loginWithPopup() outside a click handler.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, openDemo, openPage, startStack } from "./harness.mjs";
+import {
+  browser, CHROMIUM_ARGS, openDemo, openPage, stack, useStackAndBrowser,
+} from "./harness.mjs";
 import { demoAt, tokensOf } from "./demo.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await chromium.launch({
+useStackAndBrowser(() =>
+  chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
     ignoreDefaultArgs: ["--disable-popup-blocking"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+  }),
+);
 
 test("a popup login the browser blocks rejects with popup_blocked, and nothing is sent", async (t) => {
   const { context, page, pageErrors } = await openPage(browser, t);

@@ -2,25 +2,14 @@
 // single-flight refresh across 4 tabs sharing a localStorage session.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openDemo, openPage, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import { browser, openDemo, openPage, stack, useStackAndBrowser } from "./harness.mjs";
 import {
   DEMO_CLIENT_ID, ROUTES, TOKENS_KEY, assertNoError, demoAt, demoConsoleErrors, errorCodeOf,
   logInThroughDemo, statusOf, storedTokens, tokensOf, withExpiry, writeStoredTokens,
 } from "./demo.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /** The provider's log of token requests since the last reset, for failure messages. */
 async function tokenLog() {

@@ -1,25 +1,16 @@
 // Secrets stay secret across the demo's flows, and the demo runs under its strict CSP.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { approveDeviceSignIn, launchBrowser, openDemo, openPage, signIn, startStack } from "./harness.mjs";
+import { test } from "node:test";
+import {
+  approveDeviceSignIn, browser, openDemo, openPage, signIn, stack, useStackAndBrowser,
+} from "./harness.mjs";
 import {
   DEMO_CLIENT_ID, ROUTES, assertNoSecretIn, demoAt, errorCodeOf, errorText, logInThroughDemo,
   sniffTokenEndpoint, tokensOf, waitForStatus,
 } from "./demo.mjs";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /**
  * A fresh browser context whose token-endpoint traffic and console (every page, popups too) are

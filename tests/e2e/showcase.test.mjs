@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, openDemo, openPage, signIn, startStack } from "./harness.mjs";
+import { browser, openDemo, openPage, signIn, stack, useStackAndBrowser } from "./harness.mjs";
 import {
   assertNoError, demoConsoleErrors, logInThroughDemo, storedTokens, tokensOf, waitForStatus,
 } from "./demo.mjs";
@@ -18,18 +18,7 @@ const SCREENSHOT = process.env.UPDATE_DEMO_SCREENSHOT === "1"
   ? join(HERE, "..", "..", "docs", "demo.png")
   : join(HERE, "artifacts", "demo.png");
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 test("signed in, the demo shows decoded claims, a live countdown and the events log (screenshot: artifacts/demo.png)", async (t) => {
   const { page, consoleMessages, pageErrors } = await openPage(browser, t);

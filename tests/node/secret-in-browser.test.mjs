@@ -2,24 +2,14 @@
 // secret at construction, and refuses the secret-only grants (client credentials, service
 // tokens) of a client without one, before anything is sent: no request leaves the page and the
 // provider counts none.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openDemo, openPage, startStack } from "../e2e/harness.mjs";
+import { browser, openDemo, openPage, stack, useStackAndBrowser } from "../e2e/harness.mjs";
 
 const CLIENT_ID = "0b7a4c1e-2d3f-4a5b-8c9d-0e1f2a3b4c5d";
 const CLIENT_SECRET = "dev-secret-not-for-browsers";
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+useStackAndBrowser();
 
 /** Total of every counter the provider keeps (token grants of any type and each endpoint). */
 function providerRequests(stats) {
