@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 
-const MIME = {
+export const MIME = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
@@ -27,10 +27,11 @@ function isServerCode(wwwDir, file) {
   return file === join(base, "server.mjs") || file === join(base, "dev") || file.startsWith(join(base, "dev") + sep);
 }
 
-export function contentSecurityPolicy(providerOrigin) {
+/** The strict CSP for HTML; `scriptHashes` allow given inline scripts (a bundler's loader). */
+export function contentSecurityPolicy(providerOrigin, scriptHashes = []) {
   return [
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
+    ["script-src 'self' 'wasm-unsafe-eval'", ...scriptHashes.map((h) => `'${h}'`)].join(" "),
     `connect-src 'self' ${providerOrigin}`,
     "img-src 'self' data:",
     "style-src 'self'",
@@ -114,7 +115,7 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, ven
   });
 }
 
-async function readRegularFile(file) {
+export async function readRegularFile(file) {
   try {
     if (!(await stat(file)).isFile()) return undefined;
     return await readFile(file);
