@@ -7,9 +7,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { launchBrowser, openPage, signIn, startStack } from "../e2e/harness.mjs";
+import { freePort, launchBrowser, openPage, signIn, startStack } from "../e2e/harness.mjs";
 import { extraDemoClientId, publicDemoClient } from "../../www/dev/clients.mjs";
 import { ROOT, installTarball, packTarball, tempDir } from "../node/tarball.mjs";
 import { buildEsbuild, buildReact, buildVite, buildWebpack, filesUnder, preparePlain } from "./builds.mjs";
@@ -68,17 +67,6 @@ const VARIANTS = [
   { name: "react", serve: built(buildReact) },
   { name: "vite-dev", serve: viteDev({ exclude: true }), note: "vite dev server, optimizeDeps.exclude: [\"wasm-oauth\"]" },
 ];
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
 
 let work;
 let consumer;
