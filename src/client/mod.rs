@@ -24,6 +24,7 @@ use crate::core::tokens::{success_json, HttpAnswer, TokenSet};
 use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Published, Storage, Tabs};
 use flight::Shared;
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 
 /// Prefix of every storage key the SDK writes, followed by the client id, so
 /// two clients on one origin never see each other's entries.
@@ -107,13 +108,7 @@ impl<A: Adapters> Client<A> {
             return Ok(e.clone());
         }
         let r = self
-            .adapters
-            .http()
-            .send(HttpRequest {
-                url: discovery::metadata_url(&self.config.issuer),
-                form: None,
-                bearer: None,
-            })
+            .get(discovery::metadata_url(&self.config.issuer), None)
             .await?;
         let e = discovery::apply(
             &self.config.issuer,
@@ -123,6 +118,21 @@ impl<A: Adapters> Client<A> {
         )?;
         *self.discovered.borrow_mut() = Some(e.clone());
         Ok(e)
+    }
+
+    /// A GET, with the access token as a Bearer credential when given. Not
+    /// an `async fn`: the adapter's future itself, with no state machine of
+    /// its own around it.
+    fn get(
+        &self,
+        url: String,
+        bearer: Option<String>,
+    ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
+        self.adapters.http().send(HttpRequest {
+            url,
+            form: None,
+            bearer,
+        })
     }
 
     async fn post_form(
@@ -165,15 +175,7 @@ impl<A: Adapters> Client<A> {
 
     async fn fetch_jwks(&self) -> Result<Json, AuthError> {
         let endpoints = self.endpoints().await?;
-        let r = self
-            .adapters
-            .http()
-            .send(HttpRequest {
-                url: endpoints.jwks,
-                form: None,
-                bearer: None,
-            })
-            .await?;
+        let r = self.get(endpoints.jwks, None).await?;
         let j = success_json(&answer(&r))?;
         *self.jwks.borrow_mut() = Some(j.clone());
         Ok(j)

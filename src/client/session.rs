@@ -9,7 +9,7 @@ use crate::core::form::encode_pairs;
 use crate::core::jwt::decode;
 use crate::core::tokens::{error_from_answer, parse_token_response, success_json, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, Event, Http, HttpRequest, Tabs};
+use crate::ports::{Adapters, Event, Tabs};
 
 impl<A: Adapters> Client<A> {
     /// A usable access token: the stored one while it has more than
@@ -159,15 +159,7 @@ impl<A: Adapters> Client<A> {
             .access_token(super::DEFAULT_MIN_VALIDITY_SECONDS, false)
             .await?;
         let endpoints = self.endpoints().await?;
-        let r = self
-            .adapters
-            .http()
-            .send(HttpRequest {
-                url: endpoints.userinfo,
-                form: None,
-                bearer: Some(access_token),
-            })
-            .await?;
+        let r = self.get(endpoints.userinfo, Some(access_token)).await?;
         if !(200..300).contains(&r.status) {
             return Err(error_from_answer(&answer(&r)));
         }
