@@ -281,22 +281,24 @@ impl<A: Adapters> Client<A> {
     pub fn tokens(&self) -> Option<TokenSet> {
         let key = self.tokens_key();
         let text = self.storage().get(&key);
-        let mut unsaved = self.unsaved.borrow_mut();
-        let stored = match unsaved.take() {
-            // Storage still holds what the refused write was to replace.
-            Some((held, replaced)) if replaced == text => {
-                *unsaved = Some((held.clone(), replaced));
-                Some(held)
+        // A refused set counts while storage still holds what it was to replace.
+        let held = {
+            let mut unsaved = self.unsaved.borrow_mut();
+            if unsaved
+                .as_ref()
+                .is_some_and(|(_, replaced)| *replaced != text)
+            {
+                *unsaved = None;
             }
-            _ => text.and_then(|text| {
-                let parsed = TokenSet::from_json(&text);
-                if parsed.is_none() {
-                    self.storage().remove(&key);
-                }
-                parsed
-            }),
+            unsaved.as_ref().map(|(held, _)| held.clone())
         };
-        drop(unsaved);
+        let stored = held.or_else(|| {
+            let parsed = TokenSet::from_json(&text?);
+            if parsed.is_none() {
+                self.storage().remove(&key);
+            }
+            parsed
+        });
         let published = match self.adapters.tabs().latest_published() {
             Published::Nothing => None,
             Published::LoggedOut => return None,
