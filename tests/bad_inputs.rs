@@ -559,6 +559,11 @@ fn extra_params_may_not_override_what_the_sdk_controls() {
         "scope",
         "request",
         "request_uri",
+        "max_age",
+        "prompt",
+        "login_hint",
+        "acr_values",
+        "resource",
     ] {
         let request = LoginRequest {
             extra_params: vec![("ui_locales".into(), "fr".into()), (key.into(), "x".into())],
