@@ -3,6 +3,7 @@
 
 use super::{clear_timeout, set_timeout, window};
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::text::cat;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -65,7 +66,7 @@ pub fn hand_back(opener: &web_sys::Window, url: &str) {
     let Ok(origin) = w.location().origin() else {
         return;
     };
-    let _ = opener.post_message(&JsValue::from_str(&[MESSAGE_PREFIX, url].concat()), &origin);
+    let _ = opener.post_message(&JsValue::from_str(&cat(&[MESSAGE_PREFIX, url])), &origin);
     let _ = w.close();
 }
 

@@ -4,6 +4,7 @@
 //! copies localStorage writes to other tabs late, so storage alone would let
 //! a waiting tab reuse a rotated refresh token).
 
+use crate::core::text::cat;
 use crate::core::tokens::TokenSet;
 use crate::ports::{Event, Published, Tabs};
 use js_sys::{Function, Promise};
@@ -43,7 +44,7 @@ impl BrowserTabs {
         if !shared {
             return BrowserTabs { channel: None };
         }
-        let name = ["wasm-oauth:v1:", client_id].concat();
+        let name = cat(&["wasm-oauth:v1:", client_id]);
         let Ok(channel) = web_sys::BroadcastChannel::new(&name) else {
             return BrowserTabs { channel: None };
         };
@@ -70,7 +71,7 @@ impl BrowserTabs {
             channel: Some(Channel {
                 channel,
                 latest,
-                lock_name: [name.as_str(), ":refresh"].concat(),
+                lock_name: cat(&[&name, ":refresh"]),
                 _on_message: on_message,
             }),
         }
@@ -116,7 +117,7 @@ impl Tabs for BrowserTabs {
             *c.latest.borrow_mut() = (Published::Tokens(stored.to_string()), js_sys::Date::now());
             let _ = c
                 .channel
-                .post_message(&JsValue::from_str(&[TOKENS, stored].concat()));
+                .post_message(&JsValue::from_str(&cat(&[TOKENS, stored])));
         }
     }
 

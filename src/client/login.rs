@@ -6,6 +6,7 @@ use crate::core::authorize::{
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::text::cat;
 use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
 use crate::ports::{Adapters, Event, Storage};
@@ -38,7 +39,7 @@ const STATELESS_ERRORS: &[&str] = &[
 
 impl<A: Adapters> Client<A> {
     fn transaction_key(&self, state: &str) -> String {
-        self.key(&["tx:", state].concat())
+        self.key(&cat(&["tx:", state]))
     }
 
     /// Removes pending logins that are expired or unreadable, so abandoned

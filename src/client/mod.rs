@@ -20,6 +20,7 @@ use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::json::Json;
 use crate::core::jwt::{decode, select_key, validate_id_token, IdTokenCheck, KeyLookup};
+use crate::core::text::cat;
 use crate::core::tokens::{success_json, HttpAnswer, TokenSet};
 use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Published, Storage, Tabs};
 use flight::Shared;
@@ -91,7 +92,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn key(&self, name: &str) -> String {
-        [self.prefix.as_str(), name].concat()
+        cat(&[&self.prefix, name])
     }
 
     fn tokens_key(&self) -> String {

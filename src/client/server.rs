@@ -7,6 +7,7 @@
 use super::{answer, Client, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::base64url;
 use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::text::{cat, pieces};
 use crate::core::tokens::{parse_token_response, TokenSet};
 use crate::ports::Adapters;
 
@@ -58,8 +59,7 @@ impl<A: Adapters> Client<A> {
         if let Some(s) = scope {
             pairs.push(("scope", s));
         }
-        self.grant(["cc:", scope.unwrap_or("")].concat(), &pairs)
-            .await
+        self.grant(cat(&["cc:", scope.unwrap_or("")]), &pairs).await
     }
 
     /// Exchanges a service account's pre-issued JWT for an access token
@@ -70,7 +70,7 @@ impl<A: Adapters> Client<A> {
         scope: Option<&str>,
     ) -> Result<TokenSet, AuthError> {
         self.refuse_in_browser()?;
-        if assertion.split('.').count() != 3 {
+        if pieces(assertion, b'.').count() != 3 {
             return fail(
                 ErrorCode::InvalidOptions,
                 "the assertion must be a compact JWT",
@@ -88,13 +88,12 @@ impl<A: Adapters> Client<A> {
             pairs.push(("scope", s));
         }
         // Keyed by a hash: the cache never holds the assertion itself.
-        let key = [
+        let key = cat(&[
             "jwt:",
             &base64url::encode(&crate::core::sha256::sha256(assertion.as_bytes())),
             ":",
             scope.unwrap_or(""),
-        ]
-        .concat();
+        ]);
         self.grant(key, &pairs).await
     }
 }

@@ -9,6 +9,7 @@ use super::error::{fail, AuthError, ErrorCode};
 use super::form;
 use super::json::int_text;
 use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
+use super::text::{cat, has};
 use super::transaction::{Flow, PendingLogin};
 use super::url::with_query;
 
@@ -56,8 +57,12 @@ pub struct LoginRequest {
 /// Origin (`scheme://authority`) of an absolute URL, lower-cased.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = super::url::split_scheme(url)?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    Some([scheme, "://", authority].concat().to_ascii_lowercase())
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    Some(cat(&[scheme, "://", authority]).to_ascii_lowercase())
 }
 
 /// `appState.returnTo` may only name a place in this app: a path on the
@@ -81,7 +86,7 @@ pub fn check_return_to(app_state: Option<&str>, redirect_uri: &str) -> Result<()
         super::json::Json::Str(t) => {
             let path_only = t.starts_with('/') && !t.starts_with("//");
             let same_origin = origin_of(t).is_some_and(|o| Some(o) == origin_of(redirect_uri));
-            (path_only || same_origin) && !t.contains('\\') && !t.chars().any(char::is_control)
+            (path_only || same_origin) && !has(t, b'\\') && !t.chars().any(char::is_control)
         }
         _ => false,
     };

@@ -4,6 +4,7 @@
 
 use super::error::{fail, AuthError, ErrorCode};
 use super::form::{find, parse_pairs};
+use super::text::{before, cut, pieces};
 
 /// Where in the URL the response came.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -84,21 +85,18 @@ pub const RESPONSE_KEYS: &[&str] = &[
 ];
 
 fn split(url: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, fragment) = match url.split_once('#') {
+    let (rest, fragment) = match cut(url, b'#') {
         Some((r, f)) => (r, Some(f)),
         None => (url, None),
     };
-    match rest.split_once('?') {
+    match cut(rest, b'?') {
         Some((b, q)) => (b, Some(q), fragment),
         None => (rest, None, fragment),
     }
 }
 
 fn looks_like_response(part: &str, fragment: bool) -> bool {
-    let has = |key: &str| {
-        part.split('&')
-            .any(|seg| seg.split_once('=').map_or(seg, |(k, _)| k) == key)
-    };
+    let has = |key: &str| pieces(part, b'&').any(|seg| before(seg, b'=') == key);
     // An error names its issuer (RFC 9207) even where it cannot name the
     // state: an expired or unknown PAR request_uri (RFC 9126 §4) comes back so.
     let code = has("code") && has("state");
@@ -193,23 +191,15 @@ pub fn scrub(url: &str) -> String {
     let (base, query, fragment) = split(url);
     let mut out = base.to_string();
     if let Some(q) = query {
-        let kept: Vec<&str> = q
-            .split('&')
-            .filter(|seg| {
-                let key = seg.split_once('=').map_or(*seg, |(k, _)| k);
-                !seg.is_empty() && !RESPONSE_KEYS.contains(&key)
-            })
-            .collect();
-        if !kept.is_empty() {
-            out.push('?');
-            out.push_str(&kept.join("&"));
+        let kept = pieces(q, b'&')
+            .filter(|seg| !seg.is_empty() && !RESPONSE_KEYS.contains(&before(seg, b'=')));
+        for (i, seg) in kept.enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(seg);
         }
     }
     if let Some(f) = fragment {
-        let is_response = f.split('&').any(|seg| {
-            let key = seg.split_once('=').map_or(seg, |(k, _)| k);
-            RESPONSE_KEYS.contains(&key)
-        });
+        let is_response = pieces(f, b'&').any(|seg| RESPONSE_KEYS.contains(&before(seg, b'=')));
         if !is_response && !f.is_empty() {
             out.push('#');
             out.push_str(f);

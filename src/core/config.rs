@@ -2,6 +2,7 @@
 //! provider's endpoint layout derived from the issuer.
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::text::pieces;
 use super::url::{check_option_url, join, Url};
 
 /// The provider this SDK is built for (provider-spec.md).
@@ -117,7 +118,7 @@ pub struct Config {
 
 fn non_empty(value: Option<String>, message: &'static str) -> Result<String, AuthError> {
     match value {
-        Some(v) if !v.trim().is_empty() && !v.chars().any(char::is_control) => Ok(v),
+        Some(v) if !v.chars().all(char::is_whitespace) && !v.chars().any(char::is_control) => Ok(v),
         _ => fail(ErrorCode::InvalidOptions, message),
     }
 }
@@ -209,7 +210,7 @@ impl Config {
 
     /// True when `scope` asks for OpenID Connect (so an ID token and a nonce).
     pub fn wants_openid(scope: &str) -> bool {
-        scope.split(' ').any(|s| s == "openid")
+        pieces(scope, b' ').any(|s| s == "openid")
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the query / fragment of a URL (RFC 3986 §3.4, §3.5).
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::text::{cut, pieces};
 
 /// Longest single parameter value accepted from a URL or response (8 KiB).
 pub const MAX_VALUE_LEN: usize = 8 * 1024;
@@ -78,8 +79,8 @@ pub fn decode_component(text: &str) -> Result<String, AuthError> {
 /// than once") and values over [`MAX_VALUE_LEN`]. Empty segments are skipped.
 pub fn parse_pairs(text: &str) -> Result<Vec<(String, String)>, AuthError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for segment in text.split('&').filter(|s| !s.is_empty()) {
-        let (raw_key, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
+    for segment in pieces(text, b'&').filter(|s| !s.is_empty()) {
+        let (raw_key, raw_value) = cut(segment, b'=').unwrap_or((segment, ""));
         if raw_value.len() > MAX_VALUE_LEN * 3 || raw_key.len() > 256 {
             return fail(ErrorCode::InvalidResponse, "parameter is too long");
         }

@@ -6,6 +6,7 @@ use super::base64url;
 use super::error::{fail, AuthError, ErrorCode};
 use super::json::Json;
 use super::sha256::sha256;
+use super::text::pieces;
 
 /// The only signing algorithm the provider uses (provider-spec.md, "Tokens"):
 /// anything else, `none` and HS256 above all, is refused.
@@ -36,7 +37,7 @@ fn segment_json(segment: &str) -> Result<Json, AuthError> {
 
 /// Splits and decodes a compact JWS (RFC 7515 §7.1): exactly three segments.
 pub fn decode(token: &str) -> Result<Jwt, AuthError> {
-    let mut parts = token.split('.');
+    let mut parts = pieces(token, b'.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {

@@ -15,6 +15,7 @@ pub mod json;
 pub mod jwt;
 pub mod pkce;
 pub mod sha256;
+pub mod text;
 pub mod tokens;
 pub mod transaction;
 pub mod url;

@@ -5,12 +5,13 @@
 //! whole SDK): the browser has already normalized every URL we are handed.
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::text::{before, cut, cut_last, has};
 
 /// `scheme` and what follows `://`. A scheme has no `:`, so the first `:`
 /// ends it; this also keeps `str`'s substring searcher (about 1.5 KB of
 /// `.wasm`) out of the build.
 pub fn split_scheme(url: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = url.split_once(':')?;
+    let (scheme, rest) = cut(url, b':')?;
     Some((scheme, rest.strip_prefix("//")?))
 }
 
@@ -35,11 +36,11 @@ impl<'a> Url<'a> {
         {
             return None;
         }
-        let (rest, fragment) = match text.split_once('#') {
+        let (rest, fragment) = match cut(text, b'#') {
             Some((r, f)) => (r, Some(f)),
             None => (text, None),
         };
-        let (rest, query) = match rest.split_once('?') {
+        let (rest, query) = match cut(rest, b'?') {
             Some((r, q)) => (r, Some(q)),
             None => (rest, None),
         };
@@ -48,21 +49,21 @@ impl<'a> Url<'a> {
         if !scheme_ok {
             return None;
         }
-        let (authority, path) = match rest.find('/') {
+        let (authority, path) = match rest.bytes().position(|b| b == b'/') {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
         };
         // No user-info: `https://good.example@evil.example/` is a phishing shape.
-        if authority.is_empty() || authority.contains('@') {
+        if authority.is_empty() || has(authority, b'@') {
             return None;
         }
         let host = if authority.starts_with('[') {
-            let end = authority.find(']')?;
+            let end = authority.bytes().position(|b| b == b']')?;
             let (h, port) = authority.split_at(end + 1);
             valid_port(port)?;
             h
         } else {
-            let (h, port) = match authority.rsplit_once(':') {
+            let (h, port) = match cut_last(authority, b':') {
                 Some((h, p)) => (h, Some(p)),
                 None => (authority, None),
             };
@@ -129,11 +130,11 @@ pub fn check_option_url(text: &str, message: &'static str) -> Result<(), AuthErr
 /// Appends already-encoded parameters to a URL that may have a query of its own.
 pub fn with_query(base: &str, encoded: &str) -> String {
     // An endpoint URI must not carry a fragment (RFC 6749 §3.1).
-    let base = base.split_once('#').map_or(base, |(b, _)| b);
+    let base = before(base, b'#');
     let mut out = String::with_capacity(base.len() + encoded.len() + 1);
     out.push_str(base);
     if !encoded.is_empty() {
-        out.push(if base.contains('?') { '&' } else { '?' });
+        out.push(if has(base, b'?') { '&' } else { '?' });
         out.push_str(encoded);
     }
     out
@@ -141,7 +142,8 @@ pub fn with_query(base: &str, encoded: &str) -> String {
 
 /// The issuer without a trailing slash, to append the provider's paths to.
 pub fn join(issuer: &str, path: &str) -> String {
-    let mut out = issuer.trim_end_matches('/').to_string();
+    let slashes = issuer.bytes().rev().take_while(|&b| b == b'/').count();
+    let mut out = issuer[..issuer.len() - slashes].to_string();
     out.push_str(path);
     out
 }
