@@ -12,6 +12,7 @@ use wasm_oauth::core::callback::{is_callback, parse_callback, scrub, Authorizati
 use wasm_oauth::core::form::{encode_pairs, parse_pairs, MAX_VALUE_LEN};
 use wasm_oauth::core::json::Json;
 use wasm_oauth::core::pkce::CodeVerifier;
+use wasm_oauth::core::text;
 
 /// RFC 3986 §2.3 unreserved characters: the code verifier's alphabet.
 fn is_unreserved(b: u8) -> bool {
@@ -81,6 +82,16 @@ proptest! {
     fn sha256_matches_the_sha2_crate(data in proptest::collection::vec(any::<u8>(), 0..600)) {
         let ours = wasm_oauth::core::sha256::sha256(&data);
         prop_assert_eq!(&ours[..], &Sha256::digest(&data)[..]);
+    }
+
+    #[test]
+    fn byte_splitting_matches_str(s in "[a&=é:ü]{0,40}") {
+        for (sep, c) in [(b'&', '&'), (b'=', '='), (b':', ':')] {
+            prop_assert_eq!(text::pieces(&s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+            prop_assert_eq!(text::cut(&s, sep), s.split_once(c));
+            prop_assert_eq!(text::cut_last(&s, sep), s.rsplit_once(c));
+            prop_assert_eq!(text::has(&s, sep), s.contains(c));
+        }
     }
 
     #[test]
