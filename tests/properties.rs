@@ -85,6 +85,18 @@ proptest! {
     }
 
     #[test]
+    fn utf8_agrees_with_std(bytes in prop::collection::vec(
+        prop_oneof![any::<u8>(), 0x80u8..0xC0, 0xC0u8..0xF8, 0u8..0x80], 0..24)
+    ) {
+        prop_assert_eq!(text::utf8(&bytes), String::from_utf8(bytes.clone()).ok());
+    }
+
+    #[test]
+    fn utf8_accepts_any_string(s in any::<String>()) {
+        prop_assert_eq!(text::utf8(s.as_bytes()), Some(s));
+    }
+
+    #[test]
     fn byte_splitting_matches_str(s in "[a&=é:ü]{0,40}") {
         for (sep, c) in [(b'&', '&'), (b'=', '='), (b':', ':')] {
             prop_assert_eq!(text::pieces(&s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());

@@ -2,7 +2,7 @@
 //! and the query / fragment of a URL (RFC 3986 §3.4, §3.5).
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::text::{cut, pieces};
+use super::text::{cut, pieces, utf8};
 
 /// Longest single parameter value accepted from a URL or response (8 KiB).
 pub const MAX_VALUE_LEN: usize = 8 * 1024;
@@ -70,8 +70,10 @@ pub fn decode_component(text: &str) -> Result<String, AuthError> {
         }
         i += 1;
     }
-    String::from_utf8(out)
-        .or_else(|_| fail(ErrorCode::InvalidResponse, "parameter is not valid UTF-8"))
+    utf8(&out).map_or_else(
+        || fail(ErrorCode::InvalidResponse, "parameter is not valid UTF-8"),
+        Ok,
+    )
 }
 
 /// Parses `a=1&b=2` into pairs, refusing a parameter given twice

@@ -31,6 +31,7 @@ impl Json {
             return None;
         }
         let mut p = Parser {
+            text,
             s: text.as_bytes(),
             i: 0,
         };
@@ -155,6 +156,7 @@ fn write_str(s: &str, out: &mut String) {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -264,7 +266,7 @@ impl Parser<'_> {
                 self.i += 1;
             }
             // The input is a &str, and we stopped on an ASCII byte: a char boundary.
-            out.push_str(core::str::from_utf8(self.s.get(start..self.i)?).ok()?);
+            out.push_str(self.text.get(start..self.i)?);
             match self.peek()? {
                 b'"' => {
                     self.i += 1;

@@ -6,7 +6,7 @@ use super::base64url;
 use super::error::{fail, AuthError, ErrorCode};
 use super::json::Json;
 use super::sha256::sha256;
-use super::text::pieces;
+use super::text::{pieces, utf8};
 
 /// The only signing algorithm the provider uses (provider-spec.md, "Tokens"):
 /// anything else, `none` and HS256 above all, is refused.
@@ -28,8 +28,8 @@ fn bad(message: &'static str) -> AuthError {
 
 fn segment_json(segment: &str) -> Result<Json, AuthError> {
     let bytes = base64url::decode(segment).ok_or_else(|| bad("a JWT segment is not base64url"))?;
-    let text = core::str::from_utf8(&bytes).map_err(|_| bad("a JWT segment is not UTF-8"))?;
-    match Json::parse(text) {
+    let text = utf8(&bytes).ok_or_else(|| bad("a JWT segment is not UTF-8"))?;
+    match Json::parse(&text) {
         Some(j) if j.is_object() => Ok(j),
         _ => Err(bad("a JWT segment is not a JSON object")),
     }
