@@ -305,10 +305,15 @@ impl<A: Adapters> Client<A> {
             Published::LoggedOut => return None,
             Published::Tokens(text) => TokenSet::from_json(&text),
         };
-        [published, stored]
-            .into_iter()
-            .flatten()
-            .max_by_key(|t| t.expires_at_ms)
+        // The later expiry wins; on a tie, the storage copy.
+        match (published, stored) {
+            (Some(p), Some(s)) => Some(if s.expires_at_ms >= p.expires_at_ms {
+                s
+            } else {
+                p
+            }),
+            (p, s) => p.or(s),
+        }
     }
 
     /// The claims of the stored ID token (validated before it was stored).
