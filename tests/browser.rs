@@ -17,6 +17,13 @@ use wasm_oauth::ports::{Abort, Http, HttpRequest, RsaKey, Storage};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// What the page's own `localStorage` or `sessionStorage` holds under `key`.
+fn raw(store: &str, key: &str) -> Option<String> {
+    js_sys::eval(&format!("{store}.getItem({key:?})"))
+        .unwrap()
+        .as_string()
+}
+
 fn exercise(store: &BrowserStorage, prefix: &str) {
     let a = format!("{prefix}a");
     let b = format!("{prefix}b");
@@ -38,17 +45,14 @@ fn session_storage_round_trips_and_lists_by_prefix() {
     let store = BrowserStorage::open(StorageKind::Session);
     assert!(!store.is_memory());
     exercise(&store, "wasm-oauth:test-session:");
-    let raw = web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap();
     store.set("wasm-oauth:test-visible", "v").unwrap();
     assert_eq!(
-        raw.get_item("wasm-oauth:test-visible").unwrap().as_deref(),
+        raw("sessionStorage", "wasm-oauth:test-visible").as_deref(),
         Some("v")
     );
+    assert_eq!(raw("localStorage", "wasm-oauth:test-visible"), None);
     store.remove("wasm-oauth:test-visible");
+    assert_eq!(raw("sessionStorage", "wasm-oauth:test-visible"), None);
 }
 
 #[wasm_bindgen_test]
@@ -56,6 +60,14 @@ fn local_storage_round_trips() {
     let store = BrowserStorage::open(StorageKind::Local);
     assert!(!store.is_memory());
     exercise(&store, "wasm-oauth:test-local:");
+    store.set("wasm-oauth:test-visible", "v").unwrap();
+    assert_eq!(
+        raw("localStorage", "wasm-oauth:test-visible").as_deref(),
+        Some("v")
+    );
+    assert_eq!(raw("sessionStorage", "wasm-oauth:test-visible"), None);
+    store.remove("wasm-oauth:test-visible");
+    assert_eq!(raw("localStorage", "wasm-oauth:test-visible"), None);
 }
 
 #[wasm_bindgen_test]
@@ -64,12 +76,8 @@ fn memory_storage_never_touches_the_browser() {
     assert!(store.is_memory());
     exercise(&store, "wasm-oauth:test-memory:");
     store.set("wasm-oauth:test-mem-only", "m").unwrap();
-    let raw = web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap();
-    assert_eq!(raw.get_item("wasm-oauth:test-mem-only").unwrap(), None);
+    assert_eq!(raw("sessionStorage", "wasm-oauth:test-mem-only"), None);
+    assert_eq!(raw("localStorage", "wasm-oauth:test-mem-only"), None);
 }
 
 #[wasm_bindgen_test]

@@ -8,43 +8,41 @@ use super::{warn, window};
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{MemoryStorage, Storage};
+use wasm_bindgen::prelude::*;
+
+// The Web Storage calls, in web.js: none of them throws.
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// The `Storage` object named `name` when it takes a write, else `null`.
+    #[wasm_bindgen(js_name = openStore)]
+    fn open_store(name: &str) -> JsValue;
+    /// 0: get, 1: set, 2: remove, 3: keys starting with `key` (see web.js).
+    fn store(store: &JsValue, op: u8, key: &str, value: Option<&str>) -> JsValue;
+}
 
 /// The store a client uses.
 pub enum BrowserStorage {
     Memory(MemoryStorage),
-    Web(web_sys::Storage),
+    /// A `localStorage` or `sessionStorage` object.
+    Web(JsValue),
 }
-
-const PROBE_KEY: &str = "wasm-oauth:probe";
 
 impl BrowserStorage {
     /// Opens the store of `kind`, falling back to memory when it is unusable.
     pub fn open(kind: StorageKind) -> BrowserStorage {
-        if kind == StorageKind::Memory {
-            return BrowserStorage::Memory(MemoryStorage::default());
+        let name = match kind {
+            StorageKind::Memory => return BrowserStorage::Memory(MemoryStorage::default()),
+            StorageKind::Local => "localStorage",
+            StorageKind::Session => "sessionStorage",
+        };
+        let store = open_store(name);
+        if !store.is_null() {
+            return BrowserStorage::Web(store);
         }
-        let web = window().and_then(|w| {
-            let s = match kind {
-                StorageKind::Local => w.local_storage(),
-                _ => w.session_storage(),
-            };
-            s.ok().flatten()
-        });
-        // A store that cannot take a tiny write (Safari's old private mode) is unusable.
-        let usable = web.filter(|s| {
-            let ok = s.set_item(PROBE_KEY, "1").is_ok();
-            let _ = s.remove_item(PROBE_KEY);
-            ok
-        });
-        match usable {
-            Some(s) => BrowserStorage::Web(s),
-            None => {
-                if window().is_some() {
-                    warn("wasm-oauth: browser storage is unavailable; keeping the session in memory for this page only");
-                }
-                BrowserStorage::Memory(MemoryStorage::default())
-            }
+        if window().is_some() {
+            warn("wasm-oauth: browser storage is unavailable; keeping the session in memory for this page only");
         }
+        BrowserStorage::Memory(MemoryStorage::default())
     }
 
     /// True when entries live in the page's memory only.
@@ -57,19 +55,18 @@ impl Storage for BrowserStorage {
     fn get(&self, key: &str) -> Option<String> {
         match self {
             BrowserStorage::Memory(m) => m.get(key),
-            BrowserStorage::Web(s) => s.get_item(key).ok().flatten(),
+            BrowserStorage::Web(s) => store(s, 0, key, None).as_string(),
         }
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
         match self {
             BrowserStorage::Memory(m) => m.set(key, value),
-            BrowserStorage::Web(s) => s.set_item(key, value).map_err(|_| {
-                AuthError::new(
-                    ErrorCode::StorageUnavailable,
-                    "the browser refused to store the session (quota exceeded or storage blocked)",
-                )
-            }),
+            BrowserStorage::Web(s) if store(s, 1, key, Some(value)).is_truthy() => Ok(()),
+            BrowserStorage::Web(_) => Err(AuthError::new(
+                ErrorCode::StorageUnavailable,
+                "the browser refused to store the session (quota exceeded or storage blocked)",
+            )),
         }
     }
 
@@ -77,7 +74,7 @@ impl Storage for BrowserStorage {
         match self {
             BrowserStorage::Memory(m) => m.remove(key),
             BrowserStorage::Web(s) => {
-                let _ = s.remove_item(key);
+                store(s, 2, key, None);
             }
         }
     }
@@ -85,13 +82,10 @@ impl Storage for BrowserStorage {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         match self {
             BrowserStorage::Memory(m) => m.keys_with_prefix(prefix),
-            BrowserStorage::Web(s) => {
-                let len = s.length().unwrap_or(0);
-                (0..len)
-                    .filter_map(|i| s.key(i).ok().flatten())
-                    .filter(|k| k.starts_with(prefix))
-                    .collect()
-            }
+            BrowserStorage::Web(s) => js_sys::Array::from(&store(s, 3, prefix, None))
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect(),
         }
     }
 }

@@ -87,3 +87,41 @@ export function sleep(ms, signal) {
     if (signal?.aborted) done();
   });
 }
+
+// ---- Web Storage (storage.rs) ----
+// Some browsers throw on merely touching localStorage (private modes,
+// blocked third-party storage), so none of these lets an exception out.
+const PROBE = "wasm-oauth:probe";
+
+// `globalThis[name]` ("localStorage" or "sessionStorage") when it takes a
+// tiny write (Safari's old private mode does not); null when it is unusable.
+export function openStore(name) {
+  try {
+    const store = globalThis[name];
+    store.setItem(PROBE, "1");
+    store.removeItem(PROBE);
+    return store;
+  } catch {
+    return null;
+  }
+}
+
+// One call for the four operations: `op` 0 reads `key` (a string, or null
+// when absent or unreadable), 1 stores `value` (false when the store refuses:
+// quota exceeded, blocked), 2 removes `key`, 3 lists the keys that start with
+// `key`.
+export function store(store, op, key, value) {
+  try {
+    if (op == 0) return store.getItem(key);
+    if (op == 1) return store.setItem(key, value), true;
+    if (op == 2) return store.removeItem(key);
+    const keys = [];
+    for (let i = 0; i < store.length; i++) {
+      const k = store.key(i);
+      if (k?.startsWith(key)) keys.push(k);
+    }
+    return keys;
+  } catch {
+    return op == 1 ? false : op == 3 ? [] : null;
+  }
+}
