@@ -35,14 +35,16 @@ impl BrowserStorage {
             StorageKind::Local => "localStorage",
             StorageKind::Session => "sessionStorage",
         };
+        // Off the page (a server render, a worker) storage is not even looked at.
+        if window().is_none() {
+            return BrowserStorage::Memory(MemoryStorage::default());
+        }
         let store = open_store(name);
-        if !store.is_null() {
-            return BrowserStorage::Web(store);
-        }
-        if window().is_some() {
+        if store.is_null() {
             warn("wasm-oauth: browser storage is unavailable; keeping the session in memory for this page only");
+            return BrowserStorage::Memory(MemoryStorage::default());
         }
-        BrowserStorage::Memory(MemoryStorage::default())
+        BrowserStorage::Web(store)
     }
 
     /// True when entries live in the page's memory only.
