@@ -165,7 +165,70 @@ export interface AuthEventMap {
   error: import("./auth-error.js").AuthError;
 }
 
+// AuthClient's methods (one .wasm export names them on the prototype: src/face/methods.js).
 export interface AuthClient {
+  /**
+   * Builds the authorization URL of a new code + PKCE (S256) login and
+   * stores the pending login, without navigating.
+   */
+  buildAuthorizeUrl(opts?: LoginOptions): Promise<string>;
+  /** Starts a code + PKCE login and sends the browser to the provider. */
+  loginWithRedirect(opts?: LoginOptions): Promise<void>;
+  /**
+   * Legacy implicit login (`responseType: "token"` or `"id_token token"`),
+   * only when asked for by name. Prefer `loginWithRedirect`.
+   */
+  loginWithImplicit(opts: ImplicitLoginOptions): Promise<void>;
+  /**
+   * Code + PKCE login in a popup window; resolves like
+   * `handleRedirectCallback` once the popup's callback page hands the
+   * response back. Rejects with `popup_blocked`, `popup_closed` or `timeout`.
+   */
+  loginWithPopup(opts?: PopupLoginOptions): Promise<CallbackResult>;
+  /** True when `url` (default: the current address) carries an authorization response. */
+  isCallback(url?: string | null): boolean;
   /** Subscribes to `"tokens"`, `"logout"` or `"error"`; returns the function that unsubscribes. */
   on<E extends AuthEventName>(event: E, listener: (payload: AuthEventMap[E]) => void): () => void;
+  /** Device sign-in (RFC 8628), step 1: a user code and the page where the user enters it. */
+  startDeviceAuthorization(opts?: ScopeOptions): Promise<DeviceAuthorization>;
+  /**
+   * Device sign-in, step 2: polls until the user approves (resolving with
+   * the stored token set), denies (`access_denied`), the code expires
+   * (`expired_token`) or `signal` aborts (`aborted`).
+   */
+  pollDeviceToken(device: DeviceAuthorization, opts?: PollOptions): Promise<TokenSet>;
+  /**
+   * Client credentials grant. Server runtimes only (needs `clientSecret`);
+   * rejects with `secret_in_browser` in a browser before sending anything.
+   */
+  clientCredentials(opts?: ScopeOptions): Promise<TokenSet>;
+  /**
+   * Service token: exchanges a service account's JWT (jwt-bearer grant).
+   * Server runtimes only; rejects with `secret_in_browser` in a browser.
+   */
+  exchangeServiceToken(assertion: string, opts?: ScopeOptions): Promise<TokenSet>;
+  /**
+   * Handles the authorization response in `url` (default: the current
+   * address): checks state, issuer and nonce, exchanges the code, stores the
+   * tokens, and removes the response from the address bar.
+   */
+  handleRedirectCallback(url?: string | null): Promise<CallbackResult>;
+  /**
+   * A usable access token, refreshed first when it has less than
+   * `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
+   */
+  getAccessToken(opts?: GetAccessTokenOptions): Promise<string>;
+  /** The stored token set, or `undefined`. */
+  getTokens(): TokenSet | undefined;
+  /** The validated ID token claims, or `undefined`. */
+  getIdTokenClaims(): IdTokenClaims | undefined;
+  /** True when a non-expired access token is held. */
+  isAuthenticated(): boolean;
+  /** The userinfo response (OIDC Core §5.3), fetched with the access token. */
+  getUser(): Promise<UserInfo>;
+  /**
+   * Logs out: revokes the tokens (unless `revoke: false`), clears the
+   * session, and goes to the provider's end-session page when one is configured.
+   */
+  logout(opts?: LogoutOptions): Promise<void>;
 }
