@@ -137,6 +137,8 @@ pub trait Adapters {
     type Storage: Storage;
     type Http: Http;
     type Tabs: Tabs;
+    /// What the app cancels a long operation (device polling) with.
+    type Abort: Abort;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -144,6 +146,15 @@ pub trait Adapters {
     /// them in sessionStorage (per tab) whatever the `storage` option says.
     fn transaction_storage(&self) -> &Self::Storage;
     fn http(&self) -> &Self::Http;
+    /// Sends `request`, cancelling it when `abort` fires first (`aborted`)
+    /// where the runtime can; by default it is simply sent.
+    async fn send_until(
+        &self,
+        request: HttpRequest,
+        _abort: &Self::Abort,
+    ) -> Result<HttpResponse, AuthError> {
+        self.http().send(request).await
+    }
     fn tabs(&self) -> &Self::Tabs;
     /// Wall-clock time in milliseconds since the epoch.
     fn now_ms(&self) -> u64;

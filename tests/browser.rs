@@ -282,6 +282,61 @@ async fn a_response_that_never_comes_times_out() {
 }
 
 #[wasm_bindgen_test]
+async fn the_apps_abort_signal_cancels_a_request_in_flight() {
+    // A fetch that answers `/ok` and otherwise, like the real one, only ends
+    // when its signal aborts (at once when it is already aborted).
+    js_sys::eval(
+        "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((resolve, reject) => { \
+         if (String(input).endsWith('/ok')) return resolve(new Response('{}')); \
+         const s = init?.signal ?? input.signal, no = () => reject(new DOMException('aborted', 'AbortError')); \
+         if (s.aborted) no(); else s.addEventListener('abort', no); });",
+    )
+    .unwrap();
+    let controller = web_sys::AbortController::new().unwrap();
+    let signal = controller.signal();
+    // Counts the listeners on the app's signal: none may stay (apps reuse one).
+    let listeners: js_sys::Function = js_sys::eval(
+        "(s) => { let n = 0; const add = s.addEventListener.bind(s), remove = s.removeEventListener.bind(s); \
+           s.addEventListener = (...a) => { n++; add(...a); }; \
+           s.removeEventListener = (...a) => { n--; remove(...a); }; \
+           return () => n; }",
+    )
+    .unwrap()
+    .unchecked_into::<js_sys::Function>()
+    .call1(&JsValue::NULL, &signal)
+    .unwrap()
+    .unchecked_into();
+    let count = || listeners.call0(&JsValue::NULL).unwrap().as_f64();
+    let request = |path: &str| HttpRequest {
+        url: format!("http://127.0.0.1:9{path}"),
+        form: Some("a=b".into()),
+        bearer: None,
+    };
+    let http = FetchHttp::default(); // a 30 s timeout
+
+    let done = http.send_until(request("/ok"), Some(&signal)).await;
+    assert_eq!(done.unwrap().status, 200);
+    assert_eq!(count(), Some(0.0));
+
+    let c = controller.clone();
+    let fire = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+    web_sys::window()
+        .unwrap()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), 50)
+        .unwrap();
+    let started = js_sys::Date::now();
+    let cut = http.send_until(request("/hang"), Some(&signal)).await;
+    assert_eq!(cut.unwrap_err().code(), "aborted");
+    assert!(js_sys::Date::now() - started < 5_000.0);
+    assert_eq!(count(), Some(0.0));
+
+    let already = http.send_until(request("/hang"), Some(&signal)).await;
+    js_sys::eval("window.fetch = window.__realFetch;").unwrap();
+    assert_eq!(already.unwrap_err().code(), "aborted");
+    assert_eq!(count(), Some(0.0));
+}
+
+#[wasm_bindgen_test]
 async fn fetch_sends_no_cookies_or_referrer_and_reads_status_body_and_date() {
     js_sys::eval(
         "window.__realFetch = window.fetch; window.__seen = []; \

@@ -211,6 +211,7 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Storage = S;
     type Http = FakeHttp;
     type Tabs = FakeTabs;
+    type Abort = FakeAbort;
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -219,6 +220,21 @@ impl<S: Storage> Adapters for Fakes<S> {
     }
     fn http(&self) -> &FakeHttp {
         &self.http
+    }
+    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
+    /// cancels the request, as a browser's `AbortSignal` does.
+    async fn send_until(
+        &self,
+        request: HttpRequest,
+        abort: &FakeAbort,
+    ) -> Result<HttpResponse, AuthError> {
+        if let Some(at) = abort.abort_at {
+            if at <= abort.clock.get() + REQUEST_MS {
+                abort.clock.set(at.max(abort.clock.get()));
+                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
+            }
+        }
+        self.http.send(request).await
     }
     fn tabs(&self) -> &FakeTabs {
         &self.tabs
@@ -253,6 +269,9 @@ impl<S: Storage> Adapters for Fakes<S> {
         self.events.borrow_mut().push(name);
     }
 }
+
+/// How long an abortable request takes on the fake clock.
+const REQUEST_MS: u64 = 1_000;
 
 /// Device polling's waits, on the fake clock.
 struct FakeAbort {
@@ -1220,6 +1239,17 @@ fn device_denied_expired_and_aborted() {
         0,
         "aborted during the first wait: no poll"
     );
+
+    // Aborted while a poll is in flight: the request is cancelled, and the
+    // promise does not wait for its answer (nor for the next interval).
+    let (h, d) = device_harness();
+    let abort = FakeAbort {
+        clock: h.clock.clone(),
+        abort_at: Some(NOW + 5_500),
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "aborted");
+    assert_eq!(h.clock.get(), NOW + 5_500);
 }
 
 // ---- Server runtimes ----

@@ -12,9 +12,16 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 #[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
-    /// Resolves to `[status, body, dateMs]`, `[0]` (no response) or `[-1]` (timed out).
+    /// Resolves to `[status, body, dateMs]`, `[0]` (no response), `[-1]`
+    /// (timed out) or `[-2]` (`signal` aborted it).
     #[wasm_bindgen(js_name = send)]
-    fn fetch_text(url: &str, form: Option<&str>, bearer: Option<&str>, timeout_ms: u32) -> Promise;
+    fn fetch_text(
+        url: &str,
+        form: Option<&str>,
+        bearer: Option<&str>,
+        timeout_ms: u32,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Promise;
 }
 
 /// The fetch adapter.
@@ -38,17 +45,39 @@ fn network_error() -> AuthError {
 }
 
 impl Http for FetchHttp {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl std::future::Future<Output = Result<HttpResponse, AuthError>> {
+        self.send_until(request, None)
+    }
+}
+
+impl FetchHttp {
+    /// Sends `request`; when `signal` aborts first, the request is cancelled
+    /// and the result is `aborted`.
+    pub async fn send_until(
+        &self,
+        request: HttpRequest,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<HttpResponse, AuthError> {
         let answer: js_sys::Array = JsFuture::from(fetch_text(
             &request.url,
             request.form.as_deref(),
             request.bearer.as_deref(),
             self.timeout_ms,
+            signal,
         ))
         .await
         .map(JsCast::unchecked_into)
         .map_err(|_| network_error())?;
         let status = answer.get(0).as_f64().unwrap_or(0.0);
+        if status == -2.0 {
+            return Err(AuthError::new(
+                ErrorCode::Aborted,
+                "the request was aborted",
+            ));
+        }
         if status == -1.0 {
             return Err(AuthError::new(ErrorCode::Timeout, "the request timed out"));
         }

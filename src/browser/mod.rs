@@ -9,7 +9,7 @@ pub mod tabs;
 
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{Abort, Adapters, Event, RsaKey};
+use crate::ports::{Abort, Adapters, Event, HttpRequest, HttpResponse, RsaKey};
 use http::FetchHttp;
 use std::rc::Rc;
 use storage::BrowserStorage;
@@ -60,6 +60,7 @@ impl Adapters for BrowserAdapters {
     type Storage = BrowserStorage;
     type Http = FetchHttp;
     type Tabs = BrowserTabs;
+    type Abort = SignalAbort;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -71,6 +72,14 @@ impl Adapters for BrowserAdapters {
 
     fn http(&self) -> &FetchHttp {
         &self.http
+    }
+
+    fn send_until(
+        &self,
+        request: HttpRequest,
+        abort: &SignalAbort,
+    ) -> impl std::future::Future<Output = Result<HttpResponse, AuthError>> {
+        self.http.send_until(request, abort.0.as_ref())
     }
 
     fn tabs(&self) -> &BrowserTabs {

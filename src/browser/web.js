@@ -7,10 +7,14 @@
 // ---- fetch (http.rs) ----
 // One request. Resolves to [status, body, dateMs] (dateMs NaN without a
 // readable Date header), to [0] when no response came (network or CORS
-// failure) and to [-1] when the timeout aborted it.
-export async function send(url, form, bearer, timeoutMs) {
+// failure), to [-1] when the timeout aborted it and to [-2] when the app's
+// `signal` (optional) did.
+export async function send(url, form, bearer, timeoutMs, signal) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const cancel = () => controller.abort();
+  signal?.addEventListener("abort", cancel);
+  if (signal?.aborted) cancel();
   const headers = { Accept: "application/json" };
   if (form != null) headers["Content-Type"] = "application/x-www-form-urlencoded";
   if (bearer != null) headers.Authorization = "Bearer " + bearer;
@@ -27,9 +31,10 @@ export async function send(url, form, bearer, timeoutMs) {
     const body = await response.text();
     return [response.status, body, Date.parse(response.headers.get("date") ?? "")];
   } catch {
-    return [controller.signal.aborted ? -1 : 0];
+    return [signal?.aborted ? -2 : controller.signal.aborted ? -1 : 0];
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
   }
 }
 

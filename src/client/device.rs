@@ -1,7 +1,7 @@
 //! Device sign-in (RFC 8628): start, then poll until approved, denied,
 //! expired or aborted. Decisions come from `core::device::DevicePoller`.
 
-use super::{answer, Client};
+use super::{answer, form_request, Client};
 use crate::core::device::{
     parse_device_authorization, DeviceAuthorization, DevicePoller, Step, GRANT_TYPE,
 };
@@ -41,7 +41,7 @@ impl<A: Adapters> Client<A> {
         &self,
         device: &DeviceAuthorization,
         started_at_ms: u64,
-        abort: &impl Abort,
+        abort: &A::Abort,
     ) -> Result<TokenSet, AuthError> {
         let endpoints = self.endpoints().await?;
         let mut poller = DevicePoller::new(device, started_at_ms);
@@ -60,7 +60,9 @@ impl<A: Adapters> Client<A> {
                     if let Some(secret) = &self.config.client_secret {
                         pairs.push(("client_secret", secret));
                     }
-                    let r = self.post_form(&endpoints.token, &pairs).await?;
+                    // The app's abort also cancels a poll in flight.
+                    let request = form_request(&endpoints.token, &pairs);
+                    let r = self.adapters.send_until(request, abort).await?;
                     if abort.aborted() {
                         return Err(aborted());
                     }

@@ -141,14 +141,7 @@ impl<A: Adapters> Client<A> {
         url: &str,
         pairs: &[(&str, &str)],
     ) -> Result<HttpResponse, AuthError> {
-        self.adapters
-            .http()
-            .send(HttpRequest {
-                url: url.to_string(),
-                form: Some(encode_pairs(pairs.iter().copied())),
-                bearer: None,
-            })
-            .await
+        self.adapters.http().send(form_request(url, pairs)).await
     }
 
     /// Notes the provider's clock from a response's `Date` header.
@@ -336,5 +329,14 @@ impl<A: Adapters> Client<A> {
             );
         }
         Ok(())
+    }
+}
+
+/// A POST of `pairs`, form-encoded, to `url`.
+fn form_request(url: &str, pairs: &[(&str, &str)]) -> HttpRequest {
+    HttpRequest {
+        url: url.to_string(),
+        form: Some(encode_pairs(pairs)),
+        bearer: None,
     }
 }

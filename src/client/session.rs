@@ -220,7 +220,7 @@ impl<A: Adapters> Client<A> {
             pairs.push(("post_logout_redirect_uri", r));
             pairs.push(("state", &state));
         }
-        Ok(Some(with_query(end_session, &encode_pairs(pairs))))
+        Ok(Some(with_query(end_session, &encode_pairs(&pairs))))
     }
 
     async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {

@@ -209,10 +209,7 @@ pub fn begin_login(
 
 /// The URL to send the browser to.
 pub fn authorize_url(endpoint: &str, params: &[(String, String)]) -> String {
-    with_query(
-        endpoint,
-        &form::encode_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-    )
+    with_query(endpoint, &form::encode_pairs(params))
 }
 
 #[cfg(test)]

@@ -23,15 +23,15 @@ pub fn encode_component(value: &str, out: &mut String) {
 }
 
 /// Serializes `key=value` pairs joined by `&`.
-pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn encode_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     let mut out = String::new();
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        encode_component(key, &mut out);
+        encode_component(key.as_ref(), &mut out);
         out.push('=');
-        encode_component(value, &mut out);
+        encode_component(value.as_ref(), &mut out);
     }
     out
 }
@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn encodes_reserved_and_non_ascii() {
         assert_eq!(
-            encode_pairs([
+            encode_pairs(&[
                 ("scope", "openid profile"),
                 ("r", "a/b?c=d&e#f"),
                 ("n", "é")
@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn round_trips() {
         let pairs = [("k y", "v&=+%é\u{1F600}"), ("empty", "")];
-        let encoded = encode_pairs(pairs);
+        let encoded = encode_pairs(&pairs);
         let back = parse_pairs(&encoded).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(find(&back, "k y"), Some("v&=+%é\u{1F600}"));
