@@ -41,7 +41,7 @@ OUT=target/pkg-input/wasm_oauth_server.wasm cargo_wasm --features server
 for name in wasm_oauth wasm_oauth_server; do
   wasm-bindgen --target web --out-dir pkg --out-name "$name" "target/pkg-input/$name.wasm"
   # Debian's binaryen 108 miscompiles this output; the npm one is pinned in package.json.
-  node_modules/.bin/wasm-opt --no-inline="*" --flatten --rereloop -Oz -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
+  node_modules/.bin/wasm-opt --no-inline="*" --flatten --rereloop --simplify-locals-nostructure -Oz -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   node scripts/minify-names.mjs "$name" "${FEATURES[@]}"
 done
