@@ -130,3 +130,72 @@ export function store(store, op, key, value) {
     return op == 1 ? false : op == 3 ? [] : null;
   }
 }
+
+// ---- popup login (popup.rs) ----
+// The popup's callback page hands the response back to the opener by
+// postMessage, to our exact origin only. The flag below, set on the opener's
+// window while it waits, is how the popup knows it is ours: unlike
+// `window.name` it survives the popup's cross-site trip to the provider, and
+// only a page of our origin can read it.
+const WAITING = "__wasmOauthPopupWaiting";
+const CALLBACK = "wasm-oauth:callback:";
+
+// Opens a login popup at `url`: the window, or null when the browser blocks it.
+export function popupOpen(url) {
+  try {
+    return window.open(url, "wasm-oauth-popup", "popup,width=520,height=680") ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// In the popup: the opener when it is a page of our origin waiting for this
+// login; null otherwise (a cross-origin opener throws on property access).
+export function popupOpener() {
+  try {
+    const opener = window.opener;
+    return opener?.[WAITING] === true ? opener : null;
+  } catch {
+    return null;
+  }
+}
+
+// In the popup: hands the callback URL to the opener (our origin only) and closes.
+export function popupHandBack(opener, url) {
+  try {
+    opener.postMessage(CALLBACK + url, location.origin);
+  } catch {}
+  window.close();
+}
+
+// In the opener: sends `popup` to `url`, then resolves to the callback URL
+// that the popup (and only it, from our origin) hands back; to 0 when the
+// popup is closed first; to 1 when `timeoutMs` runs out, after closing the
+// popup. Leaves no listener or timer behind.
+export function popupWait(popup, url, timeoutMs) {
+  return new Promise((resolve) => {
+    const done = (outcome) => {
+      window[WAITING] = false;
+      removeEventListener("message", onMessage);
+      clearInterval(watch);
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const onMessage = (e) => {
+      const ours = e.origin === location.origin && e.source === popup;
+      if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
+        done(e.data.slice(CALLBACK.length));
+      }
+    };
+    window[WAITING] = true;
+    addEventListener("message", onMessage);
+    try {
+      popup.location.href = url;
+    } catch {}
+    const watch = setInterval(() => popup.closed && done(0), 300);
+    const timer = setTimeout(() => {
+      popup.close();
+      done(1);
+    }, timeoutMs);
+  });
+}

@@ -221,16 +221,15 @@ impl AuthClient {
             // click): a bad one must not leave an empty popup behind.
             let request = login_request(&opts)?;
             // Open before any await, inside the click, or the browser blocks it.
-            let window = popup::open("about:blank")?;
+            let window = popup::open()?;
             let url = match inner.start_login(&request, None).await {
                 Ok(url) => url,
                 Err(e) => {
-                    let _ = window.close();
+                    window.close();
                     return Err(e);
                 }
             };
-            let _ = window.location().set_href(&url);
-            let callback_url = popup::wait_for_callback(&window, timeout_ms).await?;
+            let callback_url = window.login(&url, timeout_ms).await?;
             let outcome = inner.handle_callback(&callback_url).await?;
             Ok(callback_object(&outcome))
         })

@@ -107,13 +107,20 @@ test("popup: the login in the popup signs the opener in, which never navigates",
   assert.deepEqual(demoConsoleErrors(consoleMessages, stack), []);
 });
 
-test("popup closed before the login finished: popup_closed", async (t) => {
+test("popup closed before the login finished: popup_closed; forged hand-backs are ignored", async (t) => {
   const { page, pageErrors } = await openPage(browser, t);
   await openDemo(page, demoAt(stack, { flow: "popup" }));
   await stack.resetStats();
 
   const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#login")]);
   await popup.waitForURL((url) => url.pathname.startsWith("/interaction/"), { waitUntil: "load" });
+  // Callback-shaped messages that are not the popup's hand-back: one from the
+  // provider's origin (the popup, while it is there), one from the opener itself.
+  const forged = "wasm-oauth:callback:" + page.url().split("?")[0] + "?code=forged&state=forged";
+  await popup.evaluate((m) => window.opener.postMessage(m, "*"), forged);
+  await page.evaluate((m) => window.postMessage(m, location.origin), forged);
+  await page.waitForTimeout(300);
+  // Had either been taken, the login would have failed with state_mismatch instead.
   await popup.close();
 
   assert.equal(await errorCodeOf(page, 5000), "popup_closed");
