@@ -19,17 +19,37 @@ const out = execFileSync(
   { encoding: "utf8", maxBuffer: 1 << 24 },
 );
 const map = JSON.parse(out.slice(out.indexOf("{")));
-const modules = new Set(map.imports.map(([module]) => module));
-if (modules.size !== 1) throw new Error(`expected one import module, got ${[...modules]}`);
-const [oldModule] = modules;
-const newModule = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)))[0].module;
+// Most imports come from the glue's own import object; a snippet function the
+// .wasm can call with no glue in between (no strings, no options) is imported
+// from the snippet module directly, under its own name. wasm-opt puts all of
+// them in one module with short names.
+const oldModule = `./${name}_bg.js`;
+const viaGlue = map.imports.filter(([module]) => module === oldModule);
+const direct = map.imports.filter(([module]) => module !== oldModule);
+if (!viaGlue.length) throw new Error(`no imports from ${oldModule}`);
+const newModules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.module));
+if (newModules.size !== 1) throw new Error(`expected one import module after minifying, got ${[...newModules]}`);
+const [newModule] = newModules;
 
 const escape = (s) => s.replace(/[$]/g, "\\$&");
 for (const file of glueFiles) {
   let text = readFileSync(file, "utf8");
+  // The direct imports move into the glue's import object, under their new names:
+  // `"./snippets/.../web.js": import1,` goes, `X: import1.listeners,` comes.
+  for (const module of new Set(direct.map(([m]) => m))) {
+    const entry = new RegExp(`\\n\\s*${escape(JSON.stringify(module))}: (import\\d+),`);
+    const found = text.match(entry);
+    if (!found) {
+      if (file === glueFiles[0]) throw new Error(`${module} not found in the glue's imports`);
+      continue;
+    }
+    text = text.replace(entry, "");
+    const names = direct.filter(([m]) => m === module).map(([, from, to]) => `\n        ${to}: ${found[1]}.${from},`);
+    text = text.replace(/(\n    const import0 = \{\n        __proto__: null,)/, `$1${names.join("")}`);
+  }
   text = text.replaceAll(JSON.stringify(oldModule), JSON.stringify(newModule));
   // Import names are unique hashed tokens: replace them wherever they stand.
-  for (const [, from, to] of map.imports) {
+  for (const [, from, to] of viaGlue) {
     text = text.replace(new RegExp(`\\b${escape(from)}\\b`, "g"), to);
   }
   // Export names can be plain words (`memory`): replace them only as `wasm.NAME`
@@ -44,6 +64,7 @@ for (const file of glueFiles) {
 }
 // Nothing of the old names may be left in the glue.
 const glue = readFileSync(glueFiles[0], "utf8");
-const left = map.imports.filter(([, from]) => glue.includes(from));
+const left = viaGlue.filter(([, from]) => glue.includes(from));
+if (direct.length && !glue.includes(`${direct[0][2]}: import`)) throw new Error("direct imports not wired");
 if (left.length) throw new Error(`import names left in the glue: ${left.map((l) => l[1])}`);
 console.log(`minified ${map.imports.length} import and ${map.exports.length} export names`);

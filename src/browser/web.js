@@ -1,8 +1,10 @@
 // The browser adapters' JavaScript half: the few Web API calls that would
 // cost the .wasm a dozen imports and an async state machine each through
-// web-sys. One module, so an unbundled app makes one request for all of them.
-// Each function answers plain values and never rejects; the Rust side in
-// src/browser/ maps the answers to AuthErrors.
+// web-sys (and the app's event listeners, which would cost a Rust closure
+// per subscription). One module, so an unbundled app makes one request for
+// all of them. Each function answers plain values and never rejects; the
+// Rust side in src/browser/ and src/face/events.rs maps the answers to
+// AuthErrors.
 
 // ---- fetch (http.rs) ----
 // One request. Resolves to [status, body, dateMs] (dateMs NaN without a
@@ -198,4 +200,31 @@ export function popupWait(popup, url, timeoutMs) {
       done(1);
     }, timeoutMs);
   });
+}
+
+// ---- the app's event listeners (src/face/events.rs) ----
+export function listeners() {
+  return { tokens: new Set(), logout: new Set(), error: new Set() };
+}
+
+// Adds `listener` for `event`; answers the function that removes it, or null
+// for an unknown event. Each subscription is its own entry: a listener added
+// twice is called twice, and each unsubscribe removes one.
+export function listen(registry, event, listener) {
+  const set = Object.hasOwn(registry, event) ? registry[event] : null;
+  if (!set) return null;
+  const entry = (payload) => listener(payload);
+  set.add(entry);
+  return () => void set.delete(entry);
+}
+
+// Calls the listeners of `event`, as they were when it happened (one may
+// subscribe or unsubscribe others meanwhile); a throwing listener breaks
+// neither the SDK nor the other listeners.
+export function emit(registry, event, payload) {
+  for (const listener of [...registry[event]]) {
+    try {
+      listener(payload);
+    } catch {}
+  }
 }

@@ -1,66 +1,53 @@
 //! `auth.on(event, listener)`: the app's listeners, fed by the client (and,
 //! through the BroadcastChannel, by the other tabs of a shared session).
+//! The registry itself is a few lines of JavaScript in `web.js`: an
+//! unsubscribe function made there costs nothing, one made in Rust a
+//! wasm-bindgen `Closure`.
 
 use super::error_to_js;
 use super::write::tokens_object;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::Event;
-use js_sys::Function;
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-const KINDS: [&str; 3] = ["tokens", "logout", "error"];
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = listeners)]
+    fn new_registry() -> JsValue;
+    /// The function that unsubscribes, or `null` for an unknown event.
+    fn listen(registry: &JsValue, event: &str, listener: &js_sys::Function) -> JsValue;
+    fn emit(registry: &JsValue, event: &str, payload: &JsValue);
+}
 
 /// The registered listeners.
-#[derive(Default)]
-pub struct Listeners {
-    next_id: Cell<u32>,
-    entries: RefCell<Vec<(u32, &'static str, Function)>>,
+pub struct Listeners(JsValue);
+
+impl Default for Listeners {
+    fn default() -> Self {
+        Listeners(new_registry())
+    }
 }
 
 impl Listeners {
     /// Registers `listener` for `event`; returns the unsubscribe function.
-    pub fn add(self: &Rc<Self>, event: &str, listener: Function) -> Result<JsValue, AuthError> {
-        let Some(kind) = KINDS.iter().copied().find(|k| *k == event) else {
+    pub fn add(&self, event: &str, listener: &js_sys::Function) -> Result<JsValue, AuthError> {
+        let off = listen(&self.0, event, listener);
+        if off.is_null() {
             return Err(AuthError::new(
                 ErrorCode::InvalidOptions,
                 "the event must be \"tokens\", \"logout\" or \"error\"",
             ));
-        };
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.entries.borrow_mut().push((id, kind, listener));
-        let me = Rc::downgrade(self);
-        let off = Closure::<dyn FnMut()>::new(move || {
-            if let Some(l) = me.upgrade() {
-                l.entries.borrow_mut().retain(|(i, _, _)| *i != id);
-            }
-        });
-        Ok(off.into_js_value())
-    }
-
-    fn dispatch(&self, kind: &str, payload: &JsValue) {
-        // Copy first: a listener may subscribe or unsubscribe while we call.
-        let targets: Vec<Function> = self
-            .entries
-            .borrow()
-            .iter()
-            .filter(|(_, k, _)| *k == kind)
-            .map(|(_, _, f)| f.clone())
-            .collect();
-        for f in targets {
-            // A throwing listener must not break the SDK or the other listeners.
-            let _ = f.call1(&JsValue::UNDEFINED, payload);
         }
+        Ok(off)
     }
 
     /// The sink the adapters emit into.
     pub fn sink(self: Rc<Self>) -> Rc<dyn Fn(Event<'_>)> {
         Rc::new(move |event: Event<'_>| match event {
-            Event::Tokens(t) => self.dispatch("tokens", &tokens_object(t)),
-            Event::Logout => self.dispatch("logout", &JsValue::UNDEFINED),
-            Event::Error(e) => self.dispatch("error", &error_to_js(e.clone())),
+            Event::Tokens(t) => emit(&self.0, "tokens", &tokens_object(t)),
+            Event::Logout => emit(&self.0, "logout", &JsValue::UNDEFINED),
+            Event::Error(e) => emit(&self.0, "error", &error_to_js(e.clone())),
         })
     }
 }

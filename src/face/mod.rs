@@ -252,7 +252,7 @@ impl AuthClient {
             )));
         };
         let event = event.as_string().unwrap_or_default();
-        self.listeners.add(&event, listener).map_err(error_to_js)
+        self.listeners.add(&event, &listener).map_err(error_to_js)
     }
 
     /// Device sign-in (RFC 8628), step 1: a user code and the page where the

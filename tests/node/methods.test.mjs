@@ -40,3 +40,33 @@ test("every AuthClient method is on the prototype, typed, and dispatched by its 
   assert.throws(() => auth.on("nope", () => {}), (e) => e instanceof AuthError && /tokens/.test(e.message));
   await assert.rejects(auth.handleRedirectCallback(42), (e) => e.code === "invalid_options" && /string/.test(e.message));
 });
+
+test("on(): each subscription is called once per event, unsubscribes alone, and a throwing listener harms no other", async () => {
+  const { default: init, AuthClient } = await import(`${ROOT}pkg/index.js`);
+  await init({ module_or_path: readFileSync(`${ROOT}pkg/wasm_oauth_bg.wasm`) });
+  const auth = new AuthClient({ clientId: "c", redirectUri: "http://127.0.0.1:8080/cb", storage: "memory" });
+  const calls = [];
+  const twice = () => calls.push("twice");
+  auth.on("logout", () => {
+    throw new Error("a broken listener");
+  });
+  const offFirst = auth.on("logout", twice);
+  auth.on("logout", twice);
+  // Unsubscribing another listener during an event does not skip it this time.
+  let offLate;
+  auth.on("logout", (payload) => {
+    calls.push(`payload:${payload}`);
+    offLate?.();
+  });
+  offLate = auth.on("logout", () => calls.push("late"));
+  auth.on("tokens", () => calls.push("tokens"));
+
+  await auth.logout({ revoke: false }); // a session ends: "logout", with no payload
+  assert.deepEqual(calls, ["twice", "twice", "payload:undefined", "late"]);
+
+  calls.length = 0;
+  offFirst();
+  offFirst(); // a second call removes nothing more
+  await auth.logout({ revoke: false });
+  assert.deepEqual(calls, ["twice", "payload:undefined"]);
+});
