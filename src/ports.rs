@@ -116,7 +116,7 @@ pub trait Tabs {
     /// Takes the session's cross-tab lock (Web Locks), waiting for other tabs.
     async fn lock(&self) -> Self::Guard;
     /// Hands a new token set (stored JSON) to the other tabs before the lock is released.
-    fn publish_tokens(&self, stored: &str);
+    fn publish_tokens(&self, tokens: &crate::core::tokens::TokenSet, stored: &str);
     /// Tells the other tabs the session ended.
     fn publish_logout(&self);
     /// What was published about the session in the last few seconds (by

@@ -15,6 +15,7 @@ use wasm_oauth::core::config::{Config, Options};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
+use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::Url;
 use wasm_oauth::ports::{
     Abort, Adapters, Event, Http, HttpRequest, HttpResponse, MemoryStorage, Published, RsaKey,
@@ -166,7 +167,7 @@ impl Tabs for FakeTabs {
             *self.published.borrow_mut() = Published::Tokens(t);
         }
     }
-    fn publish_tokens(&self, stored: &str) {
+    fn publish_tokens(&self, _: &TokenSet, stored: &str) {
         *self.published.borrow_mut() = Published::Tokens(stored.to_string());
     }
     fn publish_logout(&self) {
@@ -1436,7 +1437,8 @@ fn another_tabs_hand_over_wins_over_a_lagging_storage_copy() {
         r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
         NOW + 2 * 3_600_000
     );
-    h.tabs.publish_tokens(&newer);
+    h.tabs
+        .publish_tokens(&TokenSet::from_json(&newer).unwrap(), &newer);
     assert_eq!(h.client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
     h.tabs.publish_logout();
     assert!(

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod http;
+pub mod objects;
 pub mod popup;
 pub mod storage;
 pub mod tabs;
@@ -36,8 +37,15 @@ pub struct BrowserAdapters {
 
 impl BrowserAdapters {
     /// Opens the storage of `kind`; with `local` storage the tabs of this
-    /// origin share the session and coordinate refreshes.
-    pub fn open(kind: StorageKind, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
+    /// origin share the session and coordinate refreshes. This tab's events
+    /// go to `listener`; the other tabs' news straight to the app's listener
+    /// registry `events` (`src/face/events.rs`).
+    pub fn open(
+        kind: StorageKind,
+        client_id: &str,
+        listener: Rc<dyn Fn(Event<'_>)>,
+        events: &JsValue,
+    ) -> Self {
         let storage = BrowserStorage::open(kind);
         let shared = kind == StorageKind::Local && !storage.is_memory();
         // Pending logins: sessionStorage whatever `kind` says (they must
@@ -47,7 +55,7 @@ impl BrowserAdapters {
             _ => Some(BrowserStorage::open(StorageKind::Session)),
         };
         BrowserAdapters {
-            tabs: BrowserTabs::open(shared, client_id, listener.clone()),
+            tabs: BrowserTabs::open(shared, client_id, events),
             transactions: transactions.unwrap_or_else(|| BrowserStorage::open(kind)),
             storage,
             http: FetchHttp::default(),

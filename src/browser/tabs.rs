@@ -2,14 +2,14 @@
 //! the Web Locks API serializes refreshes, and a BroadcastChannel hands the
 //! new token set to the other tabs before the lock is released (Chromium
 //! copies localStorage writes to other tabs late, so storage alone would let
-//! a waiting tab reuse a rotated refresh token).
+//! a waiting tab reuse a rotated refresh token). The channel itself is in
+//! `web.js`: its message handler would cost a Rust closure.
 
+use super::objects::tokens_object;
 use crate::core::text::cat;
 use crate::core::tokens::TokenSet;
-use crate::ports::{Event, Published, Tabs};
+use crate::ports::{Published, Tabs};
 use js_sys::{Function, Promise};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -20,17 +20,30 @@ const HANDOVER_MS: u32 = 50;
 /// How long a hand-over outranks this tab's view of localStorage: long
 /// enough for Chromium to deliver the other tab's write, short enough that
 /// storage is the truth again afterwards.
-const HANDOVER_WINDOW_MS: f64 = 5_000.0;
+const HANDOVER_WINDOW_MS: u32 = 5_000;
 
-const TOKENS: &str = "tokens:";
-const LOGOUT: &str = "logout";
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// The session's channel, or `null` where there is no BroadcastChannel.
+    #[wasm_bindgen(js_name = channelOpen)]
+    fn channel_open(name: &str, events: &JsValue) -> JsValue;
+    /// Publishes a token set (`stored` and the public `tokens` object) or,
+    /// with `stored` `None`, the end of the session.
+    #[wasm_bindgen(js_name = channelPost)]
+    fn channel_post(channel: &JsValue, stored: Option<&str>, tokens: &JsValue);
+    /// What was published in the last `window_ms`: the stored token set (a
+    /// string), `1` for a logout, `0` for nothing.
+    #[wasm_bindgen(js_name = channelLatest)]
+    fn channel_latest(channel: &JsValue, window_ms: u32) -> JsValue;
+    /// Resolves to the function that releases the lock `delay_ms` after it
+    /// is called, once the lock is granted; to `null` without Web Locks.
+    #[wasm_bindgen(js_name = lock)]
+    fn request_lock(name: &str, delay_ms: u32) -> Promise;
+}
 
 struct Channel {
-    channel: web_sys::BroadcastChannel,
-    /// What was last published, and when (ms since the epoch).
-    latest: Rc<RefCell<(Published, f64)>>,
+    channel: JsValue,
     lock_name: String,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
 /// The tabs that share this session; inert with per-tab storage.
@@ -39,51 +52,21 @@ pub struct BrowserTabs {
 }
 
 impl BrowserTabs {
-    /// Joins the session's channel when the session is shared (`shared`).
-    pub fn open(shared: bool, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
+    /// Joins the session's channel when the session is shared (`shared`);
+    /// what the other tabs publish goes to the app's listeners in `events`.
+    pub fn open(shared: bool, client_id: &str, events: &JsValue) -> Self {
         if !shared {
             return BrowserTabs { channel: None };
         }
         let name = cat(&["wasm-oauth:v1:", client_id]);
-        let Ok(channel) = web_sys::BroadcastChannel::new(&name) else {
-            return BrowserTabs { channel: None };
-        };
-        let latest = Rc::new(RefCell::new((Published::Nothing, 0.0)));
-        let seen = latest.clone();
-        let on_message =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
-                let Some(text) = m.data().as_string() else {
-                    return;
-                };
-                if let Some(stored) = text.strip_prefix(TOKENS) {
-                    if let Some(tokens) = TokenSet::from_json(stored) {
-                        *seen.borrow_mut() =
-                            (Published::Tokens(stored.to_string()), js_sys::Date::now());
-                        listener(Event::Tokens(&tokens));
-                    }
-                } else if text == LOGOUT {
-                    *seen.borrow_mut() = (Published::LoggedOut, js_sys::Date::now());
-                    listener(Event::Logout);
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let channel = channel_open(&name, events);
         BrowserTabs {
-            channel: Some(Channel {
+            channel: (!channel.is_null()).then(|| Channel {
                 channel,
-                latest,
                 lock_name: cat(&[&name, ":refresh"]),
-                _on_message: on_message,
             }),
         }
     }
-}
-
-#[wasm_bindgen(module = "/src/browser/web.js")]
-extern "C" {
-    /// Resolves to the function that releases the lock `delay_ms` after it
-    /// is called, once the lock is granted; to `null` without Web Locks.
-    #[wasm_bindgen(js_name = lock)]
-    fn request_lock(name: &str, delay_ms: u32) -> Promise;
 }
 
 /// Releases the Web Lock when dropped (after the hand-over delay).
@@ -112,19 +95,15 @@ impl Tabs for BrowserTabs {
         LockGuard(release)
     }
 
-    fn publish_tokens(&self, stored: &str) {
+    fn publish_tokens(&self, tokens: &TokenSet, stored: &str) {
         if let Some(c) = &self.channel {
-            *c.latest.borrow_mut() = (Published::Tokens(stored.to_string()), js_sys::Date::now());
-            let _ = c
-                .channel
-                .post_message(&JsValue::from_str(&cat(&[TOKENS, stored])));
+            channel_post(&c.channel, Some(stored), &tokens_object(tokens));
         }
     }
 
     fn publish_logout(&self) {
         if let Some(c) = &self.channel {
-            *c.latest.borrow_mut() = (Published::LoggedOut, js_sys::Date::now());
-            let _ = c.channel.post_message(&JsValue::from_str(LOGOUT));
+            channel_post(&c.channel, None, &JsValue::UNDEFINED);
         }
     }
 
@@ -132,10 +111,11 @@ impl Tabs for BrowserTabs {
         let Some(c) = &self.channel else {
             return Published::Nothing;
         };
-        let (published, at) = &*c.latest.borrow();
-        if js_sys::Date::now() - at > HANDOVER_WINDOW_MS {
-            return Published::Nothing;
+        let latest = channel_latest(&c.channel, HANDOVER_WINDOW_MS);
+        match latest.as_string() {
+            Some(stored) => Published::Tokens(stored),
+            None if latest.as_f64() == Some(1.0) => Published::LoggedOut,
+            None => Published::Nothing,
         }
-        published.clone()
     }
 }

@@ -228,3 +228,44 @@ export function emit(registry, event, payload) {
     } catch {}
   }
 }
+
+// ---- the tabs of a shared session (tabs.rs) ----
+// Joins the BroadcastChannel `name` (null where there is none). A token set
+// or a logout another tab publishes is kept as the channel's latest news and
+// told to the app's listeners (`events`, a registry of listeners() above).
+export function channelOpen(name, events) {
+  let channel;
+  try {
+    channel = new BroadcastChannel(name);
+  } catch {
+    return null;
+  }
+  channel.latest = [0, 0];
+  channel.onmessage = ({ data }) => {
+    if (typeof data?.stored === "string" && data.tokens) {
+      channel.latest = [data.stored, Date.now()];
+      emit(events, "tokens", data.tokens);
+    } else if (data === "logout") {
+      channel.latest = [1, Date.now()];
+      emit(events, "logout");
+    }
+  };
+  return channel;
+}
+
+// Publishes a token set (`stored`, the storage form, and `tokens`, the
+// public object the listeners get) or, with `stored` null, a logout. This
+// tab's own news counts as the latest too.
+export function channelPost(channel, stored, tokens) {
+  channel.latest = [stored ?? 1, Date.now()];
+  try {
+    channel.postMessage(stored == null ? "logout" : { stored, tokens });
+  } catch {}
+}
+
+// The latest news if it is at most `windowMs` old: the stored token set, 1
+// for a logout; else 0.
+export function channelLatest(channel, windowMs) {
+  const [news, at] = channel.latest;
+  return Date.now() - at > windowMs ? 0 : news;
+}

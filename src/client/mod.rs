@@ -256,7 +256,7 @@ impl<A: Adapters> Client<A> {
                 self.adapters.emit(Event::Error(&e));
             }
         }
-        self.adapters.tabs().publish_tokens(&text);
+        self.adapters.tabs().publish_tokens(tokens, &text);
         self.adapters.emit(Event::Tokens(tokens));
     }
 

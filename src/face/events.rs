@@ -30,6 +30,11 @@ impl Default for Listeners {
 }
 
 impl Listeners {
+    /// The registry itself (the tabs of a shared session emit into it too).
+    pub fn registry(&self) -> &JsValue {
+        &self.0
+    }
+
     /// Registers `listener` for `event`; returns the unsubscribe function.
     pub fn add(&self, event: &str, listener: &js_sys::Function) -> Result<JsValue, AuthError> {
         let off = listen(&self.0, event, listener);

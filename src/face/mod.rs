@@ -127,8 +127,12 @@ impl AuthClient {
             )));
         }
         let listeners = Rc::new(Listeners::default());
-        let adapters =
-            BrowserAdapters::open(config.storage, &config.client_id, listeners.clone().sink());
+        let adapters = BrowserAdapters::open(
+            config.storage,
+            &config.client_id,
+            listeners.clone().sink(),
+            listeners.registry(),
+        );
         Ok(AuthClient {
             inner: Rc::new(Client::new(config, adapters)),
             listeners,

@@ -4,42 +4,11 @@ use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback};
 use crate::core::device::DeviceAuthorization;
 use crate::core::json::Json;
-use crate::core::tokens::TokenSet;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
-/// `{ key: value, ... }`, skipping `undefined` values.
-pub fn object(members: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in members {
-        if !v.is_undefined() {
-            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-        }
-    }
-    o.into()
-}
-
-fn opt(value: &Option<String>) -> JsValue {
-    value
-        .as_deref()
-        .map_or(JsValue::UNDEFINED, JsValue::from_str)
-}
-
-/// The public token set: `{ accessToken, tokenType, expiresAt, scope?, refreshToken?, idToken? }`.
-pub fn tokens_object(t: &TokenSet) -> JsValue {
-    object(&[
-        ("accessToken", JsValue::from_str(&t.access_token)),
-        ("tokenType", JsValue::from_str(&t.token_type)),
-        (
-            "expiresAt",
-            t.expires_at_ms
-                .map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64)),
-        ),
-        ("scope", opt(&t.scope)),
-        ("refreshToken", opt(&t.refresh_token)),
-        ("idToken", opt(&t.id_token)),
-    ])
-}
+use crate::browser::objects::opt;
+pub use crate::browser::objects::{object, tokens_object};
 
 /// `{ appState, tokens }` after a handled callback.
 pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
