@@ -18,14 +18,6 @@ use tabs::BrowserTabs;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    pub(crate) fn set_timeout(handler: &js_sys::Function, ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    pub(crate) fn clear_timeout(handle: &JsValue);
-}
-
 /// What the client runs on in a browser (or any runtime with `fetch`).
 pub struct BrowserAdapters {
     pub storage: BrowserStorage,
