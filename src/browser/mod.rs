@@ -112,61 +112,59 @@ impl Adapters for BrowserAdapters {
     }
 }
 
-/// `crypto.getRandomValues`, through getrandom.
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// 1 in a page, 2 in a web worker, 0 elsewhere.
+    fn runtime() -> u8;
+    /// 0: the page's href (or `undefined`), 1: go to `url` (`false` without
+    /// a page), 2: `history.replaceState` to `url`.
+    fn page(op: u8, url: Option<&str>) -> JsValue;
+    /// Fills `bytes` from `crypto.getRandomValues`; false where there is none.
+    fn random(bytes: &mut [u8]) -> bool;
+}
+
+/// `crypto.getRandomValues`.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
-    getrandom::fill(buf).map_err(|_| {
-        AuthError::new(
-            ErrorCode::InvalidOptions,
-            "no secure random source (crypto.getRandomValues) in this runtime",
-        )
-    })
+    if random(buf) {
+        return Ok(());
+    }
+    Err(AuthError::new(
+        ErrorCode::InvalidOptions,
+        "no secure random source (crypto.getRandomValues) in this runtime",
+    ))
 }
 
 /// True in a browser: a page (a `window` with a `document`) or a web worker
 /// (`importScripts`), where anything the code holds can leak to the user.
 /// Node, Deno and Bun are not browsers.
 pub fn is_browser() -> bool {
-    if window().and_then(|w| w.document()).is_some() {
-        return true;
-    }
-    let global = js_sys::global();
-    let has = |name: &str| {
-        js_sys::Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
-    };
-    has("importScripts") && !has("Deno")
+    runtime() != 0
 }
 
-/// The page's `window`, when there is one.
-pub fn window() -> Option<web_sys::Window> {
-    // `web_sys::window()` reads the global `window` binding, which throws a
-    // ReferenceError where it is undefined; check through globalThis first.
-    let global = js_sys::global();
-    let has_window = js_sys::Reflect::get(&global, &JsValue::from_str("window"))
-        .is_ok_and(|w| !w.is_undefined());
-    if has_window {
-        web_sys::window()
-    } else {
-        None
-    }
+/// True in a page (where there is a `window`).
+pub fn in_page() -> bool {
+    runtime() == 1
 }
 
 /// `location.href`, when there is a page.
 pub fn current_url() -> Option<String> {
-    window()?.location().href().ok()
+    page(0, None).as_string()
 }
 
 /// Sends the page to `url`.
 pub fn navigate(url: &str) -> Result<(), AuthError> {
-    window()
-        .and_then(|w| w.location().assign(url).ok())
-        .ok_or_else(|| AuthError::new(ErrorCode::InvalidOptions, "navigation needs a browser page"))
+    if page(1, Some(url)).is_truthy() {
+        return Ok(());
+    }
+    Err(AuthError::new(
+        ErrorCode::InvalidOptions,
+        "navigation needs a browser page",
+    ))
 }
 
 /// Rewrites the address bar without a navigation (`history.replaceState`).
 pub fn replace_url(url: &str) {
-    if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
-    }
+    page(2, Some(url));
 }
 
 /// Writes a warning to the console. Never passed a token.

@@ -2,7 +2,7 @@
 //! callback page hands the response back by `postMessage` to our exact
 //! origin. The window handling is in `web.js` (one call per step).
 
-use super::window;
+use super::in_page;
 use crate::core::error::{AuthError, ErrorCode};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -30,7 +30,7 @@ pub struct Popup(JsValue);
 /// Opens an empty popup (inside the click that asked for it, or the browser
 /// blocks it); `popup_blocked` when the browser refuses.
 pub fn open() -> Result<Popup, AuthError> {
-    if window().is_none() {
+    if !in_page() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
             "a popup login needs a browser page",

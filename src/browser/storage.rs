@@ -4,7 +4,7 @@
 //! (private modes, blocked third-party storage): the adapter then falls back
 //! to memory with one console warning, and login still works in that page.
 
-use super::{warn, window};
+use super::{in_page, warn};
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{MemoryStorage, Storage};
@@ -36,7 +36,7 @@ impl BrowserStorage {
             StorageKind::Session => "sessionStorage",
         };
         // Off the page (a server render, a worker) storage is not even looked at.
-        if window().is_none() {
+        if !in_page() {
             return BrowserStorage::Memory(MemoryStorage::default());
         }
         let store = open_store(name);

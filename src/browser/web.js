@@ -269,3 +269,38 @@ export function channelLatest(channel, windowMs) {
   const [news, at] = channel.latest;
   return Date.now() - at > windowMs ? 0 : news;
 }
+
+// ---- the runtime and the page (mod.rs) ----
+// 1 in a page (a `window` with a `document`), 2 in a web worker
+// (`importScripts`, and not Deno, which has it too), 0 elsewhere (Node,
+// Deno, Bun, a server render): secrets are refused in the first two. Only
+// `window` is looked at outside a page (a server render may guard the rest).
+export function runtime() {
+  const g = globalThis;
+  if (g.window?.document) return 1;
+  return g.importScripts !== undefined && g.Deno === undefined ? 2 : 0;
+}
+
+// The page's address (`op` 0: its href, or undefined without a page),
+// 1: go to `url` (false when that fails or there is no page), 2: show `url`
+// in the address bar without a navigation (history.replaceState).
+export function page(op, url) {
+  const w = globalThis.window;
+  try {
+    if (op == 0) return w?.location.href;
+    if (op == 1) return w.location.assign(url), true;
+    w.history.replaceState(null, "", url);
+  } catch {
+    return false;
+  }
+}
+
+// Fills `bytes` from crypto.getRandomValues; false where there is none.
+export function random(bytes) {
+  try {
+    globalThis.crypto.getRandomValues(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
