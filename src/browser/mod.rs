@@ -1,5 +1,7 @@
-//! Ring 2: the browser adapters, the only code that touches web-sys. Each
-//! file wraps one Web API; [`BrowserAdapters`] bundles them for the client.
+//! Ring 2: the browser adapters, the only code that touches the browser.
+//! Each file wraps one Web API through its JavaScript half, `web.js` (plain
+//! values in and out, never a thrown exception: cheaper than web-sys calls
+//! and Rust closures); [`BrowserAdapters`] bundles them for the client.
 
 pub mod crypto;
 pub mod http;
