@@ -26,6 +26,7 @@ use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Published, 
 use flight::Shared;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::rc::Rc;
 
 /// Prefix of every storage key the SDK writes, followed by the client id, so
 /// two clients on one origin never see each other's entries.
@@ -45,7 +46,7 @@ pub struct Client<A: Adapters> {
     prefix: String,
     /// Endpoints after discovery (`None` until discovery ran, when enabled).
     discovered: RefCell<Option<Endpoints>>,
-    jwks: RefCell<Option<Json>>,
+    jwks: RefCell<Option<Rc<Json>>>,
     /// Provider clock minus ours, in ms, from the last token response.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
@@ -167,10 +168,10 @@ impl<A: Adapters> Client<A> {
         self.skew_ms.get()
     }
 
-    async fn fetch_jwks(&self) -> Result<Json, AuthError> {
+    async fn fetch_jwks(&self) -> Result<Rc<Json>, AuthError> {
         let endpoints = self.endpoints().await?;
         let r = self.get(endpoints.jwks, None).await?;
-        let j = success_json(&answer(&r))?;
+        let j = Rc::new(success_json(&answer(&r))?);
         *self.jwks.borrow_mut() = Some(j.clone());
         Ok(j)
     }
@@ -197,7 +198,7 @@ impl<A: Adapters> Client<A> {
             None => KeyLookup::UnknownKid,
         };
         if lookup == KeyLookup::UnknownKid {
-            lookup = select_key(&self.fetch_jwks().await?, &jwt)?;
+            lookup = select_key(&*self.fetch_jwks().await?, &jwt)?;
         }
         let KeyLookup::Found(key) = lookup else {
             return fail(
