@@ -84,10 +84,14 @@ impl Storage for BrowserStorage {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         match self {
             BrowserStorage::Memory(m) => m.keys_with_prefix(prefix),
-            BrowserStorage::Web(s) => js_sys::Array::from(&store(s, 3, prefix, None))
-                .iter()
-                .filter_map(|k| k.as_string())
-                .collect(),
+            BrowserStorage::Web(s) => {
+                let keys = js_sys::Array::from(&store(s, 3, prefix, None));
+                let mut out = Vec::new();
+                for i in 0..keys.length() {
+                    out.extend(keys.get(i).as_string());
+                }
+                out
+            }
         }
     }
 }

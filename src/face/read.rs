@@ -121,12 +121,14 @@ impl Fields<'_> {
             ));
         }
         let arr: Array = v.unchecked_into();
-        arr.iter()
-            .map(|item| {
-                item.as_string()
-                    .ok_or_else(|| wrong(key, "this option must be an array of strings"))
-            })
-            .collect()
+        let mut out = Vec::new();
+        for i in 0..arr.length() {
+            match arr.get(i).as_string() {
+                Some(s) => out.push(s),
+                None => return Err(wrong(key, "this option must be an array of strings")),
+            }
+        }
+        Ok(out)
     }
 }
 
