@@ -438,6 +438,42 @@ async fn the_js_face_refuses_extra_params_that_override_the_sdks_own() {
 }
 
 #[wasm_bindgen_test]
+async fn the_js_face_reads_resource_as_a_string_or_an_array_of_strings() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory"}"#,
+    ))
+    .unwrap();
+    let url = |opts: &str| client.build_authorize_url(options_object(opts));
+    let both = JsFuture::from(url(
+        r#"{"resource":["https://api.example/","https://files.example/"]}"#,
+    ))
+    .await
+    .unwrap()
+    .as_string()
+    .unwrap();
+    assert!(
+        both.contains(
+            "resource=https%3A%2F%2Fapi.example%2F&resource=https%3A%2F%2Ffiles.example%2F"
+        ),
+        "{both}"
+    );
+    let one = JsFuture::from(url(r#"{"resource":"https://api.example/"}"#))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        one.contains("resource=https%3A%2F%2Fapi.example%2F"),
+        "{one}"
+    );
+    let err = JsFuture::from(url(r#"{"resource":["https://api.example/",5]}"#))
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "invalid_options");
+}
+
+#[wasm_bindgen_test]
 fn storage_fallback_warns_once_per_client() {
     js_sys::eval(
         "window.__warnings = []; window.__realWarn = console.warn; \
