@@ -1571,13 +1571,67 @@ fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
     // The user logs out meanwhile (no revocation, so no request needed).
     block_on(h.client.logout(false, None)).unwrap();
     assert!(h.client.tokens().is_none());
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
     h.http.gate.set(false);
-    let _ = poll_ready(&mut refresh);
+    let outcome = poll_ready(&mut refresh);
+    assert_eq!(outcome.unwrap_err().code(), "login_required");
     assert!(
         h.client.tokens().is_none(),
         "session resurrected after logout: {:?} / events {:?}",
         h.client.tokens(),
         h.events.borrow()
+    );
+    // What the late answer created is revoked, not left alive at the provider.
+    let revoked: Vec<String> = h
+        .http
+        .sent()
+        .iter()
+        .filter(|r| r.url == REVOKE_URL)
+        .map(|r| {
+            find(&parse_pairs(r.form.as_deref().unwrap()).unwrap(), "token")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(revoked, ["RT-2", "AT-2"]);
+}
+
+#[test]
+fn a_late_refresh_answer_without_rotation_leaves_the_old_refresh_token_to_the_logout() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000);
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600}"#,
+    );
+    h.http.gate.set(true);
+    let mut refresh = Box::pin(h.client.access_token(30, false));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(refresh.as_mut().poll(&mut cx).is_pending());
+    block_on(h.client.logout(false, None)).unwrap(); // revoke: false
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.gate.set(false);
+    assert_eq!(
+        poll_ready(&mut refresh).unwrap_err().code(),
+        "login_required"
+    );
+    let revoked: Vec<String> = h
+        .http
+        .sent()
+        .iter()
+        .filter(|r| r.url == REVOKE_URL)
+        .map(|r| {
+            find(&parse_pairs(r.form.as_deref().unwrap()).unwrap(), "token")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        revoked,
+        ["AT-2"],
+        "the unrotated refresh token is not revoked"
     );
 }
 

@@ -139,6 +139,15 @@ impl<A: Adapters> Client<A> {
         }
         // A logout (or a new login) while the request was in flight wins.
         if !self.still_current(current) {
+            // Its answer belongs to no session now: revoke what it created
+            // (RFC 7009, best effort) instead of leaving live tokens behind.
+            // A refresh token it did not rotate is the ended session's own:
+            // the logout decided about that one.
+            let mut orphan = tokens;
+            if orphan.refresh_token == current.refresh_token {
+                orphan.refresh_token = None;
+            }
+            let _ = self.revoke(&endpoints.revocation, &orphan).await;
             return fail(
                 ErrorCode::LoginRequired,
                 "the session ended while refreshing",
