@@ -45,14 +45,17 @@ fn session_storage_round_trips_and_lists_by_prefix() {
     let store = BrowserStorage::open(StorageKind::Session);
     assert!(!store.is_memory());
     exercise(&store, "wasm-oauth:test-session:");
-    store.set("wasm-oauth:test-visible", "v").unwrap();
-    assert_eq!(
-        raw("sessionStorage", "wasm-oauth:test-visible").as_deref(),
-        Some("v")
-    );
-    assert_eq!(raw("localStorage", "wasm-oauth:test-visible"), None);
-    store.remove("wasm-oauth:test-visible");
-    assert_eq!(raw("sessionStorage", "wasm-oauth:test-visible"), None);
+    writes_only_to(&store, "sessionStorage", "localStorage");
+}
+
+/// What `store` sets and removes shows in the page's `own` store, never in `other`.
+fn writes_only_to(store: &BrowserStorage, own: &str, other: &str) {
+    let key = "wasm-oauth:test-visible";
+    store.set(key, "v").unwrap();
+    assert_eq!(raw(own, key).as_deref(), Some("v"));
+    assert_eq!(raw(other, key), None);
+    store.remove(key);
+    assert_eq!(raw(own, key), None);
 }
 
 #[wasm_bindgen_test]
@@ -60,14 +63,7 @@ fn local_storage_round_trips() {
     let store = BrowserStorage::open(StorageKind::Local);
     assert!(!store.is_memory());
     exercise(&store, "wasm-oauth:test-local:");
-    store.set("wasm-oauth:test-visible", "v").unwrap();
-    assert_eq!(
-        raw("localStorage", "wasm-oauth:test-visible").as_deref(),
-        Some("v")
-    );
-    assert_eq!(raw("sessionStorage", "wasm-oauth:test-visible"), None);
-    store.remove("wasm-oauth:test-visible");
-    assert_eq!(raw("localStorage", "wasm-oauth:test-visible"), None);
+    writes_only_to(&store, "localStorage", "sessionStorage");
 }
 
 #[wasm_bindgen_test]
@@ -216,85 +212,9 @@ async fn webcrypto_verifies_rs256_and_refuses_tampering() {
     assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
 }
 
-#[wasm_bindgen_test]
-async fn sleeps_leave_no_listener_on_the_signal() {
-    // Device polling waits many times on the app's one signal: each wait
-    // must take its abort listener away again, whether it ran out or not.
-    let controller = web_sys::AbortController::new().unwrap();
-    let signal = controller.signal();
-    let count: js_sys::Function = js_sys::eval(
-        "(s) => { let n = 0; const add = s.addEventListener.bind(s), remove = s.removeEventListener.bind(s); \
-           s.addEventListener = (...a) => { n++; add(...a); }; \
-           s.removeEventListener = (...a) => { n--; remove(...a); }; \
-           return () => n; }",
-    )
-    .unwrap()
-    .unchecked_into();
-    let listeners: js_sys::Function = count
-        .call1(&JsValue::NULL, &signal)
-        .unwrap()
-        .unchecked_into();
-    let abort = SignalAbort(Some(signal));
-    for _ in 0..5 {
-        abort.sleep(1).await;
-    }
-    assert_eq!(listeners.call0(&JsValue::NULL).unwrap().as_f64(), Some(0.0));
-    controller.abort();
-    abort.sleep(60_000).await;
-    assert_eq!(listeners.call0(&JsValue::NULL).unwrap().as_f64(), Some(0.0));
-}
-
-#[wasm_bindgen_test]
-async fn abort_signal_cuts_a_sleep_short() {
-    let controller = web_sys::AbortController::new().unwrap();
-    let abort = SignalAbort(Some(controller.signal()));
-    assert!(!abort.aborted());
-    let started = js_sys::Date::now();
-    let c = controller.clone();
-    let fire = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-    web_sys::window()
-        .unwrap()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), 50)
-        .unwrap();
-    abort.sleep(60_000).await;
-    assert!(abort.aborted());
-    assert!(js_sys::Date::now() - started < 5_000.0);
-}
-
-#[wasm_bindgen_test]
-async fn a_response_that_never_comes_times_out() {
-    // A fetch that, like the real one, only ends when its signal aborts.
-    js_sys::eval(
-        "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((_, reject) => \
-         (init?.signal ?? input.signal).addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));",
-    )
-    .unwrap();
-    let http = FetchHttp { timeout_ms: 50 };
-    let result = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-        })
-        .await;
-    js_sys::eval("window.fetch = window.__realFetch;").unwrap();
-    assert_eq!(result.unwrap_err().code(), "timeout");
-}
-
-#[wasm_bindgen_test]
-async fn the_apps_abort_signal_cancels_a_request_in_flight() {
-    // A fetch that answers `/ok` and otherwise, like the real one, only ends
-    // when its signal aborts (at once when it is already aborted).
-    js_sys::eval(
-        "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((resolve, reject) => { \
-         if (String(input).endsWith('/ok')) return resolve(new Response('{}')); \
-         const s = init?.signal ?? input.signal, no = () => reject(new DOMException('aborted', 'AbortError')); \
-         if (s.aborted) no(); else s.addEventListener('abort', no); });",
-    )
-    .unwrap();
-    let controller = web_sys::AbortController::new().unwrap();
-    let signal = controller.signal();
-    // Counts the listeners on the app's signal: none may stay (apps reuse one).
+/// Counts the listeners added to `signal` and not removed since: none may
+/// stay (an app may reuse one signal for long).
+fn listener_count(signal: &web_sys::AbortSignal) -> impl Fn() -> u32 {
     let listeners: js_sys::Function = js_sys::eval(
         "(s) => { let n = 0; const add = s.addEventListener.bind(s), remove = s.removeEventListener.bind(s); \
            s.addEventListener = (...a) => { n++; add(...a); }; \
@@ -303,10 +223,89 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
     )
     .unwrap()
     .unchecked_into::<js_sys::Function>()
-    .call1(&JsValue::NULL, &signal)
+    .call1(&JsValue::NULL, signal)
     .unwrap()
     .unchecked_into();
-    let count = || listeners.call0(&JsValue::NULL).unwrap().as_f64();
+    move || listeners.call0(&JsValue::NULL).unwrap().as_f64().unwrap() as u32
+}
+
+/// Replaces `fetch` with one that answers `/ok` and otherwise, like the real
+/// one, only ends when its signal aborts (at once when already aborted).
+/// `restore_fetch` puts the real one back.
+fn fetch_that_waits_for_abort() {
+    js_sys::eval(
+        "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((resolve, reject) => { \
+         if (String(input).endsWith('/ok')) return resolve(new Response('{}')); \
+         const s = init?.signal ?? input.signal, no = () => reject(new DOMException('aborted', 'AbortError')); \
+         if (s.aborted) no(); else s.addEventListener('abort', no); });",
+    )
+    .unwrap();
+}
+
+fn restore_fetch() {
+    js_sys::eval("window.fetch = window.__realFetch;").unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn sleeps_leave_no_listener_on_the_signal() {
+    // Device polling waits many times on the app's one signal: each wait
+    // must take its abort listener away again, whether it ran out or not.
+    let controller = web_sys::AbortController::new().unwrap();
+    let signal = controller.signal();
+    let count = listener_count(&signal);
+    let abort = SignalAbort(Some(signal));
+    for _ in 0..5 {
+        abort.sleep(1).await;
+    }
+    assert_eq!(count(), 0);
+    controller.abort();
+    abort.sleep(60_000).await;
+    assert_eq!(count(), 0);
+}
+
+/// Aborts `controller` 50 ms from now.
+fn abort_in_50_ms(controller: &web_sys::AbortController) {
+    let c = controller.clone();
+    let fire = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+    web_sys::window()
+        .unwrap()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), 50)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn abort_signal_cuts_a_sleep_short() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let abort = SignalAbort(Some(controller.signal()));
+    assert!(!abort.aborted());
+    let started = js_sys::Date::now();
+    abort_in_50_ms(&controller);
+    abort.sleep(60_000).await;
+    assert!(abort.aborted());
+    assert!(js_sys::Date::now() - started < 5_000.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_response_that_never_comes_times_out() {
+    fetch_that_waits_for_abort();
+    let http = FetchHttp { timeout_ms: 50 };
+    let result = http
+        .send(HttpRequest {
+            url: "http://127.0.0.1:9/token".into(),
+            form: Some("a=b".into()),
+            bearer: None,
+        })
+        .await;
+    restore_fetch();
+    assert_eq!(result.unwrap_err().code(), "timeout");
+}
+
+#[wasm_bindgen_test]
+async fn the_apps_abort_signal_cancels_a_request_in_flight() {
+    fetch_that_waits_for_abort();
+    let controller = web_sys::AbortController::new().unwrap();
+    let signal = controller.signal();
+    let count = listener_count(&signal);
     let request = |path: &str| HttpRequest {
         url: format!("http://127.0.0.1:9{path}"),
         form: Some("a=b".into()),
@@ -316,24 +315,19 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
 
     let done = http.send_until(request("/ok"), Some(&signal)).await;
     assert_eq!(done.unwrap().status, 200);
-    assert_eq!(count(), Some(0.0));
+    assert_eq!(count(), 0);
 
-    let c = controller.clone();
-    let fire = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-    web_sys::window()
-        .unwrap()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), 50)
-        .unwrap();
+    abort_in_50_ms(&controller);
     let started = js_sys::Date::now();
     let cut = http.send_until(request("/hang"), Some(&signal)).await;
     assert_eq!(cut.unwrap_err().code(), "aborted");
     assert!(js_sys::Date::now() - started < 5_000.0);
-    assert_eq!(count(), Some(0.0));
+    assert_eq!(count(), 0);
 
     let already = http.send_until(request("/hang"), Some(&signal)).await;
-    js_sys::eval("window.fetch = window.__realFetch;").unwrap();
+    restore_fetch();
     assert_eq!(already.unwrap_err().code(), "aborted");
-    assert_eq!(count(), Some(0.0));
+    assert_eq!(count(), 0);
 }
 
 #[wasm_bindgen_test]

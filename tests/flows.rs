@@ -1552,15 +1552,14 @@ fn poll_ready<F: Future>(f: &mut Pin<Box<F>>) -> F::Output {
     panic!("never completed");
 }
 
-#[test]
-fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
-    let h = harness();
-    signed_in(&h);
+/// Signs in, lets the token expire, starts the refresh `answer` answers, logs
+/// out (without revocation) while that request is in flight, then lets the
+/// answer arrive, with `revocations` answers ready at the revocation
+/// endpoint. Returns how the refresh ended.
+fn logout_during_refresh(h: &Harness, answer: &str, revocations: usize) -> AuthError {
+    signed_in(h);
     h.clock.set(NOW + 3_600_000); // expired: getAccessToken refreshes
-    h.http.answer(
-        200,
-        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
-    );
+    h.http.answer(200, answer);
     h.http.gate.set(true);
     let mut refresh = Box::pin(h.client.access_token(30, false));
     let mut cx = Context::from_waker(Waker::noop());
@@ -1568,14 +1567,38 @@ fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
         refresh.as_mut().poll(&mut cx).is_pending(),
         "refresh request in flight"
     );
-    // The user logs out meanwhile (no revocation, so no request needed).
     block_on(h.client.logout(false, None)).unwrap();
     assert!(h.client.tokens().is_none());
-    h.http.answer_at(REVOKE_URL, 200, "");
-    h.http.answer_at(REVOKE_URL, 200, "");
+    for _ in 0..revocations {
+        h.http.answer_at(REVOKE_URL, 200, "");
+    }
     h.http.gate.set(false);
-    let outcome = poll_ready(&mut refresh);
-    assert_eq!(outcome.unwrap_err().code(), "login_required");
+    poll_ready(&mut refresh).unwrap_err()
+}
+
+/// The tokens sent to the revocation endpoint, in order.
+fn revoked(h: &Harness) -> Vec<String> {
+    h.http
+        .sent()
+        .iter()
+        .filter(|r| r.url == REVOKE_URL)
+        .map(|r| {
+            find(&parse_pairs(r.form.as_deref().unwrap()).unwrap(), "token")
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
+    let h = harness();
+    let e = logout_during_refresh(
+        &h,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        2,
+    );
+    assert_eq!(e.code(), "login_required");
     assert!(
         h.client.tokens().is_none(),
         "session resurrected after logout: {:?} / events {:?}",
@@ -1583,53 +1606,20 @@ fn a_logout_during_a_refresh_is_not_undone_by_its_answer() {
         h.events.borrow()
     );
     // What the late answer created is revoked, not left alive at the provider.
-    let revoked: Vec<String> = h
-        .http
-        .sent()
-        .iter()
-        .filter(|r| r.url == REVOKE_URL)
-        .map(|r| {
-            find(&parse_pairs(r.form.as_deref().unwrap()).unwrap(), "token")
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(revoked, ["RT-2", "AT-2"]);
+    assert_eq!(revoked(&h), ["RT-2", "AT-2"]);
 }
 
 #[test]
 fn a_late_refresh_answer_without_rotation_leaves_the_old_refresh_token_to_the_logout() {
     let h = harness();
-    signed_in(&h);
-    h.clock.set(NOW + 3_600_000);
-    h.http.answer(
-        200,
+    let e = logout_during_refresh(
+        &h,
         r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600}"#,
+        1,
     );
-    h.http.gate.set(true);
-    let mut refresh = Box::pin(h.client.access_token(30, false));
-    let mut cx = Context::from_waker(Waker::noop());
-    assert!(refresh.as_mut().poll(&mut cx).is_pending());
-    block_on(h.client.logout(false, None)).unwrap(); // revoke: false
-    h.http.answer_at(REVOKE_URL, 200, "");
-    h.http.gate.set(false);
+    assert_eq!(e.code(), "login_required");
     assert_eq!(
-        poll_ready(&mut refresh).unwrap_err().code(),
-        "login_required"
-    );
-    let revoked: Vec<String> = h
-        .http
-        .sent()
-        .iter()
-        .filter(|r| r.url == REVOKE_URL)
-        .map(|r| {
-            find(&parse_pairs(r.form.as_deref().unwrap()).unwrap(), "token")
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(
-        revoked,
+        revoked(&h),
         ["AT-2"],
         "the unrotated refresh token is not revoked"
     );
