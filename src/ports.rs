@@ -26,35 +26,44 @@ pub struct MemoryStorage {
     entries: RefCell<Vec<(String, String)>>,
 }
 
+// Plain loops over the entries: iterator adapters over `(String, String)`
+// pairs cost the .wasm an instance each.
+impl MemoryStorage {
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.borrow().iter().position(|(k, _)| k == key)
+    }
+}
+
 impl Storage for MemoryStorage {
     fn get(&self, key: &str) -> Option<String> {
-        self.entries
-            .borrow()
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
+        let i = self.position(key)?;
+        Some(self.entries.borrow()[i].1.clone())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        let i = self.position(key);
         let mut entries = self.entries.borrow_mut();
-        match entries.iter_mut().find(|(k, _)| k == key) {
-            Some(entry) => entry.1 = value.to_string(),
+        match i {
+            Some(i) => entries[i].1 = value.to_string(),
             None => entries.push((key.to_string(), value.to_string())),
         }
         Ok(())
     }
 
     fn remove(&self, key: &str) {
-        self.entries.borrow_mut().retain(|(k, _)| k != key);
+        if let Some(i) = self.position(key) {
+            self.entries.borrow_mut().swap_remove(i);
+        }
     }
 
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
-        self.entries
-            .borrow()
-            .iter()
-            .filter(|(k, _)| k.starts_with(prefix))
-            .map(|(k, _)| k.clone())
-            .collect()
+        let mut keys = Vec::new();
+        for (k, _) in self.entries.borrow().iter() {
+            if k.starts_with(prefix) {
+                keys.push(k.clone());
+            }
+        }
+        keys
     }
 }
 
