@@ -6,10 +6,11 @@ use crate::core::authorize::{
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::form::encode_pairs;
 use crate::core::text::cat;
 use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Storage};
+use crate::ports::{Adapters, Event, Http, HttpRequest, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -94,11 +95,15 @@ impl<A: Adapters> Client<A> {
         authorization_endpoint: &str,
         params: &[(String, String)],
     ) -> Result<String, AuthError> {
-        let pairs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let r = self.post_form(par_endpoint, &pairs).await?;
+        let r = self
+            .adapters
+            .http()
+            .send(HttpRequest {
+                url: par_endpoint.to_string(),
+                form: Some(encode_pairs(params)),
+                bearer: None,
+            })
+            .await?;
         let j = success_json(&answer(&r))?;
         let request_uri = match j.str("request_uri") {
             Some(u) if !u.is_empty() => u,

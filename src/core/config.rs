@@ -172,7 +172,10 @@ impl Config {
             }
         };
         let mut endpoints = Endpoints::for_issuer(&issuer);
-        let explicit_endpoints = o.endpoints.iter().map(|(name, _)| name.clone()).collect();
+        let mut explicit_endpoints = Vec::new();
+        for (name, _) in &o.endpoints {
+            explicit_endpoints.push(name.clone());
+        }
         for (name, url) in o.endpoints {
             let slot = match name.as_str() {
                 "authorization" => &mut endpoints.authorization,
