@@ -279,6 +279,16 @@ struct FakeAbort {
     clock: Rc<Cell<u64>>,
     abort_at: Option<u64>,
 }
+impl FakeAbort {
+    /// Waits on `h`'s fake clock; the app aborts at `abort_at`, if ever.
+    fn on(h: &Harness, abort_at: Option<u64>) -> FakeAbort {
+        FakeAbort {
+            clock: h.clock.clone(),
+            abort_at,
+        }
+    }
+}
+
 impl Abort for FakeAbort {
     fn aborted(&self) -> bool {
         self.abort_at.is_some_and(|at| self.clock.get() >= at)
@@ -1192,10 +1202,7 @@ fn device_polling_waits_the_interval_slows_down_and_stores_tokens() {
         200,
         r#"{"access_token":"DEV-AT","token_type":"Bearer","expires_in":3600}"#,
     );
-    let abort = FakeAbort {
-        clock: h.clock.clone(),
-        abort_at: None,
-    };
+    let abort = FakeAbort::on(&h, None);
     let tokens = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
     assert_eq!(tokens.access_token, "DEV-AT");
     assert_eq!(h.client.tokens().unwrap().access_token, "DEV-AT");
@@ -1209,10 +1216,7 @@ fn device_polling_waits_the_interval_slows_down_and_stores_tokens() {
 fn device_denied_expired_and_aborted() {
     let (h, d) = device_harness();
     h.http.answer(400, r#"{"error":"access_denied"}"#);
-    let abort = FakeAbort {
-        clock: h.clock.clone(),
-        abort_at: None,
-    };
+    let abort = FakeAbort::on(&h, None);
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "access_denied");
 
@@ -1220,19 +1224,13 @@ fn device_denied_expired_and_aborted() {
     for _ in 0..59 {
         h.http.answer(400, r#"{"error":"authorization_pending"}"#);
     }
-    let abort = FakeAbort {
-        clock: h.clock.clone(),
-        abort_at: None,
-    };
+    let abort = FakeAbort::on(&h, None);
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "expired_token");
     assert!(h.clock.get() <= NOW + 300_000);
 
     let (h, d) = device_harness();
-    let abort = FakeAbort {
-        clock: h.clock.clone(),
-        abort_at: Some(NOW + 2_000),
-    };
+    let abort = FakeAbort::on(&h, Some(NOW + 2_000));
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "aborted");
     assert_eq!(
@@ -1244,10 +1242,7 @@ fn device_denied_expired_and_aborted() {
     // Aborted while a poll is in flight: the request is cancelled, and the
     // promise does not wait for its answer (nor for the next interval).
     let (h, d) = device_harness();
-    let abort = FakeAbort {
-        clock: h.clock.clone(),
-        abort_at: Some(NOW + 5_500),
-    };
+    let abort = FakeAbort::on(&h, Some(NOW + 5_500));
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "aborted");
     assert_eq!(h.clock.get(), NOW + 5_500);
