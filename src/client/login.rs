@@ -1,16 +1,15 @@
 //! Starting a login and handling the provider's answer.
 
-use super::{answer, Client};
+use super::{answer, form_request, Client};
 use crate::core::authorize::{
     authorize_url, begin_login, ImplicitType, LoginRequest, LOGIN_ENTROPY,
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode};
-use crate::core::form::encode_pairs;
 use crate::core::text::cat;
 use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Http, HttpRequest, Storage};
+use crate::ports::{Adapters, Event, Http, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -95,15 +94,8 @@ impl<A: Adapters> Client<A> {
         authorization_endpoint: &str,
         params: &[(String, String)],
     ) -> Result<String, AuthError> {
-        let r = self
-            .adapters
-            .http()
-            .send(HttpRequest {
-                url: par_endpoint.to_string(),
-                form: Some(encode_pairs(params)),
-                bearer: None,
-            })
-            .await?;
+        let request = form_request(par_endpoint, params);
+        let r = self.adapters.http().send(request).await?;
         let j = success_json(&answer(&r))?;
         let request_uri = match j.str("request_uri") {
             Some(u) if !u.is_empty() => u,

@@ -334,7 +334,7 @@ impl<A: Adapters> Client<A> {
 }
 
 /// A POST of `pairs`, form-encoded, to `url`.
-fn form_request(url: &str, pairs: &[(&str, &str)]) -> HttpRequest {
+fn form_request<K: AsRef<str>, V: AsRef<str>>(url: &str, pairs: &[(K, V)]) -> HttpRequest {
     HttpRequest {
         url: url.to_string(),
         form: Some(encode_pairs(pairs)),
