@@ -7,22 +7,12 @@
 // installs both).
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startStack } from "../e2e/harness.mjs";
+import { test } from "node:test";
+import { browser as firefox, stack, useStackAndBrowser } from "../e2e/harness.mjs";
 import { firefoxVersion, startFirefox } from "./webdriver.mjs";
 
-let stack;
-let firefox;
-
-before(async () => {
-  stack = await startStack();
-  firefox = await startFirefox();
-});
-
-after(async () => {
-  await firefox?.close();
-  await stack?.stop();
-});
+// The dev stack and, in place of Playwright's Chromium, Firefox over WebDriver.
+useStackAndBrowser(startFirefox);
 
 const onInteraction = (url) => url.pathname.startsWith("/interaction/");
 
