@@ -3,10 +3,11 @@
 # -> wasm-opt -Oz (npm binaryen) -> index.js / index.d.ts / package.json.
 #
 # The release .wasm is built with the pinned nightly and panic=immediate-abort
-# (std rebuilt with -Zbuild-std), which drops the panic formatting machinery:
-# about 10 KB less gzip. Stable builds and tests the very same code
-# (scripts/test.sh runs clippy, the native and the browser tests on stable);
-# WASM_OAUTH_STABLE=1 builds pkg/ with stable too.
+# (std rebuilt with -Zbuild-std), which drops the panic formatting machinery.
+# Stable builds and tests the very same code (scripts/test.sh runs clippy,
+# the native and the browser tests on stable); WASM_OAUTH_STABLE=1 builds
+# pkg/ with stable too, as a named choice. Without it, a missing pinned
+# nightly stops the build: it never falls back to stable on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,7 +20,11 @@ source scripts/toolchain.sh
 rm -rf pkg target/pkg-input && mkdir -p pkg target/pkg-input
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-if [ -z "${WASM_OAUTH_STABLE:-}" ] && release_toolchain_ready; then
+if [ -z "${WASM_OAUTH_STABLE:-}" ] && ! release_toolchain_ready; then
+  echo "build: $(release_toolchain_problem); run bash scripts/setup.sh (or WASM_OAUTH_STABLE=1 for a stable build)" >&2
+  exit 1
+fi
+if [ -z "${WASM_OAUTH_STABLE:-}" ]; then
   echo "build: $RELEASE_TOOLCHAIN, panic=immediate-abort"
   cargo_wasm() {
     CARGO_TARGET_DIR=target/release-nightly \
