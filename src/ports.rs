@@ -1,10 +1,14 @@
-//! The small traits the flows are written against: storage, HTTP, cross-tab
-//! coordination, cancellation, and the runtime ([`Adapters`]). `browser` implements them with web-sys; tests use fakes.
+//! The small traits the flows are written against: storage, HTTP, JSON,
+//! cross-tab coordination, cancellation, and the runtime ([`Adapters`]).
+//! `browser` implements them with web-sys, gloo-net and serde-wasm-bindgen;
+//! tests use fakes.
 // The traits are only used through generics, never as `dyn`, and wasm
 // futures are single-threaded, so `async fn` in a trait is what we want.
 #![allow(async_fn_in_trait)]
 
 use crate::core::error::AuthError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::RefCell;
 
 /// A key-value store (memory, sessionStorage or localStorage).
@@ -94,6 +98,22 @@ pub trait Http {
 
 pub use crate::core::jwt::RsaKey;
 
+/// Reads and writes JSON text: provider answers, ID-token parts and stored
+/// records. The browser's is `JSON.parse` / `JSON.stringify` with
+/// serde-wasm-bindgen between JavaScript values and the core's types; native
+/// tests use serde_json. Callers bound the text's length first.
+pub trait JsonCodec {
+    /// A parsed document, as the runtime holds it.
+    type Value: Clone;
+    /// Parses JSON text; `None` when it is not JSON.
+    fn parse(&self, text: &str) -> Option<Self::Value>;
+    /// Reads a parsed document into a core type; `None` when its shape or
+    /// types do not match.
+    fn read<T: DeserializeOwned>(&self, value: &Self::Value) -> Option<T>;
+    /// Writes a core type as JSON text.
+    fn write<T: Serialize>(&self, value: &T) -> Option<String>;
+}
+
 /// Something the client tells the app (`auth.on(...)`).
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
@@ -148,6 +168,7 @@ pub trait Adapters {
     type Tabs: Tabs;
     /// What the app cancels a long operation (device polling) with.
     type Abort: Abort;
+    type Json: JsonCodec;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -155,6 +176,7 @@ pub trait Adapters {
     /// them in sessionStorage (per tab) whatever the `storage` option says.
     fn transaction_storage(&self) -> &Self::Storage;
     fn http(&self) -> &Self::Http;
+    fn json(&self) -> &Self::Json;
     /// Sends `request`, cancelling it when `abort` fires first (`aborted`)
     /// where the runtime can; by default it is simply sent.
     async fn send_until(

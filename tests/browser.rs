@@ -6,14 +6,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_oauth::browser::http::FetchHttp;
+use wasm_oauth::browser::json::EngineJson;
 use wasm_oauth::browser::storage::BrowserStorage;
 use wasm_oauth::browser::{crypto::verify_rs256, fill_random, SignalAbort};
-use wasm_oauth::core::base64url;
 use wasm_oauth::core::config::StorageKind;
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::face::{create_pkce_pair, error_to_js};
-use wasm_oauth::ports::{Abort, Http, HttpRequest, RsaKey, Storage};
+use wasm_oauth::ports::{Abort, Http, HttpRequest, JsonCodec, RsaKey, Storage};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -205,7 +205,7 @@ async fn webcrypto_verifies_rs256_and_refuses_tampering() {
     bad[10] ^= 1;
     assert!(!verify_rs256(&key, input, &bad).await.unwrap());
     let broken = RsaKey {
-        n: base64url::encode(b"x"),
+        n: "eA".into(), // one byte: no RSA modulus
         e: "AQAB".into(),
     };
     let e = verify_rs256(&broken, input, &sig).await;
@@ -235,7 +235,7 @@ fn listener_count(signal: &web_sys::AbortSignal) -> impl Fn() -> u32 {
 fn fetch_that_waits_for_abort() {
     js_sys::eval(
         "window.__realFetch = window.fetch; window.fetch = (input, init) => new Promise((resolve, reject) => { \
-         if (String(input).endsWith('/ok')) return resolve(new Response('{}')); \
+         if ((input.url ?? String(input)).endsWith('/ok')) return resolve(new Response('{}')); \
          const s = init?.signal ?? input.signal, no = () => reject(new DOMException('aborted', 'AbortError')); \
          if (s.aborted) no(); else s.addEventListener('abort', no); });",
     )
@@ -330,14 +330,35 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
     assert_eq!(count(), 0);
 }
 
-#[wasm_bindgen_test]
-async fn fetch_sends_no_cookies_or_referrer_and_reads_status_body_and_date() {
-    js_sys::eval(
+/// Replaces `fetch` with one that records each request it is handed (as a
+/// plain object) and answers `status` with `body`; `recorded_requests` puts
+/// the real one back and returns what was recorded, as JSON.
+fn fetch_that_records(status: u16, body: &str, headers: &str) {
+    js_sys::eval(&format!(
         "window.__realFetch = window.fetch; window.__seen = []; \
-         window.fetch = async (input, init) => { window.__seen.push({ input, init }); \
-           return new Response('{\"ok\":1}', { status: 201, headers: { date: 'Tue, 01 Jan 2030 00:00:00 GMT' } }); };",
-    )
+         window.fetch = async (request) => {{ window.__seen.push({{ url: request.url, method: request.method, \
+           body: request.method === 'POST' ? await request.text() : null, credentials: request.credentials, \
+           referrerPolicy: request.referrerPolicy, redirect: request.redirect, cache: request.cache, \
+           headers: Object.fromEntries(request.headers), signal: request.signal instanceof AbortSignal }}); \
+           return new Response({body:?}, {{ status: {status}, headers: {headers} }}); }};"
+    ))
     .unwrap();
+}
+
+fn recorded_requests() -> String {
+    js_sys::eval("window.fetch = window.__realFetch; JSON.stringify(window.__seen)")
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cache() {
+    fetch_that_records(
+        201,
+        r#"{"ok":1}"#,
+        "{ date: 'Tue, 01 Jan 2030 00:00:00 GMT' }",
+    );
     let http = FetchHttp::default();
     let post = http
         .send(HttpRequest {
@@ -353,14 +374,7 @@ async fn fetch_sends_no_cookies_or_referrer_and_reads_status_body_and_date() {
             bearer: None,
         })
         .await;
-    let seen = js_sys::eval(
-        "window.fetch = window.__realFetch; JSON.stringify(window.__seen.map(({ input, init }) => \
-         ({ input, method: init.method, body: init.body ?? null, credentials: init.credentials, \
-            referrerPolicy: init.referrerPolicy, headers: init.headers, signal: init.signal instanceof AbortSignal })))",
-    )
-    .unwrap()
-    .as_string()
-    .unwrap();
+    let seen = recorded_requests();
     let post = post.unwrap();
     assert_eq!(post.status, 201);
     assert_eq!(post.body, r#"{"ok":1}"#);
@@ -369,13 +383,61 @@ async fn fetch_sends_no_cookies_or_referrer_and_reads_status_body_and_date() {
     assert_eq!(
         seen,
         concat!(
-            r#"[{"input":"https://auth.example/token","method":"POST","body":"a=b","credentials":"omit","#,
-            r#""referrerPolicy":"no-referrer","headers":{"Accept":"application/json","#,
-            r#""Content-Type":"application/x-www-form-urlencoded","Authorization":"Bearer AT"},"signal":true},"#,
-            r#"{"input":"https://auth.example/userinfo","method":"GET","body":null,"credentials":"omit","#,
-            r#""referrerPolicy":"no-referrer","headers":{"Accept":"application/json"},"signal":true}]"#
+            r#"[{"url":"https://auth.example/token","method":"POST","body":"a=b","credentials":"omit","#,
+            r#""referrerPolicy":"no-referrer","redirect":"manual","cache":"no-store","headers":{"accept":"application/json","#,
+            r#""authorization":"Bearer AT","content-type":"application/x-www-form-urlencoded"},"signal":true},"#,
+            r#"{"url":"https://auth.example/userinfo","method":"GET","body":null,"credentials":"omit","#,
+            r#""referrerPolicy":"no-referrer","redirect":"manual","cache":"no-store","headers":{"accept":"application/json"},"signal":true}]"#
         )
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_from_the_provider_is_refused_not_followed() {
+    for status in [301, 302, 303, 307, 308] {
+        fetch_that_records(status, "", "{ location: 'https://evil.example/steal' }");
+        let e = FetchHttp::default()
+            .send(HttpRequest {
+                url: "https://auth.example/token".into(),
+                form: Some("code_verifier=v".into()),
+                bearer: None,
+            })
+            .await
+            .unwrap_err();
+        let seen = recorded_requests();
+        assert_eq!(e.code(), "invalid_response", "{status}");
+        assert_eq!(e.status, Some(status));
+        assert!(!seen.contains("evil.example"), "{seen}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn provider_json_builds_objects_as_json_parse_does() {
+    // `__proto__` is an own member, never the prototype: claims cannot
+    // plant `isAdmin` on an object the app reads.
+    let json = EngineJson;
+    let claims = json
+        .parse(r#"{"sub":"a","__proto__":{"isAdmin":true}}"#)
+        .unwrap();
+    let is_admin = js_sys::Reflect::get(&claims, &JsValue::from_str("isAdmin")).unwrap();
+    assert!(is_admin.is_undefined());
+    let proto = js_sys::Object::get_prototype_of(&claims);
+    assert!(JsValue::from(proto).loose_eq(&js_sys::eval("Object.prototype").unwrap()));
+    let own = js_sys::Object::get_own_property_names(claims.unchecked_ref::<js_sys::Object>());
+    assert_eq!(own.length(), 2);
+    // Numbers are the engine's own, correctly rounded.
+    for (text, want) in [
+        ("16013.981101e-4", 1.6013981101f64),
+        ("1e308", 1e308),
+        ("1.9", 1.9),
+        ("0.1", 0.1),
+    ] {
+        let v: f64 = json.read(&json.parse(text).unwrap()).unwrap();
+        assert_eq!(v.to_bits(), want.to_bits(), "{text}");
+    }
+    // And they are written back as they are, not truncated.
+    assert_eq!(json.write(&1.9f64).as_deref(), Some("1.9"));
+    assert_eq!(json.write(&1e300f64).as_deref(), Some("1e+300"));
 }
 
 fn options_object(json: &str) -> JsValue {
@@ -499,7 +561,6 @@ fn storage_fallback_warns_once_per_client() {
 /// growth check (the rounds allocate about 200 MB in all).
 #[wasm_bindgen_test]
 fn the_allocator_reuses_freed_memory_and_keeps_contents() {
-    use wasm_oauth::core::json::Json;
     let memory_bytes = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         memory
@@ -515,7 +576,7 @@ fn the_allocator_reuses_freed_memory_and_keeps_contents() {
     };
     let mut after_first_round = 0;
     for round in 0..200u32 {
-        let parsed = Json::parse(&big).expect("the document parses");
+        let parsed: serde_json::Value = serde_json::from_str(&big).expect("the document parses");
         // Interleave small allocations of many sizes, dropped in a scrambled order.
         let mut smalls: Vec<Option<Vec<u8>>> = (0..300u32)
             .map(|i| Some(vec![(i % 251) as u8; ((i * 37 + round) % 700) as usize]))
@@ -532,7 +593,7 @@ fn the_allocator_reuses_freed_memory_and_keeps_contents() {
             }
         }
         assert_eq!(
-            parsed.to_text().len(),
+            parsed.to_string().len(),
             big.len(),
             "round {round}: the parsed copy is intact"
         );
@@ -545,4 +606,80 @@ fn the_allocator_reuses_freed_memory_and_keeps_contents() {
         growth <= 4 << 20,
         "linear memory grew by {growth} bytes over 199 rounds"
     );
+}
+
+/// The `state` of an authorization URL.
+fn state_of(url: &str) -> String {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+/// The worst inputs under (and over) the caps, through the wasm build's own
+/// API: each is refused with its code or handled, never a frozen page. (How
+/// long each takes is the bench's to record: `node bench/run.mjs`.)
+#[wasm_bindgen_test]
+async fn oversize_and_crafted_inputs_are_refused_or_handled() {
+    use wasm_oauth::face::AuthClient;
+    let redirect = "http://127.0.0.1:8080/cb";
+    let client = AuthClient::new(options_object(&format!(
+        r#"{{"clientId":"c","redirectUri":"{redirect}","storage":"memory","scope":"api"}}"#
+    )))
+    .unwrap();
+    let handle = |url: String| JsFuture::from(client.handle_redirect_callback(JsValue::from(url)));
+
+    // A 2 MB callback URL (the response after 2 MB of empty parameters).
+    let huge = format!("{redirect}#{}code=x&state=y", "&".repeat(2 << 20));
+    assert!(!client.is_callback(JsValue::from(huge.as_str())));
+    assert_eq!(
+        error_code(&handle(huge).await.unwrap_err()),
+        "invalid_response"
+    );
+    // 80,000 empty parameters under the length cap would have been quadratic
+    // before; under the cap now, a few thousand parameters are refused by count.
+    let many = format!("{redirect}?code=x&state=y&{}", "a=&".repeat(8_000));
+    assert_eq!(
+        error_code(&handle(many).await.unwrap_err()),
+        "invalid_response"
+    );
+
+    // A token answer of 256 KiB of distinct members: read, and the login done.
+    let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let mut body = String::from(r#"{"access_token":"AT","token_type":"Bearer","expires_in":3600"#);
+    let mut i = 0;
+    while body.len() < 256 * 1024 - 32 {
+        body.push_str(&format!(r#","k{i}":0"#));
+        i += 1;
+    }
+    body.push('}');
+    fetch_that_records(200, &body, "{}");
+    let done = handle(format!("{redirect}?code=c&state={}", state_of(&url))).await;
+    recorded_requests();
+    let tokens = js_sys::Reflect::get(&done.unwrap(), &JsValue::from_str("tokens")).unwrap();
+    let at = js_sys::Reflect::get(&tokens, &JsValue::from_str("accessToken")).unwrap();
+    assert_eq!(at.as_string().as_deref(), Some("AT"));
+
+    // A 1 MiB ID token in a token answer: over the body cap, refused.
+    let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let big_id_token = format!("{}.{}.c2ln", "e30", "a".repeat(1 << 20));
+    fetch_that_records(
+        200,
+        &format!(r#"{{"access_token":"AT","token_type":"Bearer","id_token":"{big_id_token}"}}"#),
+        "{}",
+    );
+    let refused = handle(format!("{redirect}?code=c&state={}", state_of(&url))).await;
+    recorded_requests();
+    assert_eq!(error_code(&refused.unwrap_err()), "invalid_response");
 }

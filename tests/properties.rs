@@ -1,18 +1,15 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Properties of the core's encoders and parsers, checked on generated input
-//! (proptest): PKCE (RFC 7636 §4.1, §4.2), base64url (RFC 4648 §5), form
-//! encoding, the JSON string writer, and the callback parser.
+//! (proptest): PKCE (RFC 7636 §4.1, §4.2), form encoding, and the callback
+//! parser.
 
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-use wasm_oauth::core::base64url;
 use wasm_oauth::core::callback::{is_callback, parse_callback, scrub, AuthorizationResponse};
 use wasm_oauth::core::form::{encode_pairs, parse_pairs, MAX_VALUE_LEN};
-use wasm_oauth::core::json::Json;
 use wasm_oauth::core::pkce::CodeVerifier;
-use wasm_oauth::core::text;
 
 /// RFC 3986 §2.3 unreserved characters: the code verifier's alphabet.
 fn is_unreserved(b: u8) -> bool {
@@ -79,34 +76,6 @@ proptest! {
     }
 
     #[test]
-    fn sha256_matches_the_sha2_crate(data in proptest::collection::vec(any::<u8>(), 0..600)) {
-        let ours = wasm_oauth::core::sha256::sha256(&data);
-        prop_assert_eq!(&ours[..], &Sha256::digest(&data)[..]);
-    }
-
-    #[test]
-    fn utf8_agrees_with_std(bytes in prop::collection::vec(
-        prop_oneof![any::<u8>(), 0x80u8..0xC0, 0xC0u8..0xF8, 0u8..0x80], 0..24)
-    ) {
-        prop_assert_eq!(text::utf8(&bytes), String::from_utf8(bytes.clone()).ok());
-    }
-
-    #[test]
-    fn utf8_accepts_any_string(s in any::<String>()) {
-        prop_assert_eq!(text::utf8(s.as_bytes()), Some(s));
-    }
-
-    #[test]
-    fn byte_splitting_matches_str(s in "[a&=é:ü]{0,40}") {
-        for (sep, c) in [(b'&', '&'), (b'=', '='), (b':', ':')] {
-            prop_assert_eq!(text::pieces(&s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
-            prop_assert_eq!(text::cut(&s, sep), s.split_once(c));
-            prop_assert_eq!(text::cut_last(&s, sep), s.rsplit_once(c));
-            prop_assert_eq!(text::has(&s, sep), s.contains(c));
-        }
-    }
-
-    #[test]
     fn parse_accepts_exactly_43_to_128_unreserved_chars(text in verifier_candidates()) {
         let valid = (43..=128).contains(&text.len()) && text.bytes().all(is_unreserved);
         let parsed = CodeVerifier::parse(&text);
@@ -116,15 +85,6 @@ proptest! {
             let expected = reference_base64url(&Sha256::digest(text.as_bytes()));
             prop_assert_eq!(v.challenge(), expected);
         }
-    }
-
-    #[test]
-    fn base64url_round_trips_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-        let encoded = base64url::encode(&bytes);
-        prop_assert_eq!(&encoded, &reference_base64url(&bytes));
-        prop_assert_eq!(encoded.len(), (bytes.len() * 4).div_ceil(3));
-        prop_assert!(!encoded.contains('='));
-        prop_assert_eq!(base64url::decode(&encoded), Some(bytes));
     }
 
     #[test]
@@ -161,14 +121,6 @@ proptest! {
         let encoded = encode_pairs(&[(key.as_str(), "v")]);
         let back = parse_pairs(&encoded).expect("keys within the limit are read");
         prop_assert_eq!(back, vec![(key, "v".to_string())]);
-    }
-
-    #[test]
-    fn json_strings_round_trip(s in text(200)) {
-        let value = Json::Str(s.clone());
-        prop_assert_eq!(Json::parse(&value.to_text()), Some(value));
-        let object = Json::Obj(vec![(s, Json::Bool(true))]);
-        prop_assert_eq!(Json::parse(&object.to_text()), Some(object));
     }
 
     #[test]

@@ -2,14 +2,19 @@
 //!
 //! Beyond "never panics", it pins what scrubbing promises: the scrubbed URL is
 //! no longer a callback, scrubbing twice changes nothing, the path stays, and a
-//! response's code or tokens never survive in what is left of the URL.
+//! response's code or tokens never survive in what is left of the URL. And
+//! what parsing promises: nothing over `MAX_CALLBACK_LEN`, a URL `is_callback`
+//! takes is parsed or refused as `invalid_response` (never as a missing
+//! state), every value is the one `form::parse_pairs` reads from that part of
+//! the URL, and a code always comes with its state.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use wasm_oauth::core::callback::{
-    is_callback, parse_callback, scrub, AuthorizationResponse, ResponseLocation, RESPONSE_KEYS,
+    is_callback, parse_callback, scrub, AuthorizationResponse, ResponseLocation,
+    MAX_CALLBACK_LEN, RESPONSE_KEYS,
 };
-use wasm_oauth::core::form::decode_component;
+use wasm_oauth::core::form::{decode_component, find, parse_pairs, MAX_PARAMS};
 
 /// The parameters whose values are secrets.
 const SECRET_KEYS: &[&str] = &["code", "access_token", "id_token"];
@@ -24,6 +29,10 @@ fn query_of(url: &str) -> Option<&str> {
     before_fragment.split_once('?').map(|(_, q)| q)
 }
 
+fn fragment_of(url: &str) -> Option<&str> {
+    url.split_once('#').map(|(_, f)| f)
+}
+
 fn base_of(url: &str) -> &str {
     let before_fragment = url.split_once('#').map_or(url, |(b, _)| b);
     before_fragment
@@ -35,8 +44,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(url) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = is_callback(url);
+    let looks = is_callback(url);
     let parsed = parse_callback(url);
+    if url.len() > MAX_CALLBACK_LEN {
+        assert!(!looks && parsed.is_err(), "a URL over the cap is never read");
+    }
+    if looks {
+        if let Err(e) = &parsed {
+            assert_eq!(e.code(), "invalid_response", "a callback refused as {}", e.code());
+        }
+    }
 
     let scrubbed = scrub(url);
     assert_eq!(scrub(&scrubbed), scrubbed, "scrub is idempotent");
@@ -76,13 +93,32 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // The values are those the form reader reads from the part the response came in.
+    let part = match callback.location {
+        ResponseLocation::Query => query_of(url),
+        ResponseLocation::Fragment => fragment_of(url),
+    };
+    let pairs = parse_pairs(part.expect("the response came from this part")).expect("it parsed");
+    assert!(pairs.len() <= MAX_PARAMS);
+    assert_eq!(callback.response.state(), find(&pairs, "state"));
+    assert_eq!(callback.response.iss(), find(&pairs, "iss"));
     match &callback.response {
-        AuthorizationResponse::Code { code, .. } => assert!(!code.is_empty()),
+        AuthorizationResponse::Code { code, state, .. } => {
+            assert!(!code.is_empty());
+            assert!(state.is_some(), "a code without its state");
+            assert_eq!(find(&pairs, "code"), Some(code.as_str()));
+            assert!(find(&pairs, "error").is_none(), "an error read as a code");
+        }
         AuthorizationResponse::Tokens {
             access_token,
             id_token,
             ..
         } => assert!(access_token.is_some() || id_token.is_some()),
-        AuthorizationResponse::Error { .. } => {}
+        AuthorizationResponse::Error { error, state, iss, .. } => {
+            // Read as a response only for naming its state or issuer, or for tokens.
+            let tokens = ["access_token", "id_token"].iter().any(|k| find(&pairs, k).is_some());
+            assert!(state.is_some() || iss.is_some() || tokens, "a stray error read");
+            assert_eq!(find(&pairs, "error"), Some(error.as_str()));
+        }
     }
 });

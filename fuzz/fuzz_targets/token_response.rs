@@ -1,77 +1,76 @@
-//! The token endpoint's answer: `parse_token_response` on any status and body,
-//! and `TokenSet::from_json` (the stored form) on the same body.
+//! The token endpoint's answer, read as the client reads it (src/client/mod.rs
+//! `read_answer`): a 2xx body through serde_json into `TokenResponse`, then
+//! `token_set`; any other status through `error_from_answer`.
+//!
+//! Beyond "never panics": a token set only from a 2xx, with a non-empty access
+//! token, `Bearer`, an expiry within ten years of the clock, no empty member,
+//! every member the one the JSON holds, and a stored form that round-trips
+//! through JSON text. An error keeps the status and the server's code.
 //!
 //! Input: byte 0 picks the status (even: 200, odd: bytes 1-2 as a u16), bytes
 //! 3-10 the clock, the rest the body.
 #![no_main]
 
+mod common;
+
+use common::{check_error_answer, read_answer, status_of, value_of};
 use libfuzzer_sys::fuzz_target;
-use wasm_oauth::core::json::MAX_LEN;
-use wasm_oauth::core::tokens::{parse_token_response, HttpAnswer, TokenSet};
+use wasm_oauth::core::tokens::{token_set, StoredTokens, TokenResponse, TokenSet};
 
 /// `Date.now()` never exceeds this (ECMA-262 §21.4.1.1: ±8.64e15 ms).
 const MAX_CLOCK_MS: u64 = 8_640_000_000_000_000;
 /// Ten years, the longest `expires_in` believed (tokens.rs).
 const MAX_LIFETIME_MS: u64 = 315_360_000_000;
-/// Integers a JSON number holds exactly.
-const EXACT: u64 = 1 << 53;
 
 fn stored_form_round_trips(t: &TokenSet) {
-    let text = t.to_json();
-    if text.len() <= MAX_LEN {
-        assert_eq!(TokenSet::from_json(&text).as_ref(), Some(t));
-    }
+    let text = serde_json::to_string(&t.to_stored()).expect("a stored form is JSON");
+    let back: StoredTokens = serde_json::from_str(&text).expect("read back");
+    assert_eq!(TokenSet::from_stored(back).as_ref(), Some(t), "{text}");
 }
 
 fuzz_target!(|data: &[u8]| {
-    if data.len() < 11 {
+    let Some(status) = status_of(data) else {
         return;
-    }
-    let status = if data[0] & 1 == 0 {
-        200
-    } else {
-        u16::from_le_bytes([data[1], data[2]])
     };
-    let mut clock = [0u8; 8];
-    clock.copy_from_slice(&data[3..11]);
-    let now_ms = u64::from_le_bytes(clock) % (MAX_CLOCK_MS + 1);
+    let Some(clock) = data.get(3..11) else {
+        return;
+    };
+    let now_ms = u64::from_le_bytes(clock.try_into().unwrap()) % (MAX_CLOCK_MS + 1);
     let body = String::from_utf8_lossy(&data[11..]);
 
-    match parse_token_response(
-        &HttpAnswer {
-            status,
-            body: &body,
-        },
-        now_ms,
-    ) {
+    match read_answer::<TokenResponse>(status, &body).and_then(|r| token_set(r, now_ms)) {
         Ok(t) => {
             assert!((200..300).contains(&status), "success only on 2xx");
             assert!(!t.access_token.is_empty());
             assert_eq!(t.token_type, "Bearer");
-            if let Some(at) = t.expires_at_ms {
-                assert!(at >= now_ms && at <= now_ms + MAX_LIFETIME_MS);
+            for member in [&t.scope, &t.refresh_token, &t.id_token].into_iter().flatten() {
+                assert!(!member.is_empty(), "an empty member is refused");
             }
-            for token in [&t.scope, &t.refresh_token, &t.id_token]
-                .into_iter()
-                .flatten()
-            {
-                assert!(!token.is_empty(), "an empty member reads as absent");
+            // Each member is the one a plain JSON reader sees in the body.
+            let v = value_of(&body).expect("read as a TokenResponse, so JSON");
+            let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
+            assert_eq!(str_of("access_token"), Some(t.access_token.as_str()));
+            assert!(str_of("token_type").is_some_and(|ty| ty.eq_ignore_ascii_case("bearer")));
+            assert_eq!(str_of("scope"), t.scope.as_deref());
+            assert_eq!(str_of("refresh_token"), t.refresh_token.as_deref());
+            assert_eq!(str_of("id_token"), t.id_token.as_deref());
+            let expires_in = v.get("expires_in").and_then(|x| x.as_f64());
+            match t.expires_at_ms {
+                Some(at) => {
+                    assert!(at >= now_ms && at <= now_ms + MAX_LIFETIME_MS);
+                    let s = expires_in.expect("an expiry comes from expires_in");
+                    assert_eq!(at - now_ms, (s * 1000.0) as u64);
+                }
+                None => assert!(expires_in.is_none()),
             }
+            // Valid exactly until its expiry, for any margin.
+            assert!(t.is_valid_for(now_ms, 0) == t.expires_at_ms.is_none_or(|at| at > now_ms));
             stored_form_round_trips(&t);
         }
-        Err(e) => {
-            if (200..300).contains(&status) {
-                assert_eq!(e.code(), "invalid_response");
-            } else {
-                assert_eq!(e.status, Some(status), "an HTTP error keeps its status");
-            }
+        Err(e) if (200..300).contains(&status) => {
+            assert_eq!(e.code(), "invalid_response");
+            assert!(e.description.is_none(), "the body never leaks into the error");
         }
-    }
-
-    if let Some(stored) = TokenSet::from_json(&body) {
-        assert!(!stored.access_token.is_empty());
-        if stored.expires_at_ms.is_none_or(|at| at <= EXACT) {
-            stored_form_round_trips(&stored);
-        }
+        Err(e) => check_error_answer(status, &body, &e),
     }
 });

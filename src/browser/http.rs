@@ -1,28 +1,20 @@
-//! HTTP over the global `fetch` (window, worker or Node 18+ alike), with a
-//! timeout through `AbortController`, both in `web.js`.
+//! HTTP through gloo-net (the global `fetch`: window, worker and Node 18+
+//! alike). Every request the SDK makes goes to the provider with a secret or
+//! a token in it, so each one:
+//! - refuses redirects (`redirect: "manual"`; a 3xx is `invalid_response`),
+//!   so a `code_verifier` or a refresh token is never re-posted elsewhere;
+//! - bypasses the HTTP cache (`cache: "no-store"`);
+//! - sends no cookies and no referrer;
+//! - gives up after the timeout (`AbortSignal.timeout`), or when the app's
+//!   signal aborts (`AbortSignal.any`).
 
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Http, HttpRequest, HttpResponse};
-use js_sys::Promise;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use gloo_net::http::{Method, RequestBuilder};
+use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestRedirect};
 
 /// How long a request may take before it fails with `timeout`.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-
-#[wasm_bindgen(module = "/src/browser/web.js")]
-extern "C" {
-    /// Resolves to `[status, body, dateMs]`, `[0]` (no response), `[-1]`
-    /// (timed out) or `[-2]` (`signal` aborted it).
-    #[wasm_bindgen(js_name = send)]
-    fn fetch_text(
-        url: &str,
-        form: Option<&str>,
-        bearer: Option<&str>,
-        timeout_ms: u32,
-        signal: Option<&web_sys::AbortSignal>,
-    ) -> Promise;
-}
 
 /// The fetch adapter.
 pub struct FetchHttp {
@@ -59,40 +51,82 @@ impl FetchHttp {
     pub async fn send_until(
         &self,
         request: HttpRequest,
-        signal: Option<&web_sys::AbortSignal>,
+        signal: Option<&AbortSignal>,
     ) -> Result<HttpResponse, AuthError> {
-        let answer: js_sys::Array = JsFuture::from(fetch_text(
-            &request.url,
-            request.form.as_deref(),
-            request.bearer.as_deref(),
-            self.timeout_ms,
-            signal,
-        ))
-        .await
-        .map(JsCast::unchecked_into)
-        .map_err(|_| network_error())?;
-        let status = answer.get(0).as_f64().unwrap_or(0.0);
-        if status == -2.0 {
+        if signal.is_some_and(AbortSignal::aborted) {
+            return Err(aborted());
+        }
+        let timeout = AbortSignal::timeout_with_u32(self.timeout_ms);
+        let until = match signal {
+            Some(app) => AbortSignal::any(&js_sys::Array::of2(&timeout, app)),
+            None => timeout.clone(),
+        };
+        let mut builder = RequestBuilder::new(&request.url)
+            .method(if request.form.is_some() {
+                Method::POST
+            } else {
+                Method::GET
+            })
+            .header("Accept", "application/json")
+            .redirect(RequestRedirect::Manual)
+            .cache(RequestCache::NoStore)
+            .credentials(RequestCredentials::Omit)
+            .referrer_policy(ReferrerPolicy::NoReferrer)
+            .abort_signal(Some(&until));
+        if let Some(token) = &request.bearer {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let built = match request.form {
+            Some(form) => builder
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(form),
+            None => builder.build(),
+        };
+        let sent = match built {
+            Ok(r) => r.send().await,
+            Err(_) => return Err(network_error()),
+        };
+        let response = match sent {
+            Ok(r) => r,
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => return Err(aborted()),
+            Err(_) if timeout.aborted() => return Err(timed_out()),
+            Err(_) => return Err(network_error()),
+        };
+        // A browser hides a manual redirect as an opaque one (status 0); Node
+        // shows the 3xx itself. Neither is followed.
+        let status = response.status();
+        if response.type_() == web_sys::ResponseType::Opaqueredirect || (300..400).contains(&status)
+        {
             return Err(AuthError::new(
-                ErrorCode::Aborted,
-                "the request was aborted",
-            ));
+                ErrorCode::InvalidResponse,
+                "the server answered with a redirect, which the SDK never follows",
+            )
+            .with_status(status));
         }
-        if status == -1.0 {
-            return Err(AuthError::new(ErrorCode::Timeout, "the request timed out"));
-        }
-        if status < 1.0 {
-            return Err(network_error());
-        }
-        let date_ms = answer
-            .get(2)
-            .as_f64()
+        let date_ms = response
+            .headers()
+            .get("date")
+            .map(|d| js_sys::Date::parse(&d))
             .filter(|ms| ms.is_finite() && *ms > 0.0)
             .map(|ms| ms as u64);
+        let body = match response.text().await {
+            Ok(body) => body,
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => return Err(aborted()),
+            Err(_) if timeout.aborted() => return Err(timed_out()),
+            Err(_) => return Err(network_error()),
+        };
         Ok(HttpResponse {
-            status: status as u16,
-            body: answer.get(1).as_string().unwrap_or_default(),
+            status,
+            body,
             date_ms,
         })
     }
+}
+
+fn aborted() -> AuthError {
+    AuthError::new(ErrorCode::Aborted, "the request was aborted")
+}
+
+fn timed_out() -> AuthError {
+    AuthError::new(ErrorCode::Timeout, "the request timed out")
 }

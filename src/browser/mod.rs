@@ -1,10 +1,15 @@
 //! Ring 2: the browser adapters, the only code that touches the browser.
-//! Each file wraps one Web API through its JavaScript half, `web.js` (plain
-//! values in and out, never a thrown exception: cheaper than web-sys calls
-//! and Rust closures); [`BrowserAdapters`] bundles them for the client.
+//! Each file wraps one Web API: HTTP through gloo-net, storage, WebCrypto,
+//! location and history through web-sys, randomness through getrandom, JSON
+//! through the engine with serde-wasm-bindgen. `web.js` keeps the few
+//! operations that are callbacks at heart (a lock held across an await, the
+//! popup's and the channel's message listeners, the app's listener registry,
+//! the abortable wait), each one plain JavaScript function.
+//! [`BrowserAdapters`] bundles them for the client.
 
 pub mod crypto;
 pub mod http;
+pub mod json;
 pub mod objects;
 pub mod popup;
 pub mod storage;
@@ -14,6 +19,7 @@ use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Abort, Adapters, Event, HttpRequest, HttpResponse, RsaKey};
 use http::FetchHttp;
+use json::EngineJson;
 use std::rc::Rc;
 use storage::BrowserStorage;
 use tabs::BrowserTabs;
@@ -25,6 +31,7 @@ pub struct BrowserAdapters {
     pub storage: BrowserStorage,
     pub transactions: BrowserStorage,
     pub http: FetchHttp,
+    pub json: EngineJson,
     pub tabs: BrowserTabs,
     pub listener: Rc<dyn Fn(Event<'_>)>,
 }
@@ -53,6 +60,7 @@ impl BrowserAdapters {
             transactions: transactions.unwrap_or_else(|| BrowserStorage::open(kind)),
             storage,
             http: FetchHttp::default(),
+            json: EngineJson,
             listener,
         }
     }
@@ -63,6 +71,7 @@ impl Adapters for BrowserAdapters {
     type Http = FetchHttp;
     type Tabs = BrowserTabs;
     type Abort = SignalAbort;
+    type Json = EngineJson;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -74,6 +83,10 @@ impl Adapters for BrowserAdapters {
 
     fn http(&self) -> &FetchHttp {
         &self.http
+    }
+
+    fn json(&self) -> &EngineJson {
+        &self.json
     }
 
     fn send_until(
@@ -114,65 +127,71 @@ impl Adapters for BrowserAdapters {
     }
 }
 
-#[wasm_bindgen(module = "/src/browser/web.js")]
-extern "C" {
-    /// 1 in a page, 2 in a web worker, 0 elsewhere.
-    fn runtime() -> u8;
-    /// 0: the page's href (or `undefined`), 1: go to `url` (`false` without
-    /// a page), 2: `history.replaceState` to `url`.
-    fn page(op: u8, url: Option<&str>) -> JsValue;
-    /// Fills `bytes` from `crypto.getRandomValues`; false where there is none.
-    fn random(bytes: &mut [u8]) -> bool;
+/// `crypto.getRandomValues`, through getrandom.
+pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
+    getrandom::fill(buf).map_err(|_| {
+        AuthError::new(
+            ErrorCode::InvalidOptions,
+            "no secure random source (crypto.getRandomValues) in this runtime",
+        )
+    })
 }
 
-/// `crypto.getRandomValues`.
-pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
-    if random(buf) {
-        return Ok(());
-    }
-    Err(AuthError::new(
-        ErrorCode::InvalidOptions,
-        "no secure random source (crypto.getRandomValues) in this runtime",
-    ))
+/// The page's window, when this is a page (a `window` with a `document`).
+fn page_window() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    window.document().is_some().then_some(window)
 }
 
 /// True in a browser: a page (a `window` with a `document`) or a web worker
-/// (`importScripts`), where anything the code holds can leak to the user.
-/// Node, Deno and Bun are not browsers.
+/// (`importScripts`, and not Deno, which has it too), where anything the code
+/// holds can leak to the user. Node, Deno and Bun are not browsers.
 pub fn is_browser() -> bool {
-    runtime() != 0
+    if in_page() {
+        return true;
+    }
+    let global = js_sys::global();
+    let has = |name: &str| {
+        js_sys::Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
+    };
+    has("importScripts") && !has("Deno")
 }
 
-/// True in a page (where there is a `window`).
+/// True in a page (where there is a `window` with a `document`).
 pub fn in_page() -> bool {
-    runtime() == 1
+    page_window().is_some()
 }
 
 /// `location.href`, when there is a page.
 pub fn current_url() -> Option<String> {
-    page(0, None).as_string()
+    page_window()?.location().href().ok()
 }
 
 /// Sends the page to `url`.
 pub fn navigate(url: &str) -> Result<(), AuthError> {
-    if page(1, Some(url)).is_truthy() {
-        return Ok(());
+    match page_window().map(|w| w.location().assign(url)) {
+        Some(Ok(())) => Ok(()),
+        _ => Err(AuthError::new(
+            ErrorCode::InvalidOptions,
+            "navigation needs a browser page",
+        )),
     }
-    Err(AuthError::new(
-        ErrorCode::InvalidOptions,
-        "navigation needs a browser page",
-    ))
 }
 
 /// Rewrites the address bar without a navigation (`history.replaceState`).
 pub fn replace_url(url: &str) {
-    page(2, Some(url));
+    if let Some(history) = page_window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
 }
 
 /// Writes a warning to the console. Never passed a token.
 pub fn warn(message: &str) {
     web_sys::console::warn_1(&JsValue::from_str(message));
 }
+
+/// The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days).
+pub const MAX_TIMER_MS: u32 = 2_147_483_647;
 
 /// Cancellation from an optional `AbortSignal`.
 pub struct SignalAbort(pub Option<web_sys::AbortSignal>);
@@ -183,7 +202,8 @@ impl Abort for SignalAbort {
     }
 
     async fn sleep(&self, ms: u64) {
-        let ms = ms.min(u64::from(u32::MAX)) as u32;
+        // A longer delay makes every browser's setTimeout fire at once.
+        let ms = ms.min(MAX_TIMER_MS.into()) as u32;
         let _ = JsFuture::from(abortable_sleep(ms, self.0.as_ref())).await;
     }
 }

@@ -7,8 +7,6 @@ use crate::core::error::{AuthError, ErrorCode};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-// (`Option` in popupOpener's signature routes it through the JS glue: a
-// direct import from a snippet would defeat scripts/minify-names.mjs.)
 #[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
     /// The popup window, or `null` when the browser blocked it.
@@ -19,7 +17,7 @@ extern "C" {
     fn popup_opener() -> Option<js_sys::Object>;
     #[wasm_bindgen(js_name = popupHandBack)]
     fn popup_hand_back(opener: &JsValue, url: &str);
-    /// Resolves to the callback URL, `0` (closed) or `1` (timed out).
+    /// Resolves to `{ url }`, `{ closed: true }` or `{ timedOut: true }`.
     #[wasm_bindgen(js_name = popupWait)]
     fn popup_wait(popup: &JsValue, url: &str, timeout_ms: u32) -> js_sys::Promise;
 }
@@ -55,11 +53,12 @@ impl Popup {
     pub async fn login(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
         let outcome = JsFuture::from(popup_wait(&self.0, url, timeout_ms))
             .await
-            .unwrap_or(JsValue::from(0));
-        if let Some(url) = outcome.as_string() {
+            .unwrap_or(JsValue::NULL);
+        let member = |name: &str| js_sys::Reflect::get(&outcome, &JsValue::from_str(name)).ok();
+        if let Some(url) = member("url").and_then(|u| u.as_string()) {
             return Ok(url);
         }
-        Err(if outcome.as_f64() == Some(1.0) {
+        Err(if member("timedOut").is_some_and(|t| t.is_truthy()) {
             AuthError::new(
                 ErrorCode::Timeout,
                 "the login popup was not completed in time",

@@ -6,7 +6,6 @@
 //! `web.js`: its message handler would cost a Rust closure.
 
 use super::objects::tokens_object;
-use crate::core::text::cat;
 use crate::core::tokens::TokenSet;
 use crate::ports::{Published, Tabs};
 use js_sys::{Function, Promise};
@@ -31,8 +30,8 @@ extern "C" {
     /// with `stored` `None`, the end of the session.
     #[wasm_bindgen(js_name = channelPost)]
     fn channel_post(channel: &JsValue, stored: Option<&str>, tokens: &JsValue);
-    /// What was published in the last `window_ms`: the stored token set (a
-    /// string), `1` for a logout, `0` for nothing.
+    /// What was published in the last `window_ms`: `{ stored }` (the stored
+    /// token set, or `null` for a logout), or `null` for nothing.
     #[wasm_bindgen(js_name = channelLatest)]
     fn channel_latest(channel: &JsValue, window_ms: u32) -> JsValue;
     /// Resolves to the function that releases the lock `delay_ms` after it
@@ -58,12 +57,12 @@ impl BrowserTabs {
         if !shared {
             return BrowserTabs { channel: None };
         }
-        let name = cat(&["wasm-oauth:v1:", client_id]);
+        let name = format!("wasm-oauth:v1:{client_id}");
         let channel = channel_open(&name, events);
         BrowserTabs {
             channel: (!channel.is_null()).then(|| Channel {
                 channel,
-                lock_name: cat(&[&name, ":refresh"]),
+                lock_name: format!("{name}:refresh"),
             }),
         }
     }
@@ -112,10 +111,12 @@ impl Tabs for BrowserTabs {
             return Published::Nothing;
         };
         let latest = channel_latest(&c.channel, HANDOVER_WINDOW_MS);
-        match latest.as_string() {
-            Some(stored) => Published::Tokens(stored),
-            None if latest.as_f64() == Some(1.0) => Published::LoggedOut,
-            None => Published::Nothing,
+        if latest.is_null() {
+            return Published::Nothing;
+        }
+        match js_sys::Reflect::get(&latest, &JsValue::from_str("stored")).map(|s| s.as_string()) {
+            Ok(Some(stored)) => Published::Tokens(stored),
+            _ => Published::LoggedOut,
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Device sign-in (RFC 8628): start, then poll until approved, denied,
 //! expired or aborted. Decisions come from `core::device::DevicePoller`.
 
-use super::{answer, form_request, Client};
+use super::{form_request, Client};
 use crate::core::device::{
-    parse_device_authorization, DeviceAuthorization, DevicePoller, Step, GRANT_TYPE,
+    device_authorization, DeviceAuthorization, DeviceAuthorizationResponse, DevicePoller, Step,
+    GRANT_TYPE,
 };
 use crate::core::error::{AuthError, ErrorCode};
-use crate::core::tokens::TokenSet;
+use crate::core::tokens::{TokenResponse, TokenSet};
 use crate::ports::{Abort, Adapters};
 
 fn aborted() -> AuthError {
@@ -31,7 +32,7 @@ impl<A: Adapters> Client<A> {
         let r = self
             .post_form(&endpoints.device_authorization, &pairs)
             .await?;
-        parse_device_authorization(&answer(&r))
+        device_authorization(self.read_answer::<DeviceAuthorizationResponse>(&r)?)
     }
 
     /// RFC 8628 §3.4: polls the token endpoint no faster than the interval
@@ -68,7 +69,8 @@ impl<A: Adapters> Client<A> {
                     }
                     let now = self.now();
                     self.track_date(&r, now);
-                    if let Some(tokens) = poller.on_answer(&answer(&r), now)? {
+                    let answer = self.read_answer::<TokenResponse>(&r);
+                    if let Some(tokens) = poller.on_answer(answer, now)? {
                         self.check_id_token(&tokens, None, None, false, true, None)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {

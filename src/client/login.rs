@@ -1,14 +1,14 @@
 //! Starting a login and handling the provider's answer.
 
-use super::{answer, form_request, Client};
+use super::{form_request, Client};
 use crate::core::authorize::{
-    authorize_url, begin_login, ImplicitType, LoginRequest, LOGIN_ENTROPY,
+    authorize_url, begin_login, pushed_authorize_url, ImplicitType, LoginRequest,
+    PushedAuthorizationResponse, ReturnTo, LOGIN_ENTROPY,
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode};
-use crate::core::text::cat;
-use crate::core::tokens::{implicit_token_set, parse_token_response, success_json, TokenSet};
-use crate::core::transaction::{Flow, PendingLogin, LIFETIME_MS};
+use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
+use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
 use crate::ports::{Adapters, Event, Http, Storage};
 
 /// What a handled callback gives the app.
@@ -39,7 +39,11 @@ const STATELESS_ERRORS: &[&str] = &[
 
 impl<A: Adapters> Client<A> {
     fn transaction_key(&self, state: &str) -> String {
-        self.key(&cat(&["tx:", state]))
+        self.key(&format!("tx:{state}"))
+    }
+
+    fn read_pending(&self, text: &str) -> Option<PendingLogin> {
+        PendingLogin::from_stored(self.read_json::<StoredLogin>(text)?)
     }
 
     /// Removes pending logins that are expired or unreadable, so abandoned
@@ -49,7 +53,7 @@ impl<A: Adapters> Client<A> {
         for key in store.keys_with_prefix(&self.key("tx:")) {
             let keep = store
                 .get(&key)
-                .and_then(|v| PendingLogin::from_json(&v))
+                .and_then(|v| self.read_pending(&v))
                 .is_some_and(|p| now_ms.saturating_sub(p.created_at_ms) <= LIFETIME_MS);
             if !keep {
                 store.remove(&key);
@@ -67,7 +71,13 @@ impl<A: Adapters> Client<A> {
         let now = self.now();
         let mut entropy = [0u8; LOGIN_ENTROPY];
         self.adapters.fill_random(&mut entropy)?;
-        let (pending, params) = begin_login(&self.config, request, implicit, &entropy, now)?;
+        // The app's state as its own JSON.parse will read it after the login.
+        let return_to = match &request.app_state {
+            None => ReturnTo::Absent,
+            Some(text) => self.read_json(text).unwrap_or(ReturnTo::Unreadable),
+        };
+        let (pending, params) =
+            begin_login(&self.config, request, &return_to, implicit, &entropy, now)?;
         self.sweep_transactions(now);
         let endpoints = self.endpoints().await?;
         let url = if self.config.use_par {
@@ -80,9 +90,15 @@ impl<A: Adapters> Client<A> {
         } else {
             authorize_url(&endpoints.authorization, &params)
         };
+        let record = self.write_json(&pending.to_stored()).ok_or_else(|| {
+            AuthError::new(
+                ErrorCode::InvalidOptions,
+                "the login could not be written down (appState must be JSON)",
+            )
+        })?;
         self.adapters
             .transaction_storage()
-            .set(&self.transaction_key(&pending.state), &pending.to_json())?;
+            .set(&self.transaction_key(&pending.state), &record)?;
         Ok(url)
     }
 
@@ -96,23 +112,8 @@ impl<A: Adapters> Client<A> {
     ) -> Result<String, AuthError> {
         let request = form_request(par_endpoint, params);
         let r = self.adapters.http().send(request).await?;
-        let j = success_json(&answer(&r))?;
-        let request_uri = match j.str("request_uri") {
-            Some(u) if !u.is_empty() => u,
-            _ => {
-                return fail(
-                    ErrorCode::InvalidResponse,
-                    "the PAR response has no request_uri",
-                )
-            }
-        };
-        Ok(authorize_url(
-            authorization_endpoint,
-            &[
-                ("client_id".into(), self.config.client_id.clone()),
-                ("request_uri".into(), request_uri.to_string()),
-            ],
-        ))
+        let pushed = self.read_answer::<PushedAuthorizationResponse>(&r)?;
+        pushed_authorize_url(authorization_endpoint, &self.config.client_id, pushed)
     }
 
     /// Finds and consumes the pending login a callback belongs to.
@@ -128,7 +129,7 @@ impl<A: Adapters> Client<A> {
         // Used once: removed before anything else can fail, so a replayed
         // callback finds nothing (RFC 6749 §10.5, §10.12).
         self.adapters.transaction_storage().remove(&key);
-        match stored.as_deref().and_then(PendingLogin::from_json) {
+        match stored.as_deref().and_then(|text| self.read_pending(text)) {
             Some(p) if p.state == state => Ok(p),
             _ if self
                 .adapters
@@ -300,6 +301,6 @@ impl<A: Adapters> Client<A> {
             .await?;
         let now = self.now();
         self.track_date(&r, now);
-        parse_token_response(&answer(&r), now)
+        token_set(self.read_answer::<TokenResponse>(&r)?, now)
     }
 }

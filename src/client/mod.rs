@@ -15,15 +15,20 @@ mod session;
 pub use login::CallbackOutcome;
 
 use crate::core::config::{Config, Endpoints};
-use crate::core::discovery;
+use crate::core::discovery::{self, ProviderMetadata};
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
-use crate::core::json::Json;
-use crate::core::jwt::{decode, select_key, validate_id_token, IdTokenCheck, KeyLookup};
-use crate::core::text::cat;
-use crate::core::tokens::{success_json, HttpAnswer, TokenSet};
-use crate::ports::{Adapters, Event, Http, HttpRequest, HttpResponse, Published, Storage, Tabs};
+use crate::core::jwt::{
+    check_header, select_key, split, unreadable, validate_id_token, IdTokenCheck, IdTokenClaims,
+    Jwks, JwsHeader, KeyLookup,
+};
+use crate::core::tokens::{error_from_answer, unreadable_answer, StoredTokens, TokenSet};
+use crate::ports::{
+    Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, Published, Storage, Tabs,
+};
 use flight::Shared;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
@@ -34,6 +39,9 @@ pub const KEY_PREFIX: &str = "wasm-oauth:v1:";
 
 /// Default margin before expiry at which `getAccessToken` refreshes.
 pub const DEFAULT_MIN_VALIDITY_SECONDS: u32 = 30;
+
+/// Largest provider answer read (256 KiB); a longer body is not parsed.
+pub const MAX_BODY_LEN: usize = 256 * 1024;
 
 /// Largest clock offset to the provider we believe (a day); beyond that the
 /// device clock is simply wrong and the checks use it as it is.
@@ -46,7 +54,7 @@ pub struct Client<A: Adapters> {
     prefix: String,
     /// Endpoints after discovery (`None` until discovery ran, when enabled).
     discovered: RefCell<Option<Endpoints>>,
-    jwks: RefCell<Option<Rc<Json>>>,
+    jwks: RefCell<Option<Rc<Jwks>>>,
     /// Provider clock minus ours, in ms, from the last token response.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
@@ -56,13 +64,6 @@ pub struct Client<A: Adapters> {
     /// replace: held here so a rotated refresh token is not lost, until a
     /// later write succeeds or another tab writes a newer entry.
     unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
-}
-
-fn answer(r: &HttpResponse) -> HttpAnswer<'_> {
-    HttpAnswer {
-        status: r.status,
-        body: &r.body,
-    }
 }
 
 impl<A: Adapters> Client<A> {
@@ -93,7 +94,32 @@ impl<A: Adapters> Client<A> {
     }
 
     fn key(&self, name: &str) -> String {
-        cat(&[&self.prefix, name])
+        format!("{}{name}", self.prefix)
+    }
+
+    /// Reads JSON text (at most [`MAX_BODY_LEN`]) into a core type.
+    fn read_json<T: DeserializeOwned>(&self, text: &str) -> Option<T> {
+        if text.len() > MAX_BODY_LEN {
+            return None;
+        }
+        let json = self.adapters.json();
+        json.read(&json.parse(text)?)
+    }
+
+    /// Writes a core type as JSON text.
+    fn write_json<T: Serialize>(&self, value: &T) -> Option<String> {
+        self.adapters.json().write(value)
+    }
+
+    /// A provider's answer: the body of a 2xx as `T`, any other status as
+    /// the OAuth error it carries (or `invalid_response` with the status).
+    fn read_answer<T: DeserializeOwned>(&self, r: &HttpResponse) -> Result<T, AuthError> {
+        if (200..300).contains(&r.status) {
+            self.read_json(&r.body)
+                .ok_or_else(|| unreadable_answer(r.status))
+        } else {
+            Err(error_from_answer(r.status, self.read_json(&r.body)))
+        }
     }
 
     fn tokens_key(&self) -> String {
@@ -114,7 +140,7 @@ impl<A: Adapters> Client<A> {
             .await?;
         let e = discovery::apply(
             &self.config.issuer,
-            &answer(&r),
+            self.read_answer::<ProviderMetadata>(&r)?,
             &self.config.endpoints,
             &self.config.explicit_endpoints,
         )?;
@@ -168,12 +194,24 @@ impl<A: Adapters> Client<A> {
         self.skew_ms.get()
     }
 
-    async fn fetch_jwks(&self) -> Result<Rc<Json>, AuthError> {
+    async fn fetch_jwks(&self) -> Result<Rc<Jwks>, AuthError> {
         let endpoints = self.endpoints().await?;
         let r = self.get(endpoints.jwks, None).await?;
-        let j = Rc::new(success_json(&answer(&r))?);
+        // The JWKS endpoint is no OAuth endpoint: whatever error body it
+        // sends, an unusable JWKS means the ID token cannot be checked.
+        let j = Rc::new(self.read_answer::<Jwks>(&r).map_err(|_| {
+            AuthError::new(
+                ErrorCode::InvalidIdToken,
+                "the provider's JWKS could not be read",
+            )
+        })?);
         *self.jwks.borrow_mut() = Some(j.clone());
         Ok(j)
+    }
+
+    /// The claims of an ID token, read but not checked.
+    fn read_claims(&self, id_token: &str) -> Option<IdTokenClaims> {
+        self.read_json(&split(id_token).ok()?.claims)
     }
 
     /// Checks an ID token fully before anything stores it: the RS256
@@ -191,14 +229,21 @@ impl<A: Adapters> Client<A> {
         let Some(id_token) = &tokens.id_token else {
             return Ok(());
         };
-        let jwt = decode(id_token)?;
+        let parts = split(id_token)?;
+        let header: JwsHeader = self.read_json(&parts.header).ok_or_else(|| {
+            unreadable("the ID token's header is not a JSON object of JOSE members")
+        })?;
+        check_header(&header)?;
+        let claims: IdTokenClaims = self.read_json(&parts.claims).ok_or_else(|| {
+            unreadable("the ID token's claims are not a JSON object of the OIDC types")
+        })?;
         let cached = self.jwks.borrow().clone();
         let mut lookup = match &cached {
-            Some(set) => select_key(set, &jwt)?,
+            Some(set) => select_key(set, &header)?,
             None => KeyLookup::UnknownKid,
         };
         if lookup == KeyLookup::UnknownKid {
-            lookup = select_key(&*self.fetch_jwks().await?, &jwt)?;
+            lookup = select_key(&*self.fetch_jwks().await?, &header)?;
         }
         let KeyLookup::Found(key) = lookup else {
             return fail(
@@ -208,7 +253,7 @@ impl<A: Adapters> Client<A> {
         };
         let verified = self
             .adapters
-            .verify_rs256(&key, jwt.signing_input.as_bytes(), &jwt.signature)
+            .verify_rs256(&key, parts.signing_input.as_bytes(), &parts.signature)
             .await?;
         if !verified {
             return fail(
@@ -219,7 +264,7 @@ impl<A: Adapters> Client<A> {
         // A token just issued by the provider tells its clock: without a
         // readable Date header, its iat is the best reference we have.
         if fresh_from_provider && self.skew_ms.get() == 0 {
-            if let Some(iat) = jwt.claims.num("iat") {
+            if let Some(iat) = claims.iat {
                 let skew = (iat * 1000.0) as i64 - self.now() as i64;
                 if skew.abs() > 2_000 {
                     self.set_skew(skew);
@@ -227,7 +272,7 @@ impl<A: Adapters> Client<A> {
             }
         }
         validate_id_token(
-            &jwt,
+            &claims,
             &IdTokenCheck {
                 issuer: &self.config.issuer,
                 client_id: &self.config.client_id,
@@ -248,7 +293,7 @@ impl<A: Adapters> Client<A> {
     /// tokens were issued (a refresh token may have rotated), so losing them
     /// would end a session that is still good.
     fn store_tokens(&self, tokens: &TokenSet) {
-        let text = tokens.to_json();
+        let text = self.write_json(&tokens.to_stored()).unwrap_or_default();
         match self.storage().set(&self.tokens_key(), &text) {
             Ok(()) => *self.unsaved.borrow_mut() = None,
             Err(e) => {
@@ -288,7 +333,7 @@ impl<A: Adapters> Client<A> {
             unsaved.as_ref().map(|(held, _)| held.clone())
         };
         let stored = held.or_else(|| {
-            let parsed = TokenSet::from_json(&text?);
+            let parsed = self.read_token_set(&text?);
             if parsed.is_none() {
                 self.storage().remove(&key);
             }
@@ -297,7 +342,7 @@ impl<A: Adapters> Client<A> {
         let published = match self.adapters.tabs().latest_published() {
             Published::Nothing => None,
             Published::LoggedOut => return None,
-            Published::Tokens(text) => TokenSet::from_json(&text),
+            Published::Tokens(text) => self.read_token_set(&text),
         };
         // The later expiry wins; on a tie, the storage copy.
         match (published, stored) {
@@ -310,10 +355,15 @@ impl<A: Adapters> Client<A> {
         }
     }
 
-    /// The claims of the stored ID token (validated before it was stored).
-    pub fn id_token_claims(&self) -> Option<Json> {
+    fn read_token_set(&self, text: &str) -> Option<TokenSet> {
+        TokenSet::from_stored(self.read_json::<StoredTokens>(text)?)
+    }
+
+    /// The claims of the stored ID token (validated before it was stored),
+    /// as the JSON reader parsed them: every member, the app's to read.
+    pub fn id_token_claims(&self) -> Option<<A::Json as JsonCodec>::Value> {
         let id_token = self.tokens()?.id_token?;
-        decode(&id_token).ok().map(|jwt| jwt.claims)
+        self.adapters.json().parse(&split(&id_token).ok()?.claims)
     }
 
     /// True when a non-expired access token is held. Judged now, on read,

@@ -4,12 +4,13 @@
 //! sent. Token sets are cached in memory until shortly before they expire;
 //! neither grant has a refresh token.
 
-use super::{answer, Client, DEFAULT_MIN_VALIDITY_SECONDS};
-use crate::core::base64url;
+use super::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::error::{fail, AuthError, ErrorCode};
-use crate::core::text::{cat, pieces};
-use crate::core::tokens::{parse_token_response, TokenSet};
+use crate::core::tokens::{token_set, TokenResponse, TokenSet};
 use crate::ports::Adapters;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
 
 /// RFC 7523 §2.1.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -35,7 +36,7 @@ impl<A: Adapters> Client<A> {
         let r = self.post_form(&endpoints.token, pairs).await?;
         let now = self.now();
         self.track_date(&r, now);
-        let tokens = parse_token_response(&answer(&r), now)?;
+        let tokens = token_set(self.read_answer::<TokenResponse>(&r)?, now)?;
         let mut cache = self.grant_cache.borrow_mut();
         cache.retain(|(k, _)| *k != cache_key);
         cache.push((cache_key, tokens.clone()));
@@ -59,7 +60,8 @@ impl<A: Adapters> Client<A> {
         if let Some(s) = scope {
             pairs.push(("scope", s));
         }
-        self.grant(cat(&["cc:", scope.unwrap_or("")]), &pairs).await
+        self.grant(format!("cc:{}", scope.unwrap_or("")), &pairs)
+            .await
     }
 
     /// Exchanges a service account's pre-issued JWT for an access token
@@ -70,7 +72,7 @@ impl<A: Adapters> Client<A> {
         scope: Option<&str>,
     ) -> Result<TokenSet, AuthError> {
         self.refuse_in_browser()?;
-        if pieces(assertion, b'.').count() != 3 {
+        if assertion.split('.').count() != 3 {
             return fail(
                 ErrorCode::InvalidOptions,
                 "the assertion must be a compact JWT",
@@ -88,12 +90,8 @@ impl<A: Adapters> Client<A> {
             pairs.push(("scope", s));
         }
         // Keyed by a hash: the cache never holds the assertion itself.
-        let key = cat(&[
-            "jwt:",
-            &base64url::encode(&crate::core::sha256::sha256(assertion.as_bytes())),
-            ":",
-            scope.unwrap_or(""),
-        ]);
+        let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(assertion.as_bytes()));
+        let key = format!("jwt:{digest}:{}", scope.unwrap_or(""));
         self.grant(key, &pairs).await
     }
 }

@@ -2,14 +2,21 @@
 //! the page and across tabs), userinfo, logout.
 
 use super::flight::Shared;
-use super::{answer, Client};
-use crate::core::base64url;
+use super::Client;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
-use crate::core::jwt::decode;
-use crate::core::tokens::{error_from_answer, parse_token_response, success_json, TokenSet};
+use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, Event, Tabs};
+use crate::ports::{Adapters, Event, JsonCodec, Tabs};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Deserialize;
+
+/// The member of a userinfo response (OIDC Core §5.3.2) the SDK checks.
+#[derive(Deserialize)]
+struct UserInfoSubject {
+    sub: Option<String>,
+}
 
 impl<A: Adapters> Client<A> {
     /// A usable access token: the stored one while it has more than
@@ -89,7 +96,8 @@ impl<A: Adapters> Client<A> {
             .await?;
         let now = self.now();
         self.track_date(&r, now);
-        let tokens = match parse_token_response(&answer(&r), now) {
+        let answer = self.read_answer::<TokenResponse>(&r);
+        let tokens = match answer.and_then(|t| token_set(t, now)) {
             Ok(t) => t.merged_over(current),
             Err(e) if e.code() == "invalid_grant" => {
                 // Another tab or client rotated the token meanwhile: use its set.
@@ -113,8 +121,11 @@ impl<A: Adapters> Client<A> {
         // must name the session's user. One carried over from before was
         // checked when it arrived.
         if tokens.id_token != current.id_token {
-            let sub = current.id_token.as_deref().and_then(|t| decode(t).ok());
-            let sub = sub.as_ref().and_then(|jwt| jwt.claims.str("sub"));
+            let claims = current
+                .id_token
+                .as_deref()
+                .and_then(|t| self.read_claims(t));
+            let sub = claims.as_ref().and_then(|c| c.sub.as_deref());
             match self
                 .check_id_token(&tokens, None, None, false, true, sub)
                 .await
@@ -162,22 +173,35 @@ impl<A: Adapters> Client<A> {
             .is_some_and(|t| t.refresh_token == current.refresh_token)
     }
 
-    /// The userinfo response (OIDC Core §5.3) as JSON text.
-    pub async fn userinfo(&self) -> Result<String, AuthError> {
+    /// The userinfo response (OIDC Core §5.3), as the JSON reader parsed it.
+    pub async fn userinfo(&self) -> Result<<A::Json as JsonCodec>::Value, AuthError> {
         let access_token = self
             .access_token(super::DEFAULT_MIN_VALIDITY_SECONDS, false)
             .await?;
         let endpoints = self.endpoints().await?;
         let r = self.get(endpoints.userinfo, Some(access_token)).await?;
+        let not_an_object = || {
+            AuthError::new(
+                ErrorCode::InvalidResponse,
+                "the userinfo response is not a JSON object with a string sub",
+            )
+        };
         if !(200..300).contains(&r.status) {
-            return Err(error_from_answer(&answer(&r)));
+            return Err(error_from_answer(r.status, self.read_json(&r.body)));
         }
-        let j = success_json(&answer(&r))?;
+        if r.body.len() > super::MAX_BODY_LEN {
+            return Err(not_an_object());
+        }
+        let json = self.adapters.json();
+        let document = json.parse(&r.body).ok_or_else(not_an_object)?;
+        let subject: UserInfoSubject = json.read(&document).ok_or_else(not_an_object)?;
         // OIDC Core §5.3.2: the sub must be the ID token's.
         let id_sub = self
-            .id_token_claims()
-            .and_then(|c| c.str("sub").map(str::to_string));
-        match (j.str("sub"), id_sub) {
+            .tokens()
+            .and_then(|t| t.id_token)
+            .and_then(|t| self.read_claims(&t))
+            .and_then(|c| c.sub);
+        match (subject.sub, id_sub) {
             (None, _) => fail(
                 ErrorCode::InvalidResponse,
                 "the userinfo response has no sub",
@@ -186,7 +210,7 @@ impl<A: Adapters> Client<A> {
                 ErrorCode::InvalidResponse,
                 "the userinfo sub is not the ID token's",
             ),
-            _ => Ok(r.body),
+            _ => Ok(document),
         }
     }
 
@@ -220,7 +244,7 @@ impl<A: Adapters> Client<A> {
         // OIDC RP-Initiated Logout §2.
         let mut state_bytes = [0u8; 16];
         self.adapters.fill_random(&mut state_bytes)?;
-        let state = base64url::encode(&state_bytes);
+        let state = URL_SAFE_NO_PAD.encode(state_bytes);
         let mut pairs = vec![("client_id", self.config.client_id.as_str())];
         if let Some(t) = tokens.as_ref().and_then(|t| t.id_token.as_deref()) {
             pairs.push(("id_token_hint", t));
@@ -255,7 +279,7 @@ impl<A: Adapters> Client<A> {
                 // RFC 7009 §2.2: 200 whether or not the token was still valid.
                 let result = sent.and_then(|r| match r.status {
                     200 => Ok(()),
-                    _ => Err(error_from_answer(&answer(&r))),
+                    _ => Err(error_from_answer(r.status, self.read_json(&r.body))),
                 });
                 if outcome.is_ok() {
                     outcome = result;

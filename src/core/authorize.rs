@@ -3,15 +3,16 @@
 //! Builds the parameters as data and the pending login that goes with them;
 //! the caller stores the one and sends the browser with the other.
 
-use super::base64url;
 use super::config::Config;
 use super::error::{fail, AuthError, ErrorCode};
 use super::form;
-use super::json::int_text;
 use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
-use super::text::{cat, has};
 use super::transaction::{Flow, PendingLogin};
-use super::url::with_query;
+use super::url::{origin_of, with_query};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
 
 /// Random bytes one login needs: state, verifier, nonce (32 each).
 pub const LOGIN_ENTROPY: usize = 3 * 32;
@@ -54,41 +55,96 @@ pub struct LoginRequest {
     pub app_state: Option<String>,
 }
 
-/// Origin (`scheme://authority`) of an absolute URL, lower-cased.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = super::url::split_scheme(url)?;
-    let end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let authority = &rest[..end];
-    Some(cat(&[scheme, "://", authority]).to_ascii_lowercase())
+/// Where the app's state says to go after the login: its `returnTo`.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub enum ReturnTo {
+    /// No `appState`, or one that names no `returnTo`.
+    #[default]
+    Absent,
+    /// `appState.returnTo` is this string.
+    Target(String),
+    /// The state could not be read, or `returnTo` is not a string: refused,
+    /// since the app's own JSON.parse will read it after the login.
+    Unreadable,
+}
+
+/// Reads `returnTo` out of the app's state (any JSON value) without looking
+/// at the rest of it.
+impl<'de> Deserialize<'de> for ReturnTo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AppState;
+
+        impl<'de> Visitor<'de> for AppState {
+            type Value = ReturnTo;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the app's state")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ReturnTo, M::Error> {
+                let mut found = ReturnTo::Absent;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "returnTo" {
+                        found = match map.next_value::<Option<String>>() {
+                            Ok(Some(target)) => ReturnTo::Target(target),
+                            Ok(None) => ReturnTo::Absent,
+                            Err(_) => return Ok(ReturnTo::Unreadable),
+                        };
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<ReturnTo, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+
+            fn visit_unit<E>(self) -> Result<ReturnTo, E> {
+                Ok(ReturnTo::Absent)
+            }
+        }
+
+        deserializer.deserialize_any(AppState)
+    }
 }
 
 /// `appState.returnTo` may only name a place in this app: a path on the
 /// redirect URI's origin. Anything else would make the login an open redirect.
-pub fn check_return_to(app_state: Option<&str>, redirect_uri: &str) -> Result<(), AuthError> {
-    let Some(text) = app_state else {
-        return Ok(());
-    };
-    // Fail closed: state this reader cannot check (a lone surrogate, deep
-    // nesting) is still read by the app's JSON.parse after the login.
-    let Some(json) = super::json::Json::parse(text) else {
-        return fail(
-            ErrorCode::InvalidOptions,
-            "appState must be plain JSON (no lone surrogates, at most 32 levels deep)",
-        );
-    };
-    let Some(target) = json.get("returnTo") else {
-        return Ok(());
-    };
-    let ok = match target {
-        super::json::Json::Str(t) => {
+pub fn check_return_to(return_to: &ReturnTo, redirect_uri: &str) -> Result<(), AuthError> {
+    let ok = match return_to {
+        ReturnTo::Absent => true,
+        ReturnTo::Unreadable => false,
+        ReturnTo::Target(t) => {
             let path_only = t.starts_with('/') && !t.starts_with("//");
             let same_origin = origin_of(t).is_some_and(|o| Some(o) == origin_of(redirect_uri));
-            (path_only || same_origin) && !has(t, b'\\') && !t.chars().any(char::is_control)
+            (path_only || same_origin) && !t.contains('\\') && !t.chars().any(char::is_control)
         }
-        _ => false,
     };
     if ok {
         Ok(())
@@ -111,6 +167,7 @@ pub enum ImplicitType {
 pub fn begin_login(
     config: &Config,
     request: &LoginRequest,
+    return_to: &ReturnTo,
     implicit: Option<ImplicitType>,
     entropy: &[u8; LOGIN_ENTROPY],
     now_ms: u64,
@@ -123,10 +180,10 @@ pub fn begin_login(
             );
         }
     }
-    check_return_to(request.app_state.as_deref(), &config.redirect_uri)?;
+    check_return_to(return_to, &config.redirect_uri)?;
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
-    let state = base64url::encode(state_bytes);
+    let state = URL_SAFE_NO_PAD.encode(state_bytes);
     let scope = request
         .scope
         .clone()
@@ -144,8 +201,8 @@ pub fn begin_login(
             "responseType \"id_token token\" needs the openid scope",
         );
     }
-    let nonce =
-        (openid && implicit != Some(ImplicitType::Token)).then(|| base64url::encode(nonce_bytes));
+    let nonce = (openid && implicit != Some(ImplicitType::Token))
+        .then(|| URL_SAFE_NO_PAD.encode(nonce_bytes));
     let code_verifier = match implicit {
         None => {
             let mut v = [0u8; VERIFIER_ENTROPY];
@@ -187,7 +244,7 @@ pub fn begin_login(
         }
     }
     if let Some(m) = request.max_age {
-        params.push(("max_age".into(), int_text(i64::from(m))));
+        params.push(("max_age".into(), m.to_string()));
     }
     for r in &request.resource {
         params.push(("resource".into(), r.clone()));
@@ -207,6 +264,35 @@ pub fn begin_login(
     Ok((pending, params))
 }
 
+/// The PAR endpoint's answer (RFC 9126 §2.2), as read from its JSON.
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct PushedAuthorizationResponse {
+    pub request_uri: Option<String>,
+    pub expires_in: Option<f64>,
+}
+
+/// RFC 9126 §4: after a push, the browser carries only `client_id` and the
+/// `request_uri` the provider answered.
+pub fn pushed_authorize_url(
+    endpoint: &str,
+    client_id: &str,
+    pushed: PushedAuthorizationResponse,
+) -> Result<String, AuthError> {
+    match pushed.request_uri {
+        Some(uri) if !uri.is_empty() => Ok(authorize_url(
+            endpoint,
+            &[
+                ("client_id".into(), client_id.to_string()),
+                ("request_uri".into(), uri),
+            ],
+        )),
+        _ => fail(
+            ErrorCode::InvalidResponse,
+            "the PAR response has no request_uri",
+        ),
+    }
+}
+
 /// The URL to send the browser to.
 pub fn authorize_url(endpoint: &str, params: &[(String, String)]) -> String {
     with_query(endpoint, &form::encode_pairs(params))
@@ -217,7 +303,11 @@ mod tests {
     use super::*;
     use crate::core::config::Options;
     use crate::core::form::{find, parse_pairs};
-    use crate::core::url::Url;
+
+    /// The app's state as the client reads it: JSON text through the JSON reader.
+    fn rt(app_state: &str) -> ReturnTo {
+        serde_json::from_str(app_state).unwrap_or(ReturnTo::Unreadable)
+    }
 
     fn config() -> Config {
         Config::from_options(Options {
@@ -229,7 +319,7 @@ mod tests {
     }
 
     fn query_of(url: &str) -> Vec<(String, String)> {
-        parse_pairs(Url::parse(url).unwrap().query.unwrap()).unwrap()
+        parse_pairs(url::Url::parse(url).unwrap().query().unwrap()).unwrap()
     }
 
     #[test]
@@ -242,10 +332,10 @@ mod tests {
             "]".repeat(40)
         );
         for app_state in [lone, deep] {
-            let e = check_return_to(Some(&app_state), app).unwrap_err();
+            let e = check_return_to(&rt(&app_state), app).unwrap_err();
             assert_eq!(e.code(), "invalid_options", "{app_state}");
         }
-        check_return_to(Some(r#"{"returnTo":"/inbox"}"#), app).unwrap();
+        check_return_to(&rt(r#"{"returnTo":"/inbox"}"#), app).unwrap();
     }
 
     #[test]
@@ -255,7 +345,15 @@ mod tests {
         for (i, b) in entropy.iter_mut().enumerate() {
             *b = (i * 7) as u8;
         }
-        let (p, params) = begin_login(&c, &LoginRequest::default(), None, &entropy, 5).unwrap();
+        let (p, params) = begin_login(
+            &c,
+            &LoginRequest::default(),
+            &ReturnTo::Absent,
+            None,
+            &entropy,
+            5,
+        )
+        .unwrap();
         let url = authorize_url(&c.endpoints.authorization, &params);
         assert!(url.starts_with("https://auth.xeonr.io/auth/authorize?response_type=code&"));
         let q = query_of(&url);
@@ -297,7 +395,15 @@ mod tests {
             response_mode_fragment: true,
             ..LoginRequest::default()
         };
-        let (p, params) = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap();
+        let (p, params) = begin_login(
+            &config(),
+            &req,
+            &ReturnTo::Absent,
+            None,
+            &[1; LOGIN_ENTROPY],
+            0,
+        )
+        .unwrap();
         let q = query_of(&authorize_url("https://a.example/authz", &params));
         assert_eq!(find(&q, "prompt"), Some("consent"));
         assert_eq!(find(&q, "login_hint"), Some("a@b.example"));
@@ -316,7 +422,15 @@ mod tests {
             scope: Some("api:read".into()),
             ..LoginRequest::default()
         };
-        let (p, params) = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap();
+        let (p, params) = begin_login(
+            &config(),
+            &req,
+            &ReturnTo::Absent,
+            None,
+            &[1; LOGIN_ENTROPY],
+            0,
+        )
+        .unwrap();
         assert!(p.nonce.is_none());
         assert!(!params.iter().any(|(k, _)| k == "nonce"));
     }
@@ -340,7 +454,15 @@ mod tests {
                 extra_params: vec![(key.into(), "x".into())],
                 ..LoginRequest::default()
             };
-            let e = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap_err();
+            let e = begin_login(
+                &config(),
+                &req,
+                &ReturnTo::Absent,
+                None,
+                &[1; LOGIN_ENTROPY],
+                0,
+            )
+            .unwrap_err();
             assert_eq!(e.code(), "invalid_options", "{key}");
         }
     }
@@ -354,7 +476,7 @@ mod tests {
             r#"{"other":1}"#,
             "5",
         ] {
-            assert!(check_return_to(Some(ok), app).is_ok(), "{ok}");
+            assert!(check_return_to(&rt(ok), app).is_ok(), "{ok}");
         }
         for bad in [
             r#"{"returnTo":"https://evil.example/"}"#,
@@ -365,16 +487,21 @@ mod tests {
             r#"{"returnTo":7}"#,
         ] {
             assert_eq!(
-                check_return_to(Some(bad), app).unwrap_err().code(),
+                check_return_to(&rt(bad), app).unwrap_err().code(),
                 "invalid_options",
                 "{bad}"
             );
         }
-        let req = LoginRequest {
-            app_state: Some(r#"{"returnTo":"https://evil.example/"}"#.into()),
-            ..LoginRequest::default()
-        };
-        let e = begin_login(&config(), &req, None, &[1; LOGIN_ENTROPY], 0).unwrap_err();
+        let evil = rt(r#"{"returnTo":"https://evil.example/"}"#);
+        let e = begin_login(
+            &config(),
+            &LoginRequest::default(),
+            &evil,
+            None,
+            &[1; LOGIN_ENTROPY],
+            0,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "invalid_options");
     }
 
@@ -383,6 +510,7 @@ mod tests {
         let (p, params) = begin_login(
             &config(),
             &LoginRequest::default(),
+            &ReturnTo::Absent,
             Some(ImplicitType::IdTokenToken),
             &[2; LOGIN_ENTROPY],
             0,
@@ -402,7 +530,15 @@ mod tests {
         for (i, b) in e.iter_mut().enumerate() {
             *b = i as u8;
         }
-        let (p, _) = begin_login(&config(), &LoginRequest::default(), None, &e, 0).unwrap();
+        let (p, _) = begin_login(
+            &config(),
+            &LoginRequest::default(),
+            &ReturnTo::Absent,
+            None,
+            &e,
+            0,
+        )
+        .unwrap();
         let n = p.nonce.unwrap();
         let v = p.code_verifier.unwrap();
         assert_ne!(p.state, n);

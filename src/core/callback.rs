@@ -3,8 +3,12 @@
 //! RFC 9207 for `iss`).
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::form::{find, parse_pairs};
-use super::text::{before, cut, pieces};
+use super::form::{decoded_key, find, parse_pairs};
+
+/// Longest callback URL read (64 KiB): an authorization response with an
+/// ID token and an access token fits many times over; a longer URL is
+/// refused before any of it is decoded.
+pub const MAX_CALLBACK_LEN: usize = 64 * 1024;
 
 /// Where in the URL the response came.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -84,29 +88,65 @@ pub const RESPONSE_KEYS: &[&str] = &[
     "id_token",
 ];
 
+/// The URL before `?`, its query and its fragment (WHATWG: the fragment
+/// starts at the first `#`, the query at the first `?` before it).
 fn split(url: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, fragment) = match cut(url, b'#') {
+    let (rest, fragment) = match url.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (url, None),
     };
-    match cut(rest, b'?') {
+    match rest.split_once('?') {
         Some((b, q)) => (b, Some(q), fragment),
         None => (rest, None, fragment),
     }
 }
 
+/// The response parameters `part` names, by their decoded names. One pass,
+/// linear in the input.
+#[derive(Default)]
+struct Names {
+    code: bool,
+    state: bool,
+    iss: bool,
+    error: bool,
+    token: bool,
+}
+
+impl Names {
+    fn of(part: &str) -> Names {
+        let mut n = Names::default();
+        for segment in part.split('&').filter(|s| !s.is_empty()) {
+            match decoded_key(segment).as_deref() {
+                Some("code") => n.code = true,
+                Some("state") => n.state = true,
+                Some("iss") => n.iss = true,
+                Some("error") => n.error = true,
+                Some("access_token" | "id_token") => n.token = true,
+                _ => {}
+            }
+        }
+        n
+    }
+
+    fn is_response(&self, fragment: bool) -> bool {
+        // An error names its issuer (RFC 9207) even where it cannot name the
+        // state: an expired or unknown PAR request_uri (RFC 9126 §4) comes back so.
+        let code = self.code && self.state;
+        let error = self.error && (self.state || self.iss);
+        code || error || (fragment && self.token)
+    }
+}
+
 fn looks_like_response(part: &str, fragment: bool) -> bool {
-    let has = |key: &str| pieces(part, b'&').any(|seg| before(seg, b'=') == key);
-    // An error names its issuer (RFC 9207) even where it cannot name the
-    // state: an expired or unknown PAR request_uri (RFC 9126 §4) comes back so.
-    let code = has("code") && has("state");
-    let error = has("error") && (has("state") || has("iss"));
-    code || error || (fragment && (has("access_token") || has("id_token")))
+    Names::of(part).is_response(fragment)
 }
 
 /// True when `url` looks like an authorization response (code/state,
 /// error/state, or tokens in the fragment). Cheap, and never fails.
 pub fn is_callback(url: &str) -> bool {
+    if url.len() > MAX_CALLBACK_LEN {
+        return false;
+    }
     let (_, query, fragment) = split(url);
     query.is_some_and(|q| looks_like_response(q, false))
         || fragment.is_some_and(|f| looks_like_response(f, true))
@@ -114,6 +154,12 @@ pub fn is_callback(url: &str) -> bool {
 
 /// Parses the authorization response out of a callback URL.
 pub fn parse_callback(url: &str) -> Result<Callback, AuthError> {
+    if url.len() > MAX_CALLBACK_LEN {
+        return fail(
+            ErrorCode::InvalidResponse,
+            "the callback URL is too long to be an authorization response",
+        );
+    }
     let (_, query, fragment) = split(url);
     let in_query = query.is_some_and(|q| looks_like_response(q, true));
     let in_fragment = fragment.is_some_and(|f| looks_like_response(f, true));
@@ -130,8 +176,8 @@ pub fn parse_callback(url: &str) -> Result<Callback, AuthError> {
             // A lone `code` or `error` without `state` is still a response we must refuse.
             let lone = |p: Option<&str>| {
                 p.is_some_and(|p| {
-                    parse_pairs(p)
-                        .is_ok_and(|v| find(&v, "code").is_some() || find(&v, "error").is_some())
+                    let n = Names::of(p);
+                    n.code || n.error
                 })
             };
             if lone(query) || lone(fragment) {
@@ -188,18 +234,26 @@ pub fn parse_callback(url: &str) -> Result<Callback, AuthError> {
 /// dropped from the query, a fragment holding a response is dropped, and
 /// everything else (path, the app's own parameters) stays as it was.
 pub fn scrub(url: &str) -> String {
+    let is_response_key = |segment: &str| {
+        // A segment whose name cannot be decoded is dropped too: it is no
+        // parameter of the app's, and may be a mangled response.
+        decoded_key(segment).is_none_or(|k| RESPONSE_KEYS.contains(&k.as_str()))
+    };
     let (base, query, fragment) = split(url);
     let mut out = base.to_string();
     if let Some(q) = query {
-        let kept = pieces(q, b'&')
-            .filter(|seg| !seg.is_empty() && !RESPONSE_KEYS.contains(&before(seg, b'=')));
+        let kept = q
+            .split('&')
+            .filter(|seg| !seg.is_empty() && !is_response_key(seg));
         for (i, seg) in kept.enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             out.push_str(seg);
         }
     }
     if let Some(f) = fragment {
-        let is_response = pieces(f, b'&').any(|seg| RESPONSE_KEYS.contains(&before(seg, b'=')));
+        let is_response = f
+            .split('&')
+            .any(|seg| !seg.is_empty() && is_response_key(seg));
         if !is_response && !f.is_empty() {
             out.push('#');
             out.push_str(f);
@@ -343,6 +397,33 @@ mod tests {
         assert!(!is_callback("https://a/cb?code=1"));
         assert!(!is_callback("https://a/cb?page=2"));
         assert!(!is_callback("https://a/cb?access_token=t&state=2"));
+    }
+
+    #[test]
+    fn scrub_compares_decoded_names_as_the_parser_does() {
+        assert_eq!(
+            scrub("https://a/cb?code=c&state=s&session%5Fstate=x&tab=1"),
+            "https://a/cb?tab=1"
+        );
+        assert!(is_callback("https://a/cb?c%6Fde=1&st%61te=2"));
+    }
+
+    #[test]
+    fn oversize_callbacks_are_refused_before_decoding() {
+        let huge = format!(
+            "https://a/cb#{}code=1&state=2",
+            "&".repeat(MAX_CALLBACK_LEN)
+        );
+        assert!(!is_callback(&huge));
+        assert_eq!(
+            parse_callback(&huge).unwrap_err().code(),
+            "invalid_response"
+        );
+        let many = format!("https://a/cb?code=1&state=2&{}", "x=&".repeat(100));
+        assert_eq!(
+            parse_callback(&many).unwrap_err().code(),
+            "invalid_response"
+        );
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! provider's endpoint layout derived from the issuer.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::text::pieces;
-use super::url::{check_option_url, join, Url};
+use super::url::{check_option_url, join};
+use serde::Deserialize;
 
-/// The provider this SDK is built for (provider-spec.md).
+/// The provider this SDK is built for (docs/provider.md).
 pub const DEFAULT_ISSUER: &str = "https://auth.xeonr.io";
 /// Scope asked for when the app names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email";
@@ -52,7 +52,7 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// The provider's documented layout under `issuer` (provider-spec.md, "Endpoints").
+    /// The provider's documented layout under `issuer` (docs/provider.md, "Endpoints").
     pub fn for_issuer(issuer: &str) -> Self {
         Endpoints {
             authorization: join(issuer, "/auth/authorize"),
@@ -82,25 +82,41 @@ impl Endpoints {
     }
 }
 
-/// The options as the app wrote them, before any check. The JavaScript face
-/// fills this field by field; native tests build it directly.
-#[derive(Clone, Default, Debug)]
+/// The options as the app wrote them, before any check: read from the
+/// JavaScript options object, or built directly by native tests. Its `Debug`
+/// never shows the client secret.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Options {
     pub client_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub issuer: Option<String>,
     pub scope: Option<String>,
+    #[serde(default)]
+    pub endpoints: EndpointOptions,
+    pub discovery: Option<bool>,
     pub storage: Option<String>,
-    pub use_par: bool,
-    pub discovery: bool,
+    pub use_par: Option<bool>,
     pub clock_skew_seconds: Option<f64>,
     pub client_secret: Option<String>,
-    /// Endpoint overrides, by their option names (`authorization`, `token`, ...).
-    pub endpoints: Vec<(String, String)>,
 }
 
-/// Checked configuration.
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// Endpoint overrides, each an absolute URL, by their option names.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointOptions {
+    pub authorization: Option<String>,
+    pub token: Option<String>,
+    pub revocation: Option<String>,
+    pub userinfo: Option<String>,
+    pub jwks: Option<String>,
+    pub device_authorization: Option<String>,
+    pub pushed_authorization: Option<String>,
+    pub end_session: Option<String>,
+}
+
+/// Checked configuration. Its `Debug` never shows the client secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     pub client_id: String,
     pub redirect_uri: String,
@@ -114,6 +130,36 @@ pub struct Config {
     pub client_secret: Option<String>,
     /// The endpoints the app set itself (option names): discovery leaves them alone.
     pub explicit_endpoints: Vec<String>,
+}
+
+impl core::fmt::Debug for Config {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Config")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("issuer", &self.issuer)
+            .field("scope", &self.scope)
+            .field("storage", &self.storage)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for Options {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Options")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("issuer", &self.issuer)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 fn non_empty(value: Option<String>, message: &'static str) -> Result<String, AuthError> {
@@ -131,23 +177,23 @@ impl Config {
             return fail(ErrorCode::InvalidOptions, "clientId is too long");
         }
         let redirect_uri = non_empty(o.redirect_uri, "redirectUri is required")?;
-        check_option_url(
+        let redirect = check_option_url(
             &redirect_uri,
             "redirectUri must be an absolute https URL (http only on loopback)",
         )?;
         // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
-        if Url::parse(&redirect_uri).is_some_and(|u| u.fragment.is_some()) {
+        if redirect.fragment().is_some() {
             return fail(
                 ErrorCode::InvalidOptions,
                 "redirectUri must not have a fragment",
             );
         }
         let issuer = o.issuer.unwrap_or_else(|| DEFAULT_ISSUER.to_string());
-        check_option_url(
+        let issuer_url = check_option_url(
             &issuer,
             "issuer must be an absolute https URL (http only on loopback)",
         )?;
-        if Url::parse(&issuer).is_some_and(|u| u.query.is_some() || u.fragment.is_some()) {
+        if issuer_url.query().is_some() || issuer_url.fragment().is_some() {
             return fail(
                 ErrorCode::InvalidOptions,
                 "issuer must not have a query or fragment",
@@ -173,22 +219,37 @@ impl Config {
         };
         let mut endpoints = Endpoints::for_issuer(&issuer);
         let mut explicit_endpoints = Vec::new();
-        for (name, _) in &o.endpoints {
-            explicit_endpoints.push(name.clone());
+        let e = o.endpoints;
+        let overrides = [
+            (
+                "authorization",
+                e.authorization,
+                &mut endpoints.authorization,
+            ),
+            ("token", e.token, &mut endpoints.token),
+            ("revocation", e.revocation, &mut endpoints.revocation),
+            ("userinfo", e.userinfo, &mut endpoints.userinfo),
+            ("jwks", e.jwks, &mut endpoints.jwks),
+            (
+                "deviceAuthorization",
+                e.device_authorization,
+                &mut endpoints.device_authorization,
+            ),
+            (
+                "pushedAuthorization",
+                e.pushed_authorization,
+                &mut endpoints.pushed_authorization,
+            ),
+        ];
+        for (name, url, slot) in overrides {
+            if let Some(url) = url {
+                explicit_endpoints.push(name.to_string());
+                *slot = url;
+            }
         }
-        for (name, url) in o.endpoints {
-            let slot = match name.as_str() {
-                "authorization" => &mut endpoints.authorization,
-                "token" => &mut endpoints.token,
-                "revocation" => &mut endpoints.revocation,
-                "userinfo" => &mut endpoints.userinfo,
-                "jwks" => &mut endpoints.jwks,
-                "deviceAuthorization" => &mut endpoints.device_authorization,
-                "pushedAuthorization" => &mut endpoints.pushed_authorization,
-                "endSession" => endpoints.end_session.insert(String::new()),
-                _ => return fail(ErrorCode::InvalidOptions, "unknown endpoint name"),
-            };
-            *slot = url;
+        if let Some(url) = e.end_session {
+            explicit_endpoints.push("endSession".to_string());
+            endpoints.end_session = Some(url);
         }
         for url in endpoints.urls() {
             check_option_url(
@@ -203,8 +264,8 @@ impl Config {
             scope,
             endpoints,
             storage,
-            use_par: o.use_par,
-            discovery: o.discovery,
+            use_par: o.use_par.unwrap_or(false),
+            discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
             client_secret: o.client_secret.filter(|s| !s.is_empty()),
             explicit_endpoints,
@@ -213,7 +274,7 @@ impl Config {
 
     /// True when `scope` asks for OpenID Connect (so an ID token and a nonce).
     pub fn wants_openid(scope: &str) -> bool {
-        pieces(scope, b' ').any(|s| s == "openid")
+        scope.split(' ').any(|s| s == "openid")
     }
 }
 
@@ -271,10 +332,11 @@ mod tests {
     fn explicit_endpoints_win() {
         let mut o = base();
         o.issuer = Some("http://127.0.0.1:3000/".into());
-        o.endpoints = vec![
-            ("token".into(), "http://127.0.0.1:3000/t".into()),
-            ("endSession".into(), "http://127.0.0.1:3000/logout".into()),
-        ];
+        o.endpoints = EndpointOptions {
+            token: Some("http://127.0.0.1:3000/t".into()),
+            end_session: Some("http://127.0.0.1:3000/logout".into()),
+            ..EndpointOptions::default()
+        };
         let c = Config::from_options(o).unwrap();
         assert_eq!(c.endpoints.token, "http://127.0.0.1:3000/t");
         assert_eq!(
@@ -312,10 +374,7 @@ mod tests {
         o.issuer = Some("http://auth.example".into());
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
-        o.endpoints = vec![("token".into(), "http://evil.example/token".into())];
-        assert_eq!(code_of(o), "invalid_options");
-        let mut o = base();
-        o.endpoints = vec![("tokn".into(), "https://a.example/token".into())];
+        o.endpoints.token = Some("http://evil.example/token".into());
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
         o.storage = Some("cookie".into());
@@ -323,6 +382,16 @@ mod tests {
         let mut o = base();
         o.clock_skew_seconds = Some(-1.0);
         assert_eq!(code_of(o), "invalid_options");
+    }
+
+    #[test]
+    fn debug_never_shows_the_client_secret() {
+        let mut o = base();
+        o.client_secret = Some("s3cr3t".into());
+        assert!(!format!("{o:?}").contains("s3cr3t"));
+        let c = Config::from_options(o).unwrap();
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert!(format!("{c:?}").contains("[redacted]"));
     }
 
     #[test]

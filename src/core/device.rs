@@ -2,8 +2,8 @@
 //! response, and the polling state machine, driven by the caller's clock.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::json::Json;
-use super::tokens::{parse_token_response, success_json, HttpAnswer, TokenSet};
+use super::tokens::{token_set, TokenResponse, TokenSet};
+use serde::Deserialize;
 
 /// Never poll faster than this (RFC 8628 §3.2 default, and the provider's limit).
 pub const MIN_INTERVAL_SECONDS: u32 = 5;
@@ -23,9 +23,22 @@ pub struct DeviceAuthorization {
     pub interval: u32,
 }
 
-fn required(j: &Json, key: &str) -> Result<String, AuthError> {
-    match j.str(key) {
-        Some(s) if !s.is_empty() => Ok(s.to_string()),
+/// The device authorization endpoint's answer (RFC 8628 §3.2), as read from its JSON.
+#[derive(Clone, Default, Deserialize)]
+pub struct DeviceAuthorizationResponse {
+    pub device_code: Option<String>,
+    pub user_code: Option<String>,
+    pub verification_uri: Option<String>,
+    /// The draft's name for `verification_uri`, still sent by some servers.
+    pub verification_url: Option<String>,
+    pub verification_uri_complete: Option<String>,
+    pub expires_in: Option<f64>,
+    pub interval: Option<f64>,
+}
+
+fn required(value: Option<String>) -> Result<String, AuthError> {
+    match value {
+        Some(s) if !s.is_empty() => Ok(s),
         _ => fail(
             ErrorCode::InvalidResponse,
             "the device authorization response lacks a required member",
@@ -35,10 +48,10 @@ fn required(j: &Json, key: &str) -> Result<String, AuthError> {
 
 /// A whole number of seconds; a fraction is rounded up, so an `interval` of
 /// 7.5 never makes the client poll sooner than asked (RFC 8628 §3.5).
-fn seconds(j: &Json, key: &str, default: Option<u32>) -> Result<u32, AuthError> {
-    match (j.get(key), default) {
-        (None | Some(Json::Null), Some(d)) => Ok(d),
-        (Some(Json::Num(n)), _) if (1.0..=86_400.0).contains(n) => Ok(n.ceil() as u32),
+fn seconds(value: Option<f64>, default: Option<u32>) -> Result<u32, AuthError> {
+    match (value, default) {
+        (None, Some(d)) => Ok(d),
+        (Some(n), _) if (1.0..=86_400.0).contains(&n) => Ok(n.ceil() as u32),
         _ => fail(
             ErrorCode::InvalidResponse,
             "the device authorization response has a bad expires_in or interval",
@@ -46,17 +59,14 @@ fn seconds(j: &Json, key: &str, default: Option<u32>) -> Result<u32, AuthError> 
     }
 }
 
-/// Parses the device authorization response. `interval` defaults to 5 s and
-/// is never taken below it.
-pub fn parse_device_authorization(
-    answer: &HttpAnswer<'_>,
+/// Builds the device authorization from the endpoint's answer. `interval`
+/// defaults to 5 s and is never taken below it.
+pub fn device_authorization(
+    r: DeviceAuthorizationResponse,
 ) -> Result<DeviceAuthorization, AuthError> {
-    let j = success_json(answer)?;
-    let verification_uri = j
-        .str("verification_uri")
-        .map(str::to_string)
-        // Some servers still use the draft's name.
-        .or_else(|| j.str("verification_url").map(str::to_string))
+    let verification_uri = r
+        .verification_uri
+        .or(r.verification_url)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
             AuthError::new(
@@ -65,15 +75,12 @@ pub fn parse_device_authorization(
             )
         })?;
     Ok(DeviceAuthorization {
-        device_code: required(&j, "device_code")?,
-        user_code: required(&j, "user_code")?,
+        device_code: required(r.device_code)?,
+        user_code: required(r.user_code)?,
         verification_uri,
-        verification_uri_complete: j
-            .str("verification_uri_complete")
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-        expires_in: seconds(&j, "expires_in", None)?,
-        interval: seconds(&j, "interval", Some(MIN_INTERVAL_SECONDS))?.max(MIN_INTERVAL_SECONDS),
+        verification_uri_complete: r.verification_uri_complete.filter(|s| !s.is_empty()),
+        expires_in: seconds(r.expires_in, None)?,
+        interval: seconds(r.interval, Some(MIN_INTERVAL_SECONDS))?.max(MIN_INTERVAL_SECONDS),
     })
 }
 
@@ -129,10 +136,10 @@ impl DevicePoller {
     /// `Some(tokens)` when approved, `None` to keep polling.
     pub fn on_answer(
         &mut self,
-        answer: &HttpAnswer<'_>,
+        answer: Result<TokenResponse, AuthError>,
         now_ms: u64,
     ) -> Result<Option<TokenSet>, AuthError> {
-        match parse_token_response(answer, now_ms) {
+        match answer.and_then(|r| token_set(r, now_ms)) {
             Ok(tokens) => Ok(Some(tokens)),
             Err(e) => match e.code() {
                 "authorization_pending" => {
@@ -159,14 +166,31 @@ impl DevicePoller {
 mod tests {
     use super::*;
 
-    fn answer(status: u16, body: &str) -> HttpAnswer<'_> {
-        HttpAnswer { status, body }
+    use crate::core::tokens::{error_from_answer, unreadable_answer};
+
+    /// A body read as the client reads it.
+    fn answer(status: u16, body: &str) -> Result<TokenResponse, AuthError> {
+        if (200..300).contains(&status) {
+            serde_json::from_str(body).map_err(|_| unreadable_answer(status))
+        } else {
+            Err(error_from_answer(status, serde_json::from_str(body).ok()))
+        }
+    }
+
+    fn parse_device_authorization(
+        status: u16,
+        body: &str,
+    ) -> Result<DeviceAuthorization, AuthError> {
+        if !(200..300).contains(&status) {
+            return Err(error_from_answer(status, serde_json::from_str(body).ok()));
+        }
+        device_authorization(serde_json::from_str(body).map_err(|_| unreadable_answer(status))?)
     }
 
     const DEVICE: &str = r#"{"device_code":"dc","user_code":"ABC123","verification_uri":"https://a/sc","verification_uri_complete":"https://a/auth/device?code=ABC123","expires_in":300,"interval":5}"#;
 
     fn device() -> DeviceAuthorization {
-        parse_device_authorization(&answer(200, DEVICE)).unwrap()
+        parse_device_authorization(200, DEVICE).unwrap()
     }
 
     #[test]
@@ -186,22 +210,17 @@ mod tests {
     fn interval_defaults_to_five_and_never_below() {
         let no_interval = r#"{"device_code":"d","user_code":"u","verification_uri":"https://a","expires_in":300}"#;
         assert_eq!(
-            parse_device_authorization(&answer(200, no_interval))
+            parse_device_authorization(200, no_interval)
                 .unwrap()
                 .interval,
             5
         );
         let fast = DEVICE.replace("\"interval\":5", "\"interval\":1");
-        assert_eq!(
-            parse_device_authorization(&answer(200, &fast))
-                .unwrap()
-                .interval,
-            5
-        );
+        assert_eq!(parse_device_authorization(200, &fast).unwrap().interval, 5);
         // A fraction rounds up: polling at 7 s would be sooner than asked.
         let fractional = DEVICE.replace("\"interval\":5", "\"interval\":7.5");
         assert_eq!(
-            parse_device_authorization(&answer(200, &fractional))
+            parse_device_authorization(200, &fractional)
                 .unwrap()
                 .interval,
             8
@@ -219,11 +238,10 @@ mod tests {
             &DEVICE.replace("\"expires_in\":300", "\"expires_in\":-3"),
             &DEVICE.replace("\"expires_in\":300,", ""),
         ] {
-            let e = parse_device_authorization(&answer(200, body)).unwrap_err();
+            let e = parse_device_authorization(200, body).unwrap_err();
             assert_eq!(e.code(), "invalid_response", "{body}");
         }
-        let e =
-            parse_device_authorization(&answer(401, r#"{"error":"invalid_client"}"#)).unwrap_err();
+        let e = parse_device_authorization(401, r#"{"error":"invalid_client"}"#).unwrap_err();
         assert_eq!(e.code(), "invalid_client");
     }
 
@@ -240,14 +258,14 @@ mod tests {
     #[test]
     fn pending_keeps_the_interval_and_slow_down_adds_five_seconds() {
         let mut p = DevicePoller::new(&device(), 0);
-        assert_eq!(p.on_answer(&answer(400, PENDING), 5_000).unwrap(), None);
+        assert_eq!(p.on_answer(answer(400, PENDING), 5_000).unwrap(), None);
         assert_eq!(p.next(9_999).unwrap(), Step::Wait(1));
         assert_eq!(p.next(10_000).unwrap(), Step::Poll);
         let slow = r#"{"error":"slow_down"}"#;
-        assert_eq!(p.on_answer(&answer(400, slow), 10_000).unwrap(), None);
+        assert_eq!(p.on_answer(answer(400, slow), 10_000).unwrap(), None);
         assert_eq!(p.interval_ms(), 10_000);
         assert_eq!(p.next(19_999).unwrap(), Step::Wait(1));
-        assert_eq!(p.on_answer(&answer(400, slow), 20_000).unwrap(), None);
+        assert_eq!(p.on_answer(answer(400, slow), 20_000).unwrap(), None);
         assert_eq!(p.interval_ms(), 15_000);
         assert_eq!(p.next(34_999).unwrap(), Step::Wait(1));
         assert_eq!(p.next(35_000).unwrap(), Step::Poll);
@@ -257,7 +275,7 @@ mod tests {
     fn approval_yields_tokens() {
         let mut p = DevicePoller::new(&device(), 0);
         let ok = r#"{"access_token":"at","token_type":"Bearer","expires_in":3600}"#;
-        let t = p.on_answer(&answer(200, ok), 5_000).unwrap().unwrap();
+        let t = p.on_answer(answer(200, ok), 5_000).unwrap().unwrap();
         assert_eq!(t.access_token, "at");
         assert_eq!(t.expires_at_ms, Some(5_000 + 3_600_000));
     }
@@ -266,14 +284,14 @@ mod tests {
     fn expiry_denial_and_other_errors_end_polling() {
         let mut p = DevicePoller::new(&device(), 0);
         let e = p
-            .on_answer(&answer(400, r#"{"error":"expired_token"}"#), 5_000)
+            .on_answer(answer(400, r#"{"error":"expired_token"}"#), 5_000)
             .unwrap_err();
         assert_eq!(e.code(), "expired_token");
         let e = p
-            .on_answer(&answer(400, r#"{"error":"access_denied"}"#), 5_000)
+            .on_answer(answer(400, r#"{"error":"access_denied"}"#), 5_000)
             .unwrap_err();
         assert_eq!(e.code(), "access_denied");
-        let e = p.on_answer(&answer(500, "<html>"), 5_000).unwrap_err();
+        let e = p.on_answer(answer(500, "<html>"), 5_000).unwrap_err();
         assert_eq!(e.code(), "invalid_response");
     }
 

@@ -2,8 +2,11 @@
 //!
 //! Every failure has a stable snake_case `code`: either one of the SDK's own
 //! ([`ErrorCode`]) or the OAuth error the server sent (`invalid_grant`,
-//! `access_denied`, ...). Messages are static text: nothing an error carries is
-//! built from a token, a code or a verifier, so an error can be logged safely.
+//! `access_denied`, ...). Messages are static text, or name an option the app
+//! wrote: nothing an error carries is built from a token, a code or a
+//! verifier, so an error can be logged safely.
+
+use std::borrow::Cow;
 
 /// The SDK's own error codes. Server errors keep the server's code instead
 /// (see [`AuthError::oauth`]).
@@ -87,8 +90,8 @@ pub struct AuthError(Box<ErrorData>);
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ErrorData {
     code: Code,
-    /// Human text; static so that it can never hold a secret.
-    pub message: &'static str,
+    /// Human text: static, or naming an option; never a secret.
+    pub message: Cow<'static, str>,
     /// The server's `error_description`, when it sent one.
     pub description: Option<String>,
     /// The HTTP status of the response that failed, when there was one.
@@ -119,7 +122,7 @@ impl AuthError {
     pub fn new(code: ErrorCode, message: &'static str) -> Self {
         AuthError(Box::new(ErrorData {
             code: Code::Sdk(code),
-            message,
+            message: Cow::Borrowed(message),
             description: None,
             status: None,
         }))
@@ -140,10 +143,19 @@ impl AuthError {
         };
         AuthError(Box::new(ErrorData {
             code,
-            message: "the authorization server returned an error",
+            message: Cow::Borrowed("the authorization server returned an error"),
             description: description.map(clip_description),
             status,
         }))
+    }
+
+    /// `invalid_options` for the option `name`: the message names it, and so
+    /// does `description`.
+    pub fn option(name: &str, problem: &str) -> Self {
+        let mut e = AuthError::new(ErrorCode::InvalidOptions, "");
+        e.message = Cow::Owned(format!("option \"{name}\": {problem}"));
+        e.description = Some(name.to_string());
+        e
     }
 
     /// Adds the HTTP status of the failed response.
@@ -165,6 +177,14 @@ impl AuthError {
         self.code == Code::Sdk(code)
     }
 }
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message)
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 fn clip_description(text: &str) -> String {
     // Keep printable text only (RFC 6749 §5.2 limits it to %x20-21 / %x23-5B / %x5D-7E).

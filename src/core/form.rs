@@ -1,25 +1,33 @@
 //! `application/x-www-form-urlencoded` (the body of every OAuth request, RFC 6749 §4.1.3)
 //! and the query / fragment of a URL (RFC 3986 §3.4, §3.5).
+//!
+//! Percent-encoding and decoding are the `percent-encoding` crate's; this
+//! module adds what OAuth asks of them: every parameter at most once, bounded
+//! sizes and counts, and text that is UTF-8.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::text::{cut, pieces, utf8};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::collections::BTreeSet;
 
 /// Longest single parameter value accepted from a URL or response (8 KiB).
 pub const MAX_VALUE_LEN: usize = 8 * 1024;
+/// Longest parameter name accepted.
+pub const MAX_KEY_LEN: usize = 256;
+/// Most parameters accepted in one query or fragment: an authorization
+/// response has a handful, so anything near this is an attack.
+pub const MAX_PARAMS: usize = 64;
 
-/// Percent-encodes everything but RFC 3986's unreserved characters, so the
-/// output is safe in a query, a fragment and a form body alike.
+/// Everything but RFC 3986's unreserved characters is escaped, so the output
+/// is safe in a query, a fragment and a form body alike.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one component.
 pub fn encode_component(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
+    out.extend(utf8_percent_encode(value, COMPONENT));
 }
 
 /// Serializes `key=value` pairs joined by `&`.
@@ -36,62 +44,56 @@ pub fn encode_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     out
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// Decodes one component: `+` is a space, `%XX` a byte; the result must be
+/// UTF-8, and an escape must be well formed (`%zz` and a cut-short `%4` are
+/// refused, where WHATWG's decoder would keep them as text).
+pub fn decode_component(text: &str) -> Result<String, AuthError> {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('%') {
+        let hex = bytes.get(i + 1..i + 3);
+        if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            return fail(ErrorCode::InvalidResponse, "malformed percent-encoding");
+        }
+    }
+    let spaced = text.replace('+', " ");
+    match percent_decode_str(&spaced).decode_utf8() {
+        Ok(decoded) => Ok(decoded.into_owned()),
+        Err(_) => fail(ErrorCode::InvalidResponse, "parameter is not valid UTF-8"),
     }
 }
 
-/// Decodes one component: `+` is a space, `%XX` a byte; the result must be UTF-8.
-pub fn decode_component(text: &str) -> Result<String, AuthError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let pair = bytes
-                    .get(i + 1)
-                    .and_then(|&h| hex(h))
-                    .zip(bytes.get(i + 2).and_then(|&l| hex(l)));
-                match pair {
-                    Some((h, l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    None => return fail(ErrorCode::InvalidResponse, "malformed percent-encoding"),
-                }
-            }
-            _ => out.push(b),
-        }
-        i += 1;
+/// The decoded name of one `key=value` segment. Parsing, detecting and
+/// scrubbing a response all name parameters by this one definition, so
+/// `session%5Fstate` is `session_state` to each of them.
+pub fn decoded_key(segment: &str) -> Option<String> {
+    let raw = segment.split_once('=').map_or(segment, |(k, _)| k);
+    if raw.len() > MAX_KEY_LEN * 3 {
+        return None;
     }
-    utf8(&out).map_or_else(
-        || fail(ErrorCode::InvalidResponse, "parameter is not valid UTF-8"),
-        Ok,
-    )
+    decode_component(raw).ok()
 }
 
 /// Parses `a=1&b=2` into pairs, refusing a parameter given twice
 /// (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more
-/// than once") and values over [`MAX_VALUE_LEN`]. Empty segments are skipped.
+/// than once"), more than [`MAX_PARAMS`] parameters and values over
+/// [`MAX_VALUE_LEN`]. Empty segments are skipped. Linear in the input.
 pub fn parse_pairs(text: &str) -> Result<Vec<(String, String)>, AuthError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for segment in pieces(text, b'&').filter(|s| !s.is_empty()) {
-        let (raw_key, raw_value) = cut(segment, b'=').unwrap_or((segment, ""));
-        if raw_value.len() > MAX_VALUE_LEN * 3 || raw_key.len() > 256 {
+    let mut seen = BTreeSet::new();
+    for segment in text.split('&').filter(|s| !s.is_empty()) {
+        if pairs.len() == MAX_PARAMS {
+            return fail(ErrorCode::InvalidResponse, "too many parameters");
+        }
+        let (raw_key, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
+        if raw_value.len() > MAX_VALUE_LEN * 3 || raw_key.len() > MAX_KEY_LEN * 3 {
             return fail(ErrorCode::InvalidResponse, "parameter is too long");
         }
         let key = decode_component(raw_key)?;
         let value = decode_component(raw_value)?;
-        if value.len() > MAX_VALUE_LEN {
+        if value.len() > MAX_VALUE_LEN || key.len() > MAX_KEY_LEN {
             return fail(ErrorCode::InvalidResponse, "parameter is too long");
         }
-        if pairs.iter().any(|(k, _)| *k == key) {
+        if !seen.insert(key.clone()) {
             return fail(ErrorCode::InvalidResponse, "parameter is repeated");
         }
         pairs.push((key, value));
@@ -142,22 +144,20 @@ mod tests {
     fn refuses_repeated_parameters() {
         let e = parse_pairs("state=a&code=1&state=b").unwrap_err();
         assert_eq!(e.code(), "invalid_response");
+        // The same name, escaped differently, is the same parameter.
+        let e = parse_pairs("state=a&st%61te=b").unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
     }
 
     #[test]
     fn refuses_non_utf8_and_broken_escapes() {
-        assert_eq!(
-            decode_component("%FF").unwrap_err().code(),
-            "invalid_response"
-        );
-        assert_eq!(
-            decode_component("%4").unwrap_err().code(),
-            "invalid_response"
-        );
-        assert_eq!(
-            decode_component("%zz").unwrap_err().code(),
-            "invalid_response"
-        );
+        for bad in ["%FF", "%4", "%zz", "a%", "%C3"] {
+            assert_eq!(
+                decode_component(bad).unwrap_err().code(),
+                "invalid_response",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -166,5 +166,25 @@ mod tests {
         assert_eq!(parse_pairs(&big).unwrap_err().code(), "invalid_response");
         let ok = format!("code={}", "a".repeat(MAX_VALUE_LEN));
         assert!(parse_pairs(&ok).is_ok());
+    }
+
+    #[test]
+    fn refuses_more_parameters_than_a_response_has() {
+        let many: Vec<String> = (0..=MAX_PARAMS).map(|i| format!("k{i}=v")).collect();
+        let e = parse_pairs(&many.join("&")).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+        assert!(parse_pairs(&many[..MAX_PARAMS].join("&")).is_ok());
+        // Empty segments are free, and cost no more than their bytes.
+        assert!(parse_pairs(&"&".repeat(100_000)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn keys_are_decoded_one_way_everywhere() {
+        assert_eq!(
+            decoded_key("session%5Fstate=x").as_deref(),
+            Some("session_state")
+        );
+        assert_eq!(decoded_key("code").as_deref(), Some("code"));
+        assert_eq!(decoded_key("%zz=1"), None);
     }
 }

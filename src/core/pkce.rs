@@ -3,8 +3,9 @@
 //! `plain` is never produced: it protects nothing against an attacker who can
 //! read the authorization request (RFC 7636 §4.2, OAuth 2.0 Security BCP §2.1.1).
 
-use super::base64url;
-use super::sha256::sha256;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
 
 /// Bytes of entropy in a verifier: 32 bytes give the 43-character verifier
 /// RFC 7636 §4.1 recommends.
@@ -16,14 +17,14 @@ pub struct CodeVerifier(String);
 
 impl core::fmt::Debug for CodeVerifier {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("CodeVerifier(..)")
+        f.write_str("CodeVerifier([redacted])")
     }
 }
 
 impl CodeVerifier {
     /// A verifier made of random bytes (RFC 7636 §4.1: base64url of 32 octets).
     pub fn from_entropy(bytes: &[u8; VERIFIER_ENTROPY]) -> Self {
-        CodeVerifier(base64url::encode(bytes))
+        CodeVerifier(URL_SAFE_NO_PAD.encode(bytes))
     }
 
     /// Takes a verifier given from outside, checking RFC 7636 §4.1's alphabet and length.
@@ -42,7 +43,7 @@ impl CodeVerifier {
 
     /// `BASE64URL(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2).
     pub fn challenge(&self) -> String {
-        base64url::encode(&sha256(self.0.as_bytes()))
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
     }
 }
 
@@ -83,6 +84,6 @@ mod tests {
     #[test]
     fn debug_hides_the_secret() {
         let v = CodeVerifier::from_entropy(&[7; 32]);
-        assert_eq!(format!("{v:?}"), "CodeVerifier(..)");
+        assert_eq!(format!("{v:?}"), "CodeVerifier([redacted])");
     }
 }

@@ -2,7 +2,7 @@
 //! the implicit fragment (§4.2.2), storing them, and judging their expiry.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::json::Json;
+use serde::{Deserialize, Serialize};
 
 /// Longest lifetime we believe (ten years); anything larger is a broken server.
 const MAX_EXPIRES_IN: f64 = 315_360_000.0;
@@ -33,41 +33,49 @@ impl core::fmt::Debug for TokenSet {
     }
 }
 
-/// What the token endpoint answered, as the HTTP adapter hands it over.
-pub struct HttpAnswer<'a> {
-    pub status: u16,
-    pub body: &'a str,
+/// A successful token endpoint answer (RFC 6749 §5.1), as read from its JSON.
+/// Members of the wrong type make the whole answer unreadable.
+#[derive(Clone, Default, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: Option<String>,
+    pub token_type: Option<String>,
+    pub expires_in: Option<f64>,
+    pub scope: Option<String>,
+    pub refresh_token: Option<String>,
+    pub id_token: Option<String>,
 }
 
-/// Turns an error answer into the server's OAuth error, or `invalid_response`.
-pub fn error_from_answer(answer: &HttpAnswer<'_>) -> AuthError {
-    match Json::parse(answer.body) {
-        Some(j) if j.str("error").is_some() => AuthError::oauth(
-            j.str("error").unwrap_or_default(),
-            j.str("error_description"),
-            Some(answer.status),
-        ),
+/// An OAuth error answer (RFC 6749 §5.2), as read from its JSON.
+#[derive(Clone, Default, Deserialize)]
+pub struct ErrorResponse {
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// The error an HTTP error answer stands for: the server's OAuth error when
+/// its body is one (`body`: `None` when it is not JSON of that shape), else
+/// `invalid_response` with the status.
+pub fn error_from_answer(status: u16, body: Option<ErrorResponse>) -> AuthError {
+    match body {
+        Some(ErrorResponse {
+            error: Some(error),
+            error_description,
+        }) => AuthError::oauth(&error, error_description.as_deref(), Some(status)),
         _ => AuthError::new(
             ErrorCode::InvalidResponse,
             "the server answered with an HTTP error and no OAuth error",
         )
-        .with_status(answer.status),
+        .with_status(status),
     }
 }
 
-/// The JSON object of a successful answer, or the error the answer stands for.
-pub fn success_json(answer: &HttpAnswer<'_>) -> Result<Json, AuthError> {
-    if !(200..300).contains(&answer.status) {
-        return Err(error_from_answer(answer));
-    }
-    match Json::parse(answer.body) {
-        Some(j) if j.is_object() => Ok(j),
-        _ => Err(AuthError::new(
-            ErrorCode::InvalidResponse,
-            "the server's answer is not a JSON object",
-        )
-        .with_status(answer.status)),
-    }
+/// The error for a 2xx answer whose body is not the JSON object expected.
+pub fn unreadable_answer(status: u16) -> AuthError {
+    AuthError::new(
+        ErrorCode::InvalidResponse,
+        "the server's answer is not the JSON object the protocol asks for",
+    )
+    .with_status(status)
 }
 
 fn expires_at(expires_in: Option<f64>, now_ms: u64) -> Result<Option<u64>, AuthError> {
@@ -88,37 +96,30 @@ fn check_token_type(token_type: Option<&str>) -> Result<String, AuthError> {
     }
 }
 
-fn optional_str(j: &Json, key: &str) -> Result<Option<String>, AuthError> {
-    match j.get(key) {
-        None | Some(Json::Null) => Ok(None),
-        Some(Json::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
-        _ => fail(
+/// An optional member that, when present, is a non-empty string.
+fn non_empty(value: Option<String>) -> Result<Option<String>, AuthError> {
+    match value {
+        Some(s) if s.is_empty() => fail(
             ErrorCode::InvalidResponse,
-            "a token response member has the wrong type",
+            "a token response member is an empty string",
         ),
+        other => Ok(other),
     }
 }
 
-/// Parses a token endpoint answer (RFC 6749 §5.1) received at `now_ms`.
-pub fn parse_token_response(answer: &HttpAnswer<'_>, now_ms: u64) -> Result<TokenSet, AuthError> {
-    let j = success_json(answer)?;
-    let access_token = match optional_str(&j, "access_token")? {
-        Some(t) => t,
-        None => return fail(ErrorCode::InvalidResponse, "access_token is missing"),
+/// Builds the token set of a token endpoint answer (RFC 6749 §5.1) received at `now_ms`.
+pub fn token_set(response: TokenResponse, now_ms: u64) -> Result<TokenSet, AuthError> {
+    let Some(access_token) = non_empty(response.access_token)? else {
+        return fail(ErrorCode::InvalidResponse, "access_token is missing");
     };
-    let token_type = check_token_type(j.str("token_type"))?;
-    let expires_in = match j.get("expires_in") {
-        None | Some(Json::Null) => None,
-        Some(Json::Num(n)) => Some(*n),
-        Some(_) => return fail(ErrorCode::InvalidResponse, "expires_in is not a number"),
-    };
+    let token_type = check_token_type(response.token_type.as_deref())?;
     Ok(TokenSet {
         access_token,
         token_type,
-        expires_at_ms: expires_at(expires_in, now_ms)?,
-        scope: optional_str(&j, "scope")?,
-        refresh_token: optional_str(&j, "refresh_token")?,
-        id_token: optional_str(&j, "id_token")?,
+        expires_at_ms: expires_at(response.expires_in, now_ms)?,
+        scope: non_empty(response.scope)?,
+        refresh_token: non_empty(response.refresh_token)?,
+        id_token: non_empty(response.id_token)?,
     })
 }
 
@@ -139,10 +140,9 @@ pub fn implicit_token_set(
     let token_type = check_token_type(token_type)?;
     let expires_in = match expires_in {
         None => None,
-        Some(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => Some(
-            s.bytes()
-                .fold(0f64, |acc, b| acc * 10.0 + f64::from(b - b'0')),
-        ),
+        Some(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse::<f64>().ok()
+        }
         Some(_) => return fail(ErrorCode::InvalidResponse, "expires_in is not a number"),
     };
     Ok(TokenSet {
@@ -153,6 +153,23 @@ pub fn implicit_token_set(
         refresh_token: None,
         id_token: id_token.map(str::to_string),
     })
+}
+
+/// The stored form of a token set (schema version `v`). Times are `f64`
+/// milliseconds, as JSON numbers are.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredTokens {
+    pub v: f64,
+    pub access_token: String,
+    pub token_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 impl TokenSet {
@@ -179,46 +196,36 @@ impl TokenSet {
     }
 
     /// The stored form.
-    pub fn to_json(&self) -> String {
-        let mut m: Vec<(String, Json)> = vec![
-            ("v".into(), Json::Num(SCHEMA_VERSION)),
-            ("access_token".into(), Json::Str(self.access_token.clone())),
-            ("token_type".into(), Json::Str(self.token_type.clone())),
-        ];
-        if let Some(at) = self.expires_at_ms {
-            m.push(("expires_at".into(), Json::Num(at as f64)));
+    pub fn to_stored(&self) -> StoredTokens {
+        StoredTokens {
+            v: SCHEMA_VERSION,
+            access_token: self.access_token.clone(),
+            token_type: self.token_type.clone(),
+            expires_at: self.expires_at_ms.map(|ms| ms as f64),
+            scope: self.scope.clone(),
+            refresh_token: self.refresh_token.clone(),
+            id_token: self.id_token.clone(),
         }
-        let optional = [
-            ("scope", &self.scope),
-            ("refresh_token", &self.refresh_token),
-            ("id_token", &self.id_token),
-        ];
-        for (k, v) in optional {
-            if let Some(v) = v {
-                m.push((k.into(), Json::Str(v.clone())));
-            }
-        }
-        Json::Obj(m).to_text()
     }
 
-    /// Reads a stored token set; `None` for anything corrupt or of another schema.
-    pub fn from_json(text: &str) -> Option<TokenSet> {
-        let j = Json::parse(text)?;
-        if j.num("v")? != SCHEMA_VERSION {
+    /// Reads a stored token set; `None` for one of another schema or with
+    /// impossible values.
+    pub fn from_stored(stored: StoredTokens) -> Option<TokenSet> {
+        if stored.v != SCHEMA_VERSION || stored.access_token.is_empty() {
             return None;
         }
-        let expires_at_ms = match j.get("expires_at") {
+        let expires_at_ms = match stored.expires_at {
             None => None,
-            Some(Json::Num(n)) if *n >= 0.0 => Some(*n as u64),
+            Some(ms) if ms >= 0.0 && ms.is_finite() => Some(ms as u64),
             Some(_) => return None,
         };
         Some(TokenSet {
-            access_token: j.str("access_token").filter(|t| !t.is_empty())?.to_string(),
-            token_type: j.str("token_type")?.to_string(),
+            access_token: stored.access_token,
+            token_type: stored.token_type,
             expires_at_ms,
-            scope: j.str("scope").map(str::to_string),
-            refresh_token: j.str("refresh_token").map(str::to_string),
-            id_token: j.str("id_token").map(str::to_string),
+            scope: stored.scope,
+            refresh_token: stored.refresh_token,
+            id_token: stored.id_token,
         })
     }
 }
@@ -227,8 +234,20 @@ impl TokenSet {
 mod tests {
     use super::*;
 
+    /// Reads a body as the client does: a 2xx answer as a token response,
+    /// any other as an OAuth error.
+    pub(crate) fn answer(status: u16, body: &str, now_ms: u64) -> Result<TokenSet, AuthError> {
+        if (200..300).contains(&status) {
+            let response = serde_json::from_str::<TokenResponse>(body)
+                .map_err(|_| unreadable_answer(status))?;
+            token_set(response, now_ms)
+        } else {
+            Err(error_from_answer(status, serde_json::from_str(body).ok()))
+        }
+    }
+
     fn ok(body: &str) -> Result<TokenSet, AuthError> {
-        parse_token_response(&HttpAnswer { status: 200, body }, 1_000_000)
+        answer(200, body, 1_000_000)
     }
 
     #[test]
@@ -263,11 +282,9 @@ mod tests {
 
     #[test]
     fn keeps_the_servers_error() {
-        let e = parse_token_response(
-            &HttpAnswer {
-                status: 400,
-                body: r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
-            },
+        let e = answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
             0,
         )
         .unwrap_err();
@@ -279,7 +296,7 @@ mod tests {
     #[test]
     fn http_errors_without_oauth_body_are_invalid_response_with_status() {
         for (status, body) in [(400, ""), (500, "<html>oops</html>"), (502, "{}")] {
-            let e = parse_token_response(&HttpAnswer { status, body }, 0).unwrap_err();
+            let e = answer(status, body, 0).unwrap_err();
             assert_eq!(e.code(), "invalid_response");
             assert_eq!(e.status, Some(status));
         }
@@ -289,6 +306,7 @@ mod tests {
     fn errors_never_carry_the_body() {
         let e = ok(r#"{"access_token":"SECRET","token_type":"mac"}"#).unwrap_err();
         assert!(!format!("{e:?}").contains("SECRET"));
+        assert!(!e.to_string().contains("SECRET"));
     }
 
     #[test]
@@ -324,13 +342,16 @@ mod tests {
         let t =
             ok(r#"{"access_token":"a","token_type":"Bearer","expires_in":5,"refresh_token":"r"}"#)
                 .unwrap();
-        assert_eq!(TokenSet::from_json(&t.to_json()), Some(t.clone()));
-        assert_eq!(TokenSet::from_json("{\"access_token\":\"a\"}"), None);
-        assert_eq!(
-            TokenSet::from_json(&t.to_json().replace("\"v\":1", "\"v\":0")),
-            None
-        );
-        assert_eq!(TokenSet::from_json("\u{0}"), None);
+        let text = serde_json::to_string(&t.to_stored()).unwrap();
+        let back = serde_json::from_str::<StoredTokens>(&text).unwrap();
+        assert_eq!(TokenSet::from_stored(back), Some(t.clone()));
+        assert!(serde_json::from_str::<StoredTokens>(r#"{"access_token":"a"}"#).is_err());
+        let mut other = t.to_stored();
+        other.v = 0.0;
+        assert_eq!(TokenSet::from_stored(other), None);
+        let mut negative = t.to_stored();
+        negative.expires_at = Some(-1.0);
+        assert_eq!(TokenSet::from_stored(negative), None);
     }
 
     #[test]

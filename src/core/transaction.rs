@@ -3,8 +3,8 @@
 //! once, and only for [`LIFETIME_MS`].
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::json::Json;
 use super::pkce::CodeVerifier;
+use serde::{Deserialize, Serialize};
 
 /// A pending login older than this is refused (`transaction_expired`).
 pub const LIFETIME_MS: u64 = 10 * 60 * 1000;
@@ -75,53 +75,71 @@ impl PendingLogin {
     }
 
     /// The stored form.
-    pub fn to_json(&self) -> String {
-        let mut m: Vec<(String, Json)> = vec![
-            ("v".into(), Json::Num(SCHEMA_VERSION)),
-            ("state".into(), Json::Str(self.state.clone())),
-            ("flow".into(), Json::Str(self.flow.as_str().into())),
-            ("redirect_uri".into(), Json::Str(self.redirect_uri.clone())),
-            ("scope".into(), Json::Str(self.scope.clone())),
-            ("created_at".into(), Json::Num(self.created_at_ms as f64)),
-        ];
-        if let Some(v) = &self.code_verifier {
-            m.push(("code_verifier".into(), Json::Str(v.secret().into())));
+    pub fn to_stored(&self) -> StoredLogin {
+        StoredLogin {
+            v: SCHEMA_VERSION,
+            state: self.state.clone(),
+            flow: self.flow.as_str().into(),
+            redirect_uri: self.redirect_uri.clone(),
+            scope: self.scope.clone(),
+            created_at: self.created_at_ms as f64,
+            code_verifier: self.code_verifier.as_ref().map(|v| v.secret().into()),
+            nonce: self.nonce.clone(),
+            max_age: self.max_age.map(f64::from),
+            app_state: self.app_state.clone(),
         }
-        if let Some(n) = &self.nonce {
-            m.push(("nonce".into(), Json::Str(n.clone())));
-        }
-        if let Some(a) = self.max_age {
-            m.push(("max_age".into(), Json::Num(f64::from(a))));
-        }
-        if let Some(s) = &self.app_state {
-            m.push(("app_state".into(), Json::Str(s.clone())));
-        }
-        Json::Obj(m).to_text()
     }
 
-    /// Reads a stored record; `None` for anything corrupt or of another schema.
-    pub fn from_json(text: &str) -> Option<PendingLogin> {
-        let j = Json::parse(text)?;
-        if j.num("v")? != SCHEMA_VERSION {
+    /// Reads a stored record; `None` for one of another schema or with
+    /// impossible values.
+    pub fn from_stored(s: StoredLogin) -> Option<PendingLogin> {
+        if s.v != SCHEMA_VERSION {
             return None;
         }
-        let code_verifier = match j.str("code_verifier") {
-            Some(v) => Some(CodeVerifier::parse(v)?),
+        let code_verifier = match s.code_verifier {
+            Some(v) => Some(CodeVerifier::parse(&v)?),
             None => None,
         };
-        let created = j.num("created_at")?;
+        let max_age = match s.max_age {
+            None => None,
+            Some(a) if (0.0..=f64::from(u32::MAX)).contains(&a) => Some(a as u32),
+            Some(_) => return None,
+        };
         Some(PendingLogin {
-            state: j.str("state")?.to_string(),
-            flow: Flow::parse(j.str("flow")?)?,
+            state: s.state,
+            flow: Flow::parse(&s.flow)?,
             code_verifier,
-            nonce: j.str("nonce").map(str::to_string),
-            redirect_uri: j.str("redirect_uri")?.to_string(),
-            scope: j.str("scope")?.to_string(),
-            max_age: j.num("max_age").map(|a| a as u32),
-            app_state: j.str("app_state").map(str::to_string),
-            created_at_ms: if created >= 0.0 { created as u64 } else { 0 },
+            nonce: s.nonce,
+            redirect_uri: s.redirect_uri,
+            scope: s.scope,
+            max_age,
+            app_state: s.app_state,
+            created_at_ms: if s.created_at >= 0.0 {
+                s.created_at as u64
+            } else {
+                0
+            },
         })
     }
+}
+
+/// The stored form of a pending login (schema version `v`).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredLogin {
+    pub v: f64,
+    pub state: String,
+    pub flow: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_state: Option<String>,
 }
 
 #[cfg(test)]
@@ -142,22 +160,29 @@ mod tests {
         }
     }
 
+    fn through_text(p: &PendingLogin) -> Option<PendingLogin> {
+        let text = serde_json::to_string(&p.to_stored()).ok()?;
+        PendingLogin::from_stored(serde_json::from_str(&text).ok()?)
+    }
+
     #[test]
     fn round_trips_through_storage_text() {
         let p = sample();
-        assert_eq!(PendingLogin::from_json(&p.to_json()), Some(p));
+        assert_eq!(through_text(&p), Some(p));
     }
 
     #[test]
     fn ignores_corrupt_or_foreign_records() {
-        assert_eq!(PendingLogin::from_json("not json"), None);
-        assert_eq!(PendingLogin::from_json("{}"), None);
-        let other_version = sample().to_json().replace("\"v\":1", "\"v\":2");
-        assert_eq!(PendingLogin::from_json(&other_version), None);
-        let bad_flow = sample()
-            .to_json()
-            .replace("\"flow\":\"code\"", "\"flow\":\"x\"");
-        assert_eq!(PendingLogin::from_json(&bad_flow), None);
+        assert!(serde_json::from_str::<StoredLogin>("{}").is_err());
+        let mut other_version = sample().to_stored();
+        other_version.v = 2.0;
+        assert_eq!(PendingLogin::from_stored(other_version), None);
+        let mut bad_flow = sample().to_stored();
+        bad_flow.flow = "x".into();
+        assert_eq!(PendingLogin::from_stored(bad_flow), None);
+        let mut bad_verifier = sample().to_stored();
+        bad_verifier.code_verifier = Some("short".into());
+        assert_eq!(PendingLogin::from_stored(bad_verifier), None);
     }
 
     #[test]

@@ -1,140 +1,58 @@
-//! Just enough URL handling for OAuth: checking the absolute URLs the SDK is
-//! configured with, splitting a callback URL, and scrubbing it afterwards.
-//!
-//! Not a general URL parser (the `url` crate's IDNA tables would outweigh the
-//! whole SDK): the browser has already normalized every URL we are handed.
+//! The URLs the SDK is configured with and handed, read by the `url` crate
+//! (the WHATWG URL Standard, as browsers read them): checking option URLs,
+//! origins, and appending parameters.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::text::{before, cut, cut_last, has};
+use url::{Host, Url};
 
-/// `scheme` and what follows `://`. A scheme has no `:`, so the first `:`
-/// ends it; this also keeps `str`'s substring searcher (about 1.5 KB of
-/// `.wasm`) out of the build.
-pub fn split_scheme(url: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = cut(url, b':')?;
-    Some((scheme, rest.strip_prefix("//")?))
+/// Parses an absolute `http` or `https` URL with a host and no user-info
+/// (`https://good.example@evil.example/` is a phishing shape).
+pub fn parse_web_url(text: &str) -> Option<Url> {
+    let url = Url::parse(text).ok()?;
+    let web = matches!(url.scheme(), "http" | "https");
+    let plain = url.username().is_empty() && url.password().is_none();
+    (web && plain && url.host().is_some()).then_some(url)
 }
 
-/// The parts of an absolute `http(s)` URL.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Url<'a> {
-    pub scheme: &'a str,
-    /// Host without port or brackets' content changed: `127.0.0.1`, `[::1]`, `auth.example`.
-    pub host: &'a str,
-    /// Everything from the first `/` after the authority up to `?` or `#` (may be empty).
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub fragment: Option<&'a str>,
+/// True for `https`, or `http` to a loopback host (RFC 8252 §7.3, and the
+/// OAuth 2.0 Security BCP's allowance for local development).
+pub fn is_secure_or_loopback(url: &Url) -> bool {
+    url.scheme() == "https" || is_loopback(url)
 }
 
-impl<'a> Url<'a> {
-    /// Parses `scheme://host[:port]/path?query#fragment` for `http` and `https`.
-    pub fn parse(text: &'a str) -> Option<Url<'a>> {
-        if text
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || b == b'\\' || !b.is_ascii())
-        {
-            return None;
-        }
-        let (rest, fragment) = match cut(text, b'#') {
-            Some((r, f)) => (r, Some(f)),
-            None => (text, None),
-        };
-        let (rest, query) = match cut(rest, b'?') {
-            Some((r, q)) => (r, Some(q)),
-            None => (rest, None),
-        };
-        let (scheme, rest) = split_scheme(rest)?;
-        let scheme_ok = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
-        if !scheme_ok {
-            return None;
-        }
-        let (authority, path) = match rest.bytes().position(|b| b == b'/') {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
-        // No user-info: `https://good.example@evil.example/` is a phishing shape.
-        if authority.is_empty() || has(authority, b'@') {
-            return None;
-        }
-        let host = if authority.starts_with('[') {
-            let end = authority.bytes().position(|b| b == b']')?;
-            let (h, port) = authority.split_at(end + 1);
-            valid_port(port)?;
-            h
-        } else {
-            let (h, port) = match cut_last(authority, b':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            };
-            if let Some(p) = port {
-                valid_port_digits(p)?;
-            }
-            if h.is_empty()
-                || !h
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-            {
-                return None;
-            }
-            h
-        };
-        Some(Url {
-            scheme,
-            host,
-            path,
-            query,
-            fragment,
-        })
+/// `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`, as the URL parser
+/// read the host (so `http://127./` is 0.0.0.127, not loopback).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        None => false,
     }
-
-    /// True for `https`, or `http` to a loopback address (RFC 8252 §7.3, and the
-    /// OAuth 2.0 Security BCP's allowance for local development).
-    pub fn is_secure_or_loopback(&self) -> bool {
-        self.scheme.eq_ignore_ascii_case("https") || is_loopback_host(self.host)
-    }
-}
-
-fn valid_port(port: &str) -> Option<()> {
-    if port.is_empty() {
-        return Some(());
-    }
-    valid_port_digits(port.strip_prefix(':')?)
-}
-
-fn valid_port_digits(p: &str) -> Option<()> {
-    let ok = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
-    // RFC 3986 §3.2.3 allows any digits, but a port is 16 bits: no browser takes 65536.
-    let fits = || p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 65_535;
-    (ok && fits()).then_some(())
-}
-
-/// `localhost`, `*.localhost`, `127.x.x.x` and `[::1]`.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || (host.starts_with("127.") && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
 }
 
 /// Checks an endpoint or redirect URI given in the options: absolute, and
 /// `https` unless it points at this machine.
-pub fn check_option_url(text: &str, message: &'static str) -> Result<(), AuthError> {
-    match Url::parse(text) {
-        Some(u) if u.is_secure_or_loopback() => Ok(()),
+pub fn check_option_url(text: &str, message: &'static str) -> Result<Url, AuthError> {
+    match parse_web_url(text) {
+        Some(u) if is_secure_or_loopback(&u) => Ok(u),
         _ => fail(ErrorCode::InvalidOptions, message),
     }
+}
+
+/// The origin of `text` (`https://app.example:8443`), when it is a web URL.
+pub fn origin_of(text: &str) -> Option<String> {
+    Some(parse_web_url(text)?.origin().ascii_serialization())
 }
 
 /// Appends already-encoded parameters to a URL that may have a query of its own.
 pub fn with_query(base: &str, encoded: &str) -> String {
     // An endpoint URI must not carry a fragment (RFC 6749 §3.1).
-    let base = before(base, b'#');
+    let base = base.split_once('#').map_or(base, |(b, _)| b);
     let mut out = String::with_capacity(base.len() + encoded.len() + 1);
     out.push_str(base);
     if !encoded.is_empty() {
-        out.push(if has(base, b'?') { '&' } else { '?' });
+        out.push(if base.contains('?') { '&' } else { '?' });
         out.push_str(encoded);
     }
     out
@@ -142,8 +60,7 @@ pub fn with_query(base: &str, encoded: &str) -> String {
 
 /// The issuer without a trailing slash, to append the provider's paths to.
 pub fn join(issuer: &str, path: &str) -> String {
-    let slashes = issuer.bytes().rev().take_while(|&b| b == b'/').count();
-    let mut out = issuer[..issuer.len() - slashes].to_string();
+    let mut out = issuer.trim_end_matches('/').to_string();
     out.push_str(path);
     out
 }
@@ -153,32 +70,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_parts() {
-        let u = Url::parse("https://auth.example:8443/cb/x?a=1&b=2#f=3").unwrap();
-        assert_eq!(u.scheme, "https");
-        assert_eq!(u.host, "auth.example");
-        assert_eq!(u.path, "/cb/x");
-        assert_eq!(u.query, Some("a=1&b=2"));
-        assert_eq!(u.fragment, Some("f=3"));
-        assert!(Url::parse("https://x:65535/").is_some());
-        let v = Url::parse("http://[::1]:3000").unwrap();
-        assert_eq!(v.host, "[::1]");
-        assert_eq!(v.path, "");
+    fn parses_web_urls_as_browsers_do() {
+        let u = parse_web_url("https://auth.example:8443/cb/x?a=1&b=2#f=3").unwrap();
+        assert_eq!(u.host_str(), Some("auth.example"));
+        assert_eq!(u.path(), "/cb/x");
+        assert_eq!(u.query(), Some("a=1&b=2"));
+        assert_eq!(u.fragment(), Some("f=3"));
+        assert!(parse_web_url("https://x:65535/").is_some());
+        // An empty port is no port (WHATWG), as in every browser.
+        assert_eq!(parse_web_url("https://a:/").unwrap().port(), None);
+        assert_eq!(
+            parse_web_url("HTTP://[::1]:3000").unwrap().host_str(),
+            Some("[::1]")
+        );
     }
 
     #[test]
-    fn splits_the_scheme_at_the_first_colon() {
-        assert_eq!(split_scheme("https://a/b"), Some(("https", "a/b")));
-        assert_eq!(split_scheme("HTTP://a:1/"), Some(("HTTP", "a:1/")));
-        assert_eq!(split_scheme("https:/a"), None);
-        assert_eq!(split_scheme("no-scheme"), None);
-        // A colon before `://` leaves no `//` after the first colon.
-        assert_eq!(split_scheme("x:y://z"), None);
-        assert_eq!(Url::parse("https:x://a/"), None);
-    }
-
-    #[test]
-    fn refuses_non_urls() {
+    fn refuses_what_browsers_refuse_or_what_is_not_a_web_url() {
         for bad in [
             "auth.example",
             "/relative",
@@ -190,24 +98,45 @@ mod tests {
             "https://x:port/",
             "https://x:123456/",
             "https://x:65536/",
-            "https://x:99999/",
             "http://[::1]:70000/",
-            "https://é.example/",
-            "https://a\\b/",
+            "https://[evil]/",
+            "https://[]/",
         ] {
-            assert!(Url::parse(bad).is_none(), "{bad}");
+            assert!(parse_web_url(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
     fn http_only_on_loopback() {
         assert!(check_option_url("http://127.0.0.1:3000/", "m").is_ok());
+        assert!(check_option_url("http://127.1.2.3/", "m").is_ok());
         assert!(check_option_url("http://localhost/cb", "m").is_ok());
+        assert!(check_option_url("http://app.localhost/cb", "m").is_ok());
         assert!(check_option_url("http://[::1]:9/", "m").is_ok());
         assert!(check_option_url("https://auth.example/", "m").is_ok());
-        let e = check_option_url("http://auth.example/", "m").unwrap_err();
-        assert_eq!(e.code(), "invalid_options");
-        assert!(check_option_url("http://127.0.0.1.evil.example/", "m").is_err());
+        for bad in [
+            "http://auth.example/",
+            "http://127.0.0.1.evil.example/",
+            // Browsers read `127.` as the number 127: 0.0.0.127, not loopback.
+            "http://127./",
+            "http://./",
+        ] {
+            let e = check_option_url(bad, "m").unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{bad}");
+        }
+    }
+
+    #[test]
+    fn origins_are_the_urls_own() {
+        assert_eq!(
+            origin_of("https://App.Example/x").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(
+            origin_of("https://app.example:443/").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(origin_of("/path"), None);
     }
 
     #[test]

@@ -18,11 +18,14 @@ use crate::core::config::Config;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
 use events::Listeners;
-use read::{device_authorization, login_request, options, Fields};
+use read::{
+    device_authorization, login_request, options, read, signal, AccessTokenOptions, LogoutOptions,
+    ScopeOptions,
+};
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use write::{callback_object, device_object, json_to_js, object, tokens_object};
+use write::{callback_object, device_object, to_js, tokens_object, PkcePair};
 
 #[wasm_bindgen(module = "/src/face/auth-error.js")]
 extern "C" {
@@ -39,7 +42,7 @@ extern "C" {
 
 /// An [`AuthError`] as the JavaScript `AuthError` object.
 pub fn error_to_js(e: AuthError) -> JsValue {
-    JsAuthError::new(e.code(), e.message, e.description.clone(), e.status).into()
+    JsAuthError::new(e.code(), &e.message, e.description.clone(), e.status).into()
 }
 
 type BrowserClient = Client<BrowserAdapters>;
@@ -74,7 +77,7 @@ impl AuthClient {
     {
         let inner = self.inner.clone();
         promise(async move {
-            let scope = Fields(&opts).string("scope")?;
+            let ScopeOptions { scope } = read(&opts)?;
             Ok(tokens_object(&grant(inner, scope).await?))
         })
     }
@@ -174,7 +177,7 @@ impl AuthClient {
     pub fn build_authorize_url(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let request = login_request(&opts)?;
+            let (_, request) = login_request(&opts)?;
             Ok(inner.start_login(&request, None).await?.into())
         })
     }
@@ -183,7 +186,7 @@ impl AuthClient {
     pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let request = login_request(&opts)?;
+            let (_, request) = login_request(&opts)?;
             navigate(&inner.start_login(&request, None).await?)?;
             Ok(JsValue::UNDEFINED)
         })
@@ -194,18 +197,17 @@ impl AuthClient {
     pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let f = Fields(&opts);
-            let kind = match f.string("responseType")?.as_deref() {
+            let (o, request) = login_request(&opts)?;
+            let kind = match o.response_type.as_deref() {
                 Some("token") => ImplicitType::Token,
                 Some("id_token token") => ImplicitType::IdTokenToken,
                 _ => {
-                    return Err(AuthError::new(
-                        ErrorCode::InvalidOptions,
-                        "responseType must be \"token\" or \"id_token token\"",
+                    return Err(AuthError::option(
+                        "responseType",
+                        "must be \"token\" or \"id_token token\"",
                     ))
                 }
             };
-            let request = login_request(&opts)?;
             navigate(&inner.start_login(&request, Some(kind)).await?)?;
             Ok(JsValue::UNDEFINED)
         })
@@ -217,13 +219,13 @@ impl AuthClient {
     pub fn login_with_popup(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let f = Fields(&opts);
-            let timeout_ms = f
-                .number("timeoutSeconds")?
-                .map_or(POPUP_TIMEOUT_MS, |s| (s.clamp(1.0, 3600.0) * 1000.0) as u32);
             // Check the options first (synchronous, so still inside the
             // click): a bad one must not leave an empty popup behind.
-            let request = login_request(&opts)?;
+            let (o, request) = login_request(&opts)?;
+            let timeout_ms = o
+                .timeout_seconds
+                .filter(|s| s.is_finite())
+                .map_or(POPUP_TIMEOUT_MS, |s| (s.clamp(1.0, 3600.0) * 1000.0) as u32);
             // Open before any await, inside the click, or the browser blocks it.
             let window = popup::open()?;
             let url = match inner.start_login(&request, None).await {
@@ -264,7 +266,7 @@ impl AuthClient {
     pub fn start_device_authorization(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let scope = Fields(&opts).string("scope")?;
+            let ScopeOptions { scope } = read(&opts)?;
             let started = js_sys::Date::now();
             let device = inner.start_device_authorization(scope.as_deref()).await?;
             Ok(device_object(&device, started))
@@ -278,9 +280,7 @@ impl AuthClient {
         let inner = self.inner.clone();
         promise(async move {
             let (device, started_at) = device_authorization(&device)?;
-            let signal = Fields(&opts)
-                .object("signal")?
-                .map(JsCast::unchecked_into::<web_sys::AbortSignal>);
+            let signal = signal(&opts)?;
             let tokens = inner
                 .poll_device_token(&device, started_at, &SignalAbort(signal))
                 .await?;
@@ -346,13 +346,14 @@ impl AuthClient {
     pub fn get_access_token(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let f = Fields(&opts);
-            let force = f.bool("forceRefresh")?;
-            let min = f
-                .number("minValiditySeconds")?
+            let o: AccessTokenOptions = read(&opts)?;
+            let min = o
+                .min_validity_seconds
+                .filter(|n| n.is_finite())
                 .map_or(DEFAULT_MIN_VALIDITY_SECONDS, |n| {
                     n.clamp(0.0, 86_400.0) as u32
                 });
+            let force = o.force_refresh.unwrap_or(false);
             Ok(inner.access_token(min, force).await?.into())
         })
     }
@@ -366,9 +367,7 @@ impl AuthClient {
 
     /// The validated ID token claims, or `undefined`.
     pub fn get_id_token_claims(&self) -> JsValue {
-        self.inner
-            .id_token_claims()
-            .map_or(JsValue::UNDEFINED, |c| json_to_js(&c))
+        self.inner.id_token_claims().unwrap_or(JsValue::UNDEFINED)
     }
 
     /// True when a non-expired access token is held.
@@ -379,11 +378,7 @@ impl AuthClient {
     /// The userinfo response (OIDC Core §5.3), fetched with the access token.
     pub fn get_user(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
-        promise(async move {
-            let text = inner.userinfo().await?;
-            js_sys::JSON::parse(&text)
-                .map_err(|_| AuthError::new(ErrorCode::InvalidResponse, "userinfo is not JSON"))
-        })
+        promise(async move { inner.userinfo().await })
     }
 
     /// Logs out: revokes the tokens (unless `revoke: false`), clears the
@@ -391,10 +386,9 @@ impl AuthClient {
     pub fn logout(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let f = Fields(&opts);
-            let revoke = f.bool_or("revoke", true)?;
-            let return_to = f.string("returnTo")?;
-            if let Some(url) = inner.logout(revoke, return_to.as_deref()).await? {
+            let o: LogoutOptions = read(&opts)?;
+            let revoke = o.revoke.unwrap_or(true);
+            if let Some(url) = inner.logout(revoke, o.return_to.as_deref()).await? {
                 navigate(&url)?;
             }
             Ok(JsValue::UNDEFINED)
@@ -418,11 +412,11 @@ pub fn create_pkce_pair() -> Result<JsValue, JsValue> {
     let mut bytes = [0u8; 32];
     fill_random(&mut bytes).map_err(error_to_js)?;
     let v = CodeVerifier::from_entropy(&bytes);
-    Ok(object(&[
-        ("codeVerifier", v.secret().into()),
-        ("codeChallenge", v.challenge().into()),
-        ("codeChallengeMethod", "S256".into()),
-    ]))
+    Ok(to_js(&PkcePair {
+        code_verifier: v.secret(),
+        code_challenge: &v.challenge(),
+        code_challenge_method: "S256",
+    }))
 }
 
 /// Parses a callback URL without side effects:

@@ -1,252 +1,294 @@
-//! Reading JavaScript option objects field by field (no serde deserializer:
-//! it would cost more than the whole protocol core).
+//! Reading JavaScript arguments into Rust types: each options object is a
+//! `Deserialize` type, read by serde-wasm-bindgen. serde-wasm-bindgen only
+//! looks up the names a type declares, so names the type does not know (a
+//! typo such as `clientID`) are refused here, from the type's own list; a
+//! value of the wrong type is refused naming its option
+//! (serde_path_to_error).
 
 use crate::core::authorize::LoginRequest;
-use crate::core::config::Options;
+use crate::core::config::{EndpointOptions, Options};
 use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
-use js_sys::{Array, Object, Reflect, JSON};
+use crate::core::one_or_many::OneOrMany;
+use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
-fn wrong(key: &str, message: &'static str) -> AuthError {
-    let mut e = AuthError::new(ErrorCode::InvalidOptions, message);
-    e.description = Some(key.to_string());
-    e
+/// The field names a struct's `Deserialize` asks for, read from the impl
+/// itself so the list of known options can never drift from the type.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a Cell<&'static [&'static str]>);
+
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(de::Error::custom("probed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    let names = Cell::new(&[][..]);
+    let _ = T::deserialize(Probe(&names));
+    names.get()
 }
 
-/// An options object; `undefined` and `null` read as empty.
-pub struct Fields<'a>(pub &'a JsValue);
-
-impl Fields<'_> {
-    fn raw(&self, key: &str) -> Result<Option<JsValue>, AuthError> {
-        if self.0.is_undefined() || self.0.is_null() {
-            return Ok(None);
+/// The known name closest to an unknown one, when it differs only in case
+/// or by one character: `clientID` → `clientId`.
+fn did_you_mean(unknown: &str, known: &[&'static str]) -> Option<&'static str> {
+    known.iter().copied().find(|k| {
+        k.eq_ignore_ascii_case(unknown) || {
+            let (a, b) = (k.as_bytes(), unknown.as_bytes());
+            a.len() == b.len() && a.iter().zip(b).filter(|(x, y)| x != y).count() == 1
         }
-        if !self.0.is_object() {
-            return Err(wrong(key, "options must be an object"));
-        }
-        let v = Reflect::get(self.0, &JsValue::from_str(key))
-            .map_err(|_| wrong(key, "an option could not be read"))?;
-        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
-    }
-
-    /// Refuses keys outside `known`: a typo (`clientID`) should fail loudly.
-    pub fn only(&self, known: &[&str]) -> Result<(), AuthError> {
-        if !self.0.is_object() {
-            return Ok(());
-        }
-        for key in Object::keys(self.0.unchecked_ref::<Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
-                return Err(wrong(&key, "unknown option"));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn string(&self, key: &str) -> Result<Option<String>, AuthError> {
-        match self.raw(key)? {
-            None => Ok(None),
-            Some(v) => v
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| wrong(key, "this option must be a string")),
-        }
-    }
-
-    pub fn number(&self, key: &str) -> Result<Option<f64>, AuthError> {
-        match self.raw(key)? {
-            None => Ok(None),
-            Some(v) => match v.as_f64() {
-                Some(n) if n.is_finite() => Ok(Some(n)),
-                _ => Err(wrong(key, "this option must be a finite number")),
-            },
-        }
-    }
-
-    pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, AuthError> {
-        match self.raw(key)? {
-            None => Ok(default),
-            Some(v) => v
-                .as_bool()
-                .ok_or_else(|| wrong(key, "this option must be true or false")),
-        }
-    }
-
-    pub fn bool(&self, key: &str) -> Result<bool, AuthError> {
-        self.bool_or(key, false)
-    }
-
-    /// An object-valued field, as it is.
-    pub fn object(&self, key: &str) -> Result<Option<JsValue>, AuthError> {
-        match self.raw(key)? {
-            None => Ok(None),
-            Some(v) if v.is_object() => Ok(Some(v)),
-            Some(_) => Err(wrong(key, "this option must be an object")),
-        }
-    }
-
-    /// A plain object of string values, as `(key, value)` pairs.
-    pub fn string_map(&self, key: &str) -> Result<Vec<(String, String)>, AuthError> {
-        let Some(v) = self.raw(key)? else {
-            return Ok(Vec::new());
-        };
-        if !v.is_object() || Array::is_array(&v) {
-            return Err(wrong(key, "this option must be an object of strings"));
-        }
-        let mut out = Vec::new();
-        for entry in Object::entries(v.unchecked_ref::<Object>()).iter() {
-            let pair: Array = entry.unchecked_into();
-            let k = pair.get(0).as_string().unwrap_or_default();
-            match pair.get(1).as_string() {
-                Some(value) => out.push((k, value)),
-                None => return Err(wrong(&k, "this option must be a string")),
-            }
-        }
-        Ok(out)
-    }
-
-    /// A string or an array of strings.
-    pub fn strings(&self, key: &str) -> Result<Vec<String>, AuthError> {
-        let Some(v) = self.raw(key)? else {
-            return Ok(Vec::new());
-        };
-        if let Some(s) = v.as_string() {
-            return Ok(vec![s]);
-        }
-        if !Array::is_array(&v) {
-            return Err(wrong(
-                key,
-                "this option must be a string or an array of strings",
-            ));
-        }
-        let arr: Array = v.unchecked_into();
-        let mut out = Vec::new();
-        for i in 0..arr.length() {
-            match arr.get(i).as_string() {
-                Some(s) => out.push(s),
-                None => return Err(wrong(key, "this option must be an array of strings")),
-            }
-        }
-        Ok(out)
-    }
+    })
 }
 
-const CLIENT_OPTIONS: &[&str] = &[
-    "clientId",
-    "redirectUri",
-    "issuer",
-    "scope",
-    "endpoints",
-    "discovery",
-    "storage",
-    "usePar",
-    "clockSkewSeconds",
-    "clientSecret",
-];
+/// Refuses the own keys of `value` that `T` does not know.
+fn only_known<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<(), AuthError> {
+    let known = field_names::<T>();
+    for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let problem = match did_you_mean(&key, known) {
+                Some(k) => format!("unknown option (did you mean \"{prefix}{k}\"?)"),
+                None => "unknown option".to_string(),
+            };
+            return Err(AuthError::option(&format!("{prefix}{key}"), &problem));
+        }
+    }
+    Ok(())
+}
+
+/// Reads an options object into `T`: `undefined` and `null` read as `{}`;
+/// anything but a plain object is refused.
+pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
+    let value = if value.is_undefined() || value.is_null() {
+        js_sys::Object::new().into()
+    } else if value.is_object() && !js_sys::Array::is_array(value) && !value.is_function() {
+        value.clone()
+    } else {
+        return Err(AuthError::new(
+            ErrorCode::InvalidOptions,
+            "options must be an object",
+        ));
+    };
+    only_known::<T>(&value, "")?;
+    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        AuthError::option(&path, &e.into_inner().to_string())
+    })
+}
+
+/// A member of `value` as it is (`undefined` when absent).
+fn member(value: &JsValue, name: &str) -> JsValue {
+    if !value.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
 
 /// The `AuthClient` constructor's options.
 pub fn options(value: &JsValue) -> Result<Options, AuthError> {
-    let f = Fields(value);
     if !value.is_object() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
             "options with clientId and redirectUri are required",
         ));
     }
-    f.only(CLIENT_OPTIONS)?;
-    Ok(Options {
-        client_id: f.string("clientId")?,
-        redirect_uri: f.string("redirectUri")?,
-        issuer: f.string("issuer")?,
-        scope: f.string("scope")?,
-        storage: f.string("storage")?,
-        use_par: f.bool("usePar")?,
-        discovery: f.bool("discovery")?,
-        clock_skew_seconds: f.number("clockSkewSeconds")?,
-        client_secret: f.string("clientSecret")?,
-        endpoints: f.string_map("endpoints")?,
-    })
+    let endpoints = member(value, "endpoints");
+    if endpoints.is_object() {
+        only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
+    }
+    read(value)
 }
 
-const LOGIN_OPTIONS: &[&str] = &[
-    "appState",
-    "scope",
-    "prompt",
-    "loginHint",
-    "maxAge",
-    "acrValues",
-    "resource",
-    "extraParams",
-    "responseMode",
-    "responseType",
-    "timeoutSeconds",
-];
+/// How the code comes back (`responseMode`).
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum ResponseMode {
+    Query,
+    Fragment,
+}
 
-/// The options of `loginWithRedirect`, `buildAuthorizeUrl` and `loginWithImplicit`.
-pub fn login_request(value: &JsValue) -> Result<LoginRequest, AuthError> {
-    let f = Fields(value);
-    f.only(LOGIN_OPTIONS)?;
-    let app_state = match f.raw("appState")? {
+/// The options of `loginWithRedirect`, `buildAuthorizeUrl`,
+/// `loginWithImplicit` and `loginWithPopup`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginOptions {
+    /// Read as a JavaScript value (see [`app_state`]).
+    #[allow(dead_code)]
+    app_state: Option<IgnoredAny>,
+    scope: Option<String>,
+    prompt: Option<String>,
+    login_hint: Option<String>,
+    /// Seconds.
+    max_age: Option<f64>,
+    acr_values: Option<String>,
+    resource: Option<OneOrMany>,
+    extra_params: Option<BTreeMap<String, String>>,
+    response_mode: Option<ResponseMode>,
+    /// `loginWithImplicit` only.
+    pub response_type: Option<String>,
+    /// `loginWithPopup` only.
+    pub timeout_seconds: Option<f64>,
+}
+
+/// `appState` as JSON text (what `handleRedirectCallback` hands back).
+fn app_state(value: &JsValue) -> Result<Option<String>, AuthError> {
+    let state = member(value, "appState");
+    if state.is_undefined() || state.is_null() {
+        return Ok(None);
+    }
+    js_sys::JSON::stringify(&state)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(Some)
+        .ok_or_else(|| AuthError::option("appState", "must be JSON-serializable"))
+}
+
+/// The login options and the request they make.
+pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), AuthError> {
+    let o: LoginOptions = read(value)?;
+    let max_age = match o.max_age {
         None => None,
-        Some(v) => Some(
-            JSON::stringify(&v)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| wrong("appState", "appState must be JSON-serializable"))?,
-        ),
-    };
-    let max_age = match f.number("maxAge")? {
-        None => None,
-        Some(n) if (0.0..=u32::MAX as f64).contains(&n) && n.fract() == 0.0 => Some(n as u32),
-        Some(_) => return Err(wrong("maxAge", "maxAge must be a whole number of seconds")),
-    };
-    let response_mode_fragment = match f.string("responseMode")?.as_deref() {
-        None | Some("query") => false,
-        Some("fragment") => true,
+        Some(n) if (0.0..=f64::from(u32::MAX)).contains(&n) && n.fract() == 0.0 => Some(n as u32),
         Some(_) => {
-            return Err(wrong(
-                "responseMode",
-                "responseMode must be \"query\" or \"fragment\"",
+            return Err(AuthError::option(
+                "maxAge",
+                "must be a whole number of seconds",
             ))
         }
     };
-    Ok(LoginRequest {
-        scope: f.string("scope")?,
-        prompt: f.string("prompt")?,
-        login_hint: f.string("loginHint")?,
+    let request = LoginRequest {
+        scope: o.scope.clone(),
+        prompt: o.prompt.clone(),
+        login_hint: o.login_hint.clone(),
         max_age,
-        acr_values: f.string("acrValues")?,
-        resource: f.strings("resource")?,
-        extra_params: f.string_map("extraParams")?,
-        response_mode_fragment,
-        app_state,
-    })
+        acr_values: o.acr_values.clone(),
+        resource: o.resource.clone().map(|r| r.0).unwrap_or_default(),
+        extra_params: o
+            .extra_params
+            .clone()
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default(),
+        response_mode_fragment: o.response_mode == Some(ResponseMode::Fragment),
+        app_state: app_state(value)?,
+    };
+    Ok((o, request))
+}
+
+/// `getAccessToken`'s options.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessTokenOptions {
+    pub force_refresh: Option<bool>,
+    /// Seconds.
+    pub min_validity_seconds: Option<f64>,
+}
+
+/// `logout`'s options.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutOptions {
+    pub return_to: Option<String>,
+    pub revoke: Option<bool>,
+}
+
+/// The options of the calls that only take a `scope`.
+#[derive(Deserialize)]
+pub struct ScopeOptions {
+    pub scope: Option<String>,
+}
+
+/// `pollDeviceToken`'s options.
+#[derive(Deserialize)]
+pub struct PollOptions {
+    /// Read as a JavaScript value (see [`signal`]).
+    #[allow(dead_code)]
+    signal: Option<IgnoredAny>,
+}
+
+/// `signal` of `pollDeviceToken`'s options: an `AbortSignal`, or nothing.
+/// Anything else (an `AbortController` is an easy slip) is refused before
+/// any work.
+pub fn signal(value: &JsValue) -> Result<Option<web_sys::AbortSignal>, AuthError> {
+    let _: PollOptions = read(value)?;
+    let signal = member(value, "signal");
+    if signal.is_undefined() || signal.is_null() {
+        return Ok(None);
+    }
+    signal
+        .dyn_into::<web_sys::AbortSignal>()
+        .map(Some)
+        .map_err(|_| {
+            AuthError::option(
+                "signal",
+                "must be an AbortSignal (pass controller.signal, not the controller)",
+            )
+        })
+}
+
+/// The device authorization `startDeviceAuthorization` returned, as the app
+/// hands it back to `pollDeviceToken`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceAuthorizationInput {
+    device_code: Option<String>,
+    user_code: Option<String>,
+    verification_uri: Option<String>,
+    verification_uri_complete: Option<String>,
+    /// Seconds.
+    expires_in: Option<f64>,
+    /// Seconds.
+    interval: Option<f64>,
+    /// Milliseconds since the epoch.
+    expires_at: Option<f64>,
 }
 
 /// A device authorization handed back by the app to `pollDeviceToken`, and
 /// when it started (ms since the epoch).
 pub fn device_authorization(value: &JsValue) -> Result<(DeviceAuthorization, u64), AuthError> {
-    let f = Fields(value);
-    let required = |key: &str| {
-        f.string(key)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| wrong(key, "pass the object startDeviceAuthorization returned"))
-    };
-    let device_code = required("deviceCode")?;
-    let expires_in = f.number("expiresIn")?.unwrap_or(0.0).clamp(0.0, 86_400.0) as u32;
-    let started_at = match f.number("expiresAt")? {
-        Some(at) if at > 0.0 => (at as u64).saturating_sub(u64::from(expires_in) * 1000),
+    let d: DeviceAuthorizationInput = read(value)?;
+    let device_code = d.device_code.filter(|s| !s.is_empty()).ok_or_else(|| {
+        AuthError::option(
+            "deviceCode",
+            "pass the object startDeviceAuthorization returned",
+        )
+    })?;
+    let expires_in = d.expires_in.unwrap_or(0.0).clamp(0.0, 86_400.0) as u32;
+    let started_at = match d.expires_at {
+        Some(at) if at > 0.0 && at.is_finite() => {
+            (at as u64).saturating_sub(u64::from(expires_in) * 1000)
+        }
         _ => js_sys::Date::now() as u64,
     };
     Ok((
         DeviceAuthorization {
             device_code,
-            user_code: f.string("userCode")?.unwrap_or_default(),
-            verification_uri: f.string("verificationUri")?.unwrap_or_default(),
-            verification_uri_complete: f.string("verificationUriComplete")?,
+            user_code: d.user_code.unwrap_or_default(),
+            verification_uri: d.verification_uri.unwrap_or_default(),
+            verification_uri_complete: d.verification_uri_complete,
             expires_in,
-            interval: f.number("interval")?.unwrap_or(5.0).clamp(5.0, 3600.0) as u32,
+            interval: d.interval.unwrap_or(5.0).clamp(5.0, 3600.0).ceil() as u32,
         },
         started_at,
     ))
