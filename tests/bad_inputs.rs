@@ -27,7 +27,7 @@ fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenSet
 }
 
 /// Endpoint overrides from `{ name: url }`.
-fn endpoints(name: &str, url: &str) -> EndpointOptions {
+fn endpoints(name: &str, url: &str) -> Option<EndpointOptions> {
     serde_json::from_value(serde_json::json!({ name: url })).unwrap()
 }
 

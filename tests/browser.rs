@@ -469,6 +469,33 @@ fn the_js_face_refuses_bad_options() {
         .err()
         .unwrap();
     assert_eq!(error_code(&err), "secret_in_browser");
+    // The message names the option, and guesses the one meant.
+    for (bad, says) in [
+        (
+            format!(r#"{{{base},"clientID":"typo"}}"#),
+            r#"option "clientID": unknown option (did you mean "clientId"?)"#,
+        ),
+        (
+            format!(r#"{{{base},"storage":5}}"#),
+            r#"option "storage": "#,
+        ),
+        (
+            format!(r#"{{{base},"endpoints":{{"tokn":"https://a.example/t"}}}}"#),
+            r#"option "endpoints.tokn": unknown option (did you mean "endpoints.token"?)"#,
+        ),
+        (
+            format!(r#"{{{base},"endpoints":{{"token":7}}}}"#),
+            r#"option "endpoints": "#,
+        ),
+    ] {
+        let err = AuthClient::new(options_object(&bad)).err().expect(&bad);
+        let message = js_sys::Reflect::get(&err, &JsValue::from_str("message"))
+            .unwrap()
+            .as_string()
+            .unwrap();
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+        assert!(message.starts_with(says), "{bad}: {message}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_oauth::client::{Client, KEY_PREFIX};
 use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
-use wasm_oauth::core::config::{Config, Options};
+use wasm_oauth::core::config::{Config, EndpointOptions, Options};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
@@ -788,7 +788,10 @@ fn logout_revokes_refresh_then_access_token_and_clears() {
 #[test]
 fn logout_with_end_session_returns_its_url() {
     let mut o = options();
-    o.endpoints.end_session = Some("https://auth.example/logout".into());
+    o.endpoints = Some(EndpointOptions {
+        end_session: Some("https://auth.example/logout".into()),
+        ..EndpointOptions::default()
+    });
     let h = harness_with(o);
     signed_in(&h);
     let url = block_on(h.client.logout(false, Some("https://app.example/bye")))
@@ -931,7 +934,10 @@ fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
 fn discovery_options() -> Options {
     let mut o = options();
     o.discovery = Some(true);
-    o.endpoints.userinfo = Some("https://auth.example/explicit-userinfo".into());
+    o.endpoints = Some(EndpointOptions {
+        userinfo: Some("https://auth.example/explicit-userinfo".into()),
+        ..EndpointOptions::default()
+    });
     o
 }
 
@@ -1122,7 +1128,10 @@ fn logout_without_reachable_discovery_still_ends_the_session() {
 #[test]
 fn end_session_carries_a_state_with_the_return_address() {
     let mut o = options();
-    o.endpoints.end_session = Some("https://auth.example/logout".into());
+    o.endpoints = Some(EndpointOptions {
+        end_session: Some("https://auth.example/logout".into()),
+        ..EndpointOptions::default()
+    });
     let h = harness_with(o);
     signed_in(&h);
     let url = block_on(h.client.logout(false, Some("https://app.example/")))

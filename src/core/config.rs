@@ -92,8 +92,7 @@ pub struct Options {
     pub redirect_uri: Option<String>,
     pub issuer: Option<String>,
     pub scope: Option<String>,
-    #[serde(default)]
-    pub endpoints: EndpointOptions,
+    pub endpoints: Option<EndpointOptions>,
     pub discovery: Option<bool>,
     pub storage: Option<String>,
     pub use_par: Option<bool>,
@@ -219,7 +218,7 @@ impl Config {
         };
         let mut endpoints = Endpoints::for_issuer(&issuer);
         let mut explicit_endpoints = Vec::new();
-        let e = o.endpoints;
+        let e = o.endpoints.unwrap_or_default();
         let overrides = [
             (
                 "authorization",
@@ -332,11 +331,11 @@ mod tests {
     fn explicit_endpoints_win() {
         let mut o = base();
         o.issuer = Some("http://127.0.0.1:3000/".into());
-        o.endpoints = EndpointOptions {
+        o.endpoints = Some(EndpointOptions {
             token: Some("http://127.0.0.1:3000/t".into()),
             end_session: Some("http://127.0.0.1:3000/logout".into()),
             ..EndpointOptions::default()
-        };
+        });
         let c = Config::from_options(o).unwrap();
         assert_eq!(c.endpoints.token, "http://127.0.0.1:3000/t");
         assert_eq!(
@@ -374,7 +373,10 @@ mod tests {
         o.issuer = Some("http://auth.example".into());
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
-        o.endpoints.token = Some("http://evil.example/token".into());
+        o.endpoints = Some(EndpointOptions {
+            token: Some("http://evil.example/token".into()),
+            ..EndpointOptions::default()
+        });
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
         o.storage = Some("cookie".into());

@@ -140,8 +140,9 @@ pub fn implicit_token_set(
     let token_type = check_token_type(token_type)?;
     let expires_in = match expires_in {
         None => None,
+        // Digits only (no sign, no fraction): at most 12 of them fit a u64.
         Some(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<f64>().ok()
+            s.parse::<u64>().ok().map(|n| n as f64)
         }
         Some(_) => return fail(ErrorCode::InvalidResponse, "expires_in is not a number"),
     };

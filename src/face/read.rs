@@ -2,8 +2,7 @@
 //! `Deserialize` type, read by serde-wasm-bindgen. serde-wasm-bindgen only
 //! looks up the names a type declares, so names the type does not know (a
 //! typo such as `clientID`) are refused here, from the type's own list; a
-//! value of the wrong type is refused naming its option
-//! (serde_path_to_error).
+//! value of the wrong type is refused naming its option.
 
 use crate::core::authorize::LoginRequest;
 use crate::core::config::{EndpointOptions, Options};
@@ -50,15 +49,28 @@ fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
     names.get()
 }
 
-/// The known name closest to an unknown one, when it differs only in case
-/// or by one character: `clientID` → `clientId`.
+/// The known name an unknown one was probably meant to be: the same but for
+/// letter case (`clientID`), or one character added, dropped or changed
+/// (`tokn`, `scopes`).
 fn did_you_mean(unknown: &str, known: &[&'static str]) -> Option<&'static str> {
-    known.iter().copied().find(|k| {
-        k.eq_ignore_ascii_case(unknown) || {
-            let (a, b) = (k.as_bytes(), unknown.as_bytes());
-            a.len() == b.len() && a.iter().zip(b).filter(|(x, y)| x != y).count() == 1
-        }
-    })
+    known
+        .iter()
+        .copied()
+        .find(|k| k.eq_ignore_ascii_case(unknown) || one_edit_apart(k, unknown))
+}
+
+/// True when `a` and `b` differ by exactly one inserted, deleted or changed
+/// character. Linear: after the common prefix, the rest must match once the
+/// one differing character is skipped.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let same = long.iter().zip(short).take_while(|(x, y)| x == y).count();
+    let skip_short = usize::from(long.len() == short.len());
+    long.get(same + 1..) == short.get(same + skip_short..)
 }
 
 /// Refuses the own keys of `value` that `T` does not know.
@@ -91,11 +103,38 @@ pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
         ));
     };
     only_known::<T>(&value, "")?;
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        AuthError::option(&path, &e.into_inner().to_string())
-    })
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| wrong_option::<T>(&value, &e))
+}
+
+/// The error for an options object that did not read: it names the first
+/// option that does not read on its own (every field of an options type is
+/// optional, so an object of that one option is a whole options object).
+fn wrong_option<T: DeserializeOwned>(value: &JsValue, e: &serde_wasm_bindgen::Error) -> AuthError {
+    for name in field_names::<T>() {
+        let key = JsValue::from_str(name);
+        let item = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+        if item.is_undefined() {
+            continue;
+        }
+        let alone = js_sys::Object::new();
+        if js_sys::Reflect::set(&alone, &key, &item).is_err() {
+            continue;
+        }
+        if let Err(e) = serde_wasm_bindgen::from_value::<T>(alone.into()) {
+            return AuthError::option(name, &serde_message(&e));
+        }
+    }
+    AuthError::option("options", &serde_message(e))
+}
+
+/// serde's own words for a value that did not read (`invalid type: ...`),
+/// without the `Error: ` JavaScript puts before them.
+fn serde_message(e: &serde_wasm_bindgen::Error) -> String {
+    let text = e.to_string();
+    match text.strip_prefix("Error: ") {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 /// A member of `value` as it is (`undefined` when absent).

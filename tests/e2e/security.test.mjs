@@ -165,3 +165,30 @@ test("CSP: the demo is served with the strict policy, and sign-in, userinfo and 
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.ok(violations.some((v) => onDemo(v) && v.directive.startsWith("script-src")), "the violation was seen");
 });
+
+test("a provider endpoint that redirects is refused, and nothing is re-posted where it points", async (t) => {
+  const { page } = await openPage(browser, t);
+  await openDemo(page, demoAt(stack));
+  await stack.resetStats();
+  const outcome = await page.evaluate(async ({ clientId, issuer }) => {
+    const { AuthClient } = await import("/pkg/index.js");
+    const client = new AuthClient({
+      clientId,
+      redirectUri: `${location.origin}/`,
+      issuer,
+      storage: "memory",
+      scope: "openid",
+      endpoints: { token: `${issuer}/__dev/redirect-to-token` },
+    });
+    const state = new URL(await client.buildAuthorizeUrl()).searchParams.get("state");
+    try {
+      await client.handleRedirectCallback(`${location.origin}/?code=a-code&state=${state}`);
+      return "exchanged";
+    } catch (e) {
+      return `${e.code} (${e.message})`;
+    }
+  }, { clientId: DEMO_CLIENT_ID, issuer: stack.issuer });
+  assert.match(outcome, /^invalid_response \(.*redirect/);
+  const stats = await stack.stats();
+  assert.deepEqual(stats.token, {}, "the redirect's target got no code_verifier");
+});

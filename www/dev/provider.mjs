@@ -7,6 +7,7 @@ import { deviceAuthorizationAsDocumented } from "./device.mjs";
 import { offlineAccessMeansConsent } from "./offline-access.mjs";
 import { JWT_BEARER, jwtBearerGrant } from "./service-account.mjs";
 import { statsMiddleware } from "./stats.mjs";
+import { redirectProbeMiddleware } from "./redirect-probe.mjs";
 
 // provider-spec.md, "Endpoints"; PAR and end-session are ours (the spec leaves them undocumented).
 export const ROUTES = {
@@ -113,6 +114,7 @@ export async function createDevProvider({ issuer, clients, signingKey, serviceAc
 
   // Koa middleware run before oidc-provider's router, in this order.
   provider.use(statsMiddleware(ROUTES));
+  provider.use(redirectProbeMiddleware(ROUTES));
   provider.use(deviceAuthorizationAsDocumented(ROUTES, issuer, deviceInterval));
   provider.use(offlineAccessMeansConsent(ROUTES));
   provider.use(loginAsUrnMiddleware());
