@@ -7,6 +7,7 @@
 #![allow(async_fn_in_trait)]
 
 use crate::core::error::AuthError;
+pub use crate::core::url::UrlParser;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -169,6 +170,7 @@ pub trait Adapters {
     /// What the app cancels a long operation (device polling) with.
     type Abort: Abort;
     type Json: JsonCodec;
+    type Urls: UrlParser;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -177,6 +179,8 @@ pub trait Adapters {
     fn transaction_storage(&self) -> &Self::Storage;
     fn http(&self) -> &Self::Http;
     fn json(&self) -> &Self::Json;
+    /// Reads URLs as the URL Standard does.
+    fn urls(&self) -> &Self::Urls;
     /// Sends `request`, cancelling it when `abort` fires first (`aborted`)
     /// where the runtime can; by default it is simply sent.
     async fn send_until(

@@ -14,6 +14,7 @@ use wasm_oauth::core::jwt::{
 use wasm_oauth::core::tokens::{
     error_from_answer, token_set, unreadable_answer, TokenResponse, TokenSet,
 };
+use wasm_oauth::core::url::WhatwgUrl;
 
 /// A token endpoint answer read as the client reads it (serde_json here,
 /// the browser's JSON.parse there).
@@ -464,7 +465,7 @@ fn options() -> Options {
 }
 
 fn options_code(o: Options) -> String {
-    match Config::from_options(o) {
+    match Config::from_options(o, &WhatwgUrl) {
         Ok(_) => "ok".into(),
         Err(e) => e.code().into(),
     }
@@ -576,7 +577,7 @@ fn unknown_storage_value_is_invalid_options() {
 
 #[test]
 fn extra_params_may_not_override_what_the_sdk_controls() {
-    let config = Config::from_options(options()).unwrap();
+    let config = Config::from_options(options(), &WhatwgUrl).unwrap();
     for key in [
         "state",
         "code_challenge",
@@ -603,6 +604,7 @@ fn extra_params_may_not_override_what_the_sdk_controls() {
             &config,
             &request,
             &ReturnTo::Absent,
+            &WhatwgUrl,
             None,
             &[7; LOGIN_ENTROPY],
             0,
@@ -618,6 +620,7 @@ fn extra_params_may_not_override_what_the_sdk_controls() {
         &config,
         &harmless,
         &ReturnTo::Absent,
+        &WhatwgUrl,
         None,
         &[7; LOGIN_ENTROPY],
         0

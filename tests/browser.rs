@@ -637,13 +637,8 @@ fn the_allocator_reuses_freed_memory_and_keeps_contents() {
 
 /// The `state` of an authorization URL.
 fn state_of(url: &str) -> String {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned()
+    let url = web_sys::Url::new(url).unwrap();
+    url.search_params().get("state").unwrap()
 }
 
 /// The worst inputs under (and over) the caps, through the wasm build's own
@@ -709,4 +704,17 @@ async fn oversize_and_crafted_inputs_are_refused_or_handled() {
     let refused = handle(format!("{redirect}?code=c&state={}", state_of(&url))).await;
     recorded_requests();
     assert_eq!(error_code(&refused.unwrap_err()), "invalid_response");
+}
+
+#[wasm_bindgen_test]
+fn the_engines_url_reads_option_urls_as_the_native_parser_does() {
+    use wasm_oauth::browser::url::EngineUrl;
+    use wasm_oauth::core::url::{check_option_url, origin_of, OPTION_URL_CASES};
+    for &(text, ok) in OPTION_URL_CASES {
+        assert_eq!(check_option_url(&EngineUrl, text, "m").is_ok(), ok, "{text}");
+    }
+    assert_eq!(
+        origin_of(&EngineUrl, "https://App.Example:443/x").as_deref(),
+        Some("https://app.example")
+    );
 }

@@ -15,6 +15,7 @@ use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::tokens::TokenSet;
+use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
     Abort, Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage, Published,
     RsaKey, Storage, Tabs,
@@ -240,6 +241,7 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Tabs = FakeTabs;
     type Abort = FakeAbort;
     type Json = FakeJson;
+    type Urls = WhatwgUrl;
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -251,6 +253,9 @@ impl<S: Storage> Adapters for Fakes<S> {
     }
     fn json(&self) -> &FakeJson {
         &FakeJson
+    }
+    fn urls(&self) -> &WhatwgUrl {
+        &WhatwgUrl
     }
     /// A request here takes `REQUEST_MS` of fake time; an abort due within it
     /// cancels the request, as a browser's `AbortSignal` does.
@@ -361,7 +366,7 @@ fn harness_on(options: Options, f: Fakes) -> Harness {
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
         events: f.events.clone(),
-        client: Client::new(Config::from_options(options).unwrap(), f),
+        client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
 }
 
@@ -722,7 +727,7 @@ fn two_clients_on_one_origin_do_not_share_tokens() {
     other.client_id = Some("another-client".into());
     let mut f = fakes();
     f.storage = h.storage.clone();
-    let second = Client::new(Config::from_options(other).unwrap(), f);
+    let second = Client::new(Config::from_options(other, &WhatwgUrl).unwrap(), f);
     assert!(second.tokens().is_none());
     assert!(h.client.tokens().is_some());
 }
@@ -1115,7 +1120,10 @@ fn logout_without_reachable_discovery_still_ends_the_session() {
     let f = fakes();
     let h = harness_on(options(), f.clone());
     signed_in(&h);
-    let other = Client::new(Config::from_options(discovery_options()).unwrap(), f);
+    let other = Client::new(
+        Config::from_options(discovery_options(), &WhatwgUrl).unwrap(),
+        f,
+    );
     h.http.fail(
         "https://auth.example/.well-known/openid-configuration",
         ErrorCode::NetworkError,
@@ -1384,7 +1392,7 @@ fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     let f = fakes();
     let (http, events) = (f.http.clone(), f.events.clone());
     let c = Client::new(
-        Config::from_options(options()).unwrap(),
+        Config::from_options(options(), &WhatwgUrl).unwrap(),
         f.with_storage(full.clone()),
     );
     http.answer(
@@ -1721,7 +1729,10 @@ fn invalid_grant_after_another_client_rotated_keeps_its_session() {
     let f = fakes();
     let h = harness_on(options(), f.clone());
     signed_in(&h);
-    let other = Client::new(Config::from_options(options()).unwrap(), f.clone());
+    let other = Client::new(
+        Config::from_options(options(), &WhatwgUrl).unwrap(),
+        f.clone(),
+    );
     h.clock.set(NOW + 3_600_000);
     // Both start a refresh with RT-1; the first wins and rotates, the second
     // gets invalid_grant.

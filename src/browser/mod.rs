@@ -1,7 +1,7 @@
 //! Ring 2: the browser adapters, the only code that touches the browser.
 //! Each file wraps one Web API: HTTP through gloo-net, storage, WebCrypto,
 //! location and history through web-sys, randomness through getrandom, JSON
-//! through the engine with serde-wasm-bindgen. `web.js` keeps the few
+//! through the engine with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps the few
 //! operations that are callbacks at heart (a lock held across an await, the
 //! popup's and the channel's message listeners, the app's listener registry,
 //! the abortable wait), each one plain JavaScript function.
@@ -14,6 +14,7 @@ pub mod objects;
 pub mod popup;
 pub mod storage;
 pub mod tabs;
+pub mod url;
 
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
@@ -23,6 +24,7 @@ use json::EngineJson;
 use std::rc::Rc;
 use storage::BrowserStorage;
 use tabs::BrowserTabs;
+use url::EngineUrl;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -72,6 +74,7 @@ impl Adapters for BrowserAdapters {
     type Tabs = BrowserTabs;
     type Abort = SignalAbort;
     type Json = EngineJson;
+    type Urls = EngineUrl;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -87,6 +90,10 @@ impl Adapters for BrowserAdapters {
 
     fn json(&self) -> &EngineJson {
         &self.json
+    }
+
+    fn urls(&self) -> &EngineUrl {
+        &EngineUrl
     }
 
     fn send_until(

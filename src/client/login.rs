@@ -76,8 +76,15 @@ impl<A: Adapters> Client<A> {
             None => ReturnTo::Absent,
             Some(text) => self.read_json(text).unwrap_or(ReturnTo::Unreadable),
         };
-        let (pending, params) =
-            begin_login(&self.config, request, &return_to, implicit, &entropy, now)?;
+        let (pending, params) = begin_login(
+            &self.config,
+            request,
+            &return_to,
+            self.adapters.urls(),
+            implicit,
+            &entropy,
+            now,
+        )?;
         self.sweep_transactions(now);
         let endpoints = self.endpoints().await?;
         let url = if self.config.use_par {

@@ -143,6 +143,7 @@ impl<A: Adapters> Client<A> {
             self.read_answer::<ProviderMetadata>(&r)?,
             &self.config.endpoints,
             &self.config.explicit_endpoints,
+            self.adapters.urls(),
         )?;
         *self.discovered.borrow_mut() = Some(e.clone());
         Ok(e)

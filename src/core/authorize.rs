@@ -8,7 +8,7 @@ use super::error::{fail, AuthError, ErrorCode};
 use super::form;
 use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
 use super::transaction::{Flow, PendingLogin};
-use super::url::{origin_of, with_query};
+use super::url::{origin_of, with_query, UrlParser};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -136,13 +136,18 @@ impl<'de> Deserialize<'de> for ReturnTo {
 
 /// `appState.returnTo` may only name a place in this app: a path on the
 /// redirect URI's origin. Anything else would make the login an open redirect.
-pub fn check_return_to(return_to: &ReturnTo, redirect_uri: &str) -> Result<(), AuthError> {
+pub fn check_return_to(
+    return_to: &ReturnTo,
+    redirect_uri: &str,
+    urls: &dyn UrlParser,
+) -> Result<(), AuthError> {
     let ok = match return_to {
         ReturnTo::Absent => true,
         ReturnTo::Unreadable => false,
         ReturnTo::Target(t) => {
             let path_only = t.starts_with('/') && !t.starts_with("//");
-            let same_origin = origin_of(t).is_some_and(|o| Some(o) == origin_of(redirect_uri));
+            let same_origin =
+                origin_of(urls, t).is_some_and(|o| Some(o) == origin_of(urls, redirect_uri));
             (path_only || same_origin) && !t.contains('\\') && !t.chars().any(char::is_control)
         }
     };
@@ -168,6 +173,7 @@ pub fn begin_login(
     config: &Config,
     request: &LoginRequest,
     return_to: &ReturnTo,
+    urls: &dyn UrlParser,
     implicit: Option<ImplicitType>,
     entropy: &[u8; LOGIN_ENTROPY],
     now_ms: u64,
@@ -180,7 +186,7 @@ pub fn begin_login(
             );
         }
     }
-    check_return_to(return_to, &config.redirect_uri)?;
+    check_return_to(return_to, &config.redirect_uri, urls)?;
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = URL_SAFE_NO_PAD.encode(state_bytes);
@@ -303,6 +309,7 @@ mod tests {
     use super::*;
     use crate::core::config::Options;
     use crate::core::form::{find, parse_pairs};
+    use crate::core::url::WhatwgUrl;
 
     /// The app's state as the client reads it: JSON text through the JSON reader.
     fn rt(app_state: &str) -> ReturnTo {
@@ -310,12 +317,12 @@ mod tests {
     }
 
     fn config() -> Config {
-        Config::from_options(Options {
+        let options = Options {
             client_id: Some("550e8400-e29b-41d4-a716-446655440000".into()),
             redirect_uri: Some("https://app.example/callback?x=1".into()),
             ..Options::default()
-        })
-        .unwrap()
+        };
+        Config::from_options(options, &WhatwgUrl).unwrap()
     }
 
     fn query_of(url: &str) -> Vec<(String, String)> {
@@ -332,10 +339,10 @@ mod tests {
             "]".repeat(40)
         );
         for app_state in [lone, deep] {
-            let e = check_return_to(&rt(&app_state), app).unwrap_err();
+            let e = check_return_to(&rt(&app_state), app, &WhatwgUrl).unwrap_err();
             assert_eq!(e.code(), "invalid_options", "{app_state}");
         }
-        check_return_to(&rt(r#"{"returnTo":"/inbox"}"#), app).unwrap();
+        check_return_to(&rt(r#"{"returnTo":"/inbox"}"#), app, &WhatwgUrl).unwrap();
     }
 
     #[test]
@@ -349,6 +356,7 @@ mod tests {
             &c,
             &LoginRequest::default(),
             &ReturnTo::Absent,
+            &WhatwgUrl,
             None,
             &entropy,
             5,
@@ -399,6 +407,7 @@ mod tests {
             &config(),
             &req,
             &ReturnTo::Absent,
+            &WhatwgUrl,
             None,
             &[1; LOGIN_ENTROPY],
             0,
@@ -426,6 +435,7 @@ mod tests {
             &config(),
             &req,
             &ReturnTo::Absent,
+            &WhatwgUrl,
             None,
             &[1; LOGIN_ENTROPY],
             0,
@@ -458,6 +468,7 @@ mod tests {
                 &config(),
                 &req,
                 &ReturnTo::Absent,
+                &WhatwgUrl,
                 None,
                 &[1; LOGIN_ENTROPY],
                 0,
@@ -476,7 +487,7 @@ mod tests {
             r#"{"other":1}"#,
             "5",
         ] {
-            assert!(check_return_to(&rt(ok), app).is_ok(), "{ok}");
+            assert!(check_return_to(&rt(ok), app, &WhatwgUrl).is_ok(), "{ok}");
         }
         for bad in [
             r#"{"returnTo":"https://evil.example/"}"#,
@@ -487,7 +498,9 @@ mod tests {
             r#"{"returnTo":7}"#,
         ] {
             assert_eq!(
-                check_return_to(&rt(bad), app).unwrap_err().code(),
+                check_return_to(&rt(bad), app, &WhatwgUrl)
+                    .unwrap_err()
+                    .code(),
                 "invalid_options",
                 "{bad}"
             );
@@ -497,6 +510,7 @@ mod tests {
             &config(),
             &LoginRequest::default(),
             &evil,
+            &WhatwgUrl,
             None,
             &[1; LOGIN_ENTROPY],
             0,
@@ -511,6 +525,7 @@ mod tests {
             &config(),
             &LoginRequest::default(),
             &ReturnTo::Absent,
+            &WhatwgUrl,
             Some(ImplicitType::IdTokenToken),
             &[2; LOGIN_ENTROPY],
             0,
@@ -534,6 +549,7 @@ mod tests {
             &config(),
             &LoginRequest::default(),
             &ReturnTo::Absent,
+            &WhatwgUrl,
             None,
             &e,
             0,

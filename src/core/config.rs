@@ -2,7 +2,7 @@
 //! provider's endpoint layout derived from the issuer.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::url::{check_option_url, join};
+use super::url::{check_option_url, join, UrlParser};
 use serde::Deserialize;
 
 /// The provider this SDK is built for (docs/provider.md).
@@ -169,19 +169,20 @@ fn non_empty(value: Option<String>, message: &'static str) -> Result<String, Aut
 }
 
 impl Config {
-    /// Checks the options and fills in the defaults.
-    pub fn from_options(o: Options) -> Result<Config, AuthError> {
+    /// Checks the options and fills in the defaults; `urls` reads the URLs.
+    pub fn from_options(o: Options, urls: &dyn UrlParser) -> Result<Config, AuthError> {
         let client_id = non_empty(o.client_id, "clientId is required")?;
         if client_id.len() > 256 {
             return fail(ErrorCode::InvalidOptions, "clientId is too long");
         }
         let redirect_uri = non_empty(o.redirect_uri, "redirectUri is required")?;
         let redirect = check_option_url(
+            urls,
             &redirect_uri,
             "redirectUri must be an absolute https URL (http only on loopback)",
         )?;
         // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
-        if redirect.fragment().is_some() {
+        if redirect.has_fragment {
             return fail(
                 ErrorCode::InvalidOptions,
                 "redirectUri must not have a fragment",
@@ -189,10 +190,11 @@ impl Config {
         }
         let issuer = o.issuer.unwrap_or_else(|| DEFAULT_ISSUER.to_string());
         let issuer_url = check_option_url(
+            urls,
             &issuer,
             "issuer must be an absolute https URL (http only on loopback)",
         )?;
-        if issuer_url.query().is_some() || issuer_url.fragment().is_some() {
+        if issuer_url.has_query || issuer_url.has_fragment {
             return fail(
                 ErrorCode::InvalidOptions,
                 "issuer must not have a query or fragment",
@@ -252,6 +254,7 @@ impl Config {
         }
         for url in endpoints.urls() {
             check_option_url(
+                urls,
                 url,
                 "endpoints must be absolute https URLs (http only on loopback)",
             )?;
@@ -280,6 +283,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::url::WhatwgUrl;
 
     fn base() -> Options {
         Options {
@@ -291,7 +295,7 @@ mod tests {
 
     #[test]
     fn derives_provider_endpoints_from_issuer() {
-        let c = Config::from_options(base()).unwrap();
+        let c = Config::from_options(base(), &WhatwgUrl).unwrap();
         assert_eq!(c.issuer, "https://auth.xeonr.io");
         assert_eq!(
             c.endpoints.authorization,
@@ -336,7 +340,7 @@ mod tests {
             end_session: Some("http://127.0.0.1:3000/logout".into()),
             ..EndpointOptions::default()
         });
-        let c = Config::from_options(o).unwrap();
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
         assert_eq!(c.endpoints.token, "http://127.0.0.1:3000/t");
         assert_eq!(
             c.endpoints.authorization,
@@ -349,7 +353,10 @@ mod tests {
     }
 
     fn code_of(o: Options) -> String {
-        Config::from_options(o).unwrap_err().code().to_string()
+        Config::from_options(o, &WhatwgUrl)
+            .unwrap_err()
+            .code()
+            .to_string()
     }
 
     #[test]
@@ -391,7 +398,7 @@ mod tests {
         let mut o = base();
         o.client_secret = Some("s3cr3t".into());
         assert!(!format!("{o:?}").contains("s3cr3t"));
-        let c = Config::from_options(o).unwrap();
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
         assert!(!format!("{c:?}").contains("s3cr3t"));
         assert!(format!("{c:?}").contains("[redacted]"));
     }

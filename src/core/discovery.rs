@@ -3,7 +3,7 @@
 
 use super::config::Endpoints;
 use super::error::{fail, AuthError, ErrorCode};
-use super::url::{check_option_url, join};
+use super::url::{check_option_url, join, UrlParser};
 use serde::Deserialize;
 
 /// The members of the provider's metadata (RFC 8414 §2, OIDC Discovery §3)
@@ -34,6 +34,7 @@ pub fn apply(
     doc: ProviderMetadata,
     current: &Endpoints,
     explicit: &[String],
+    urls: &dyn UrlParser,
 ) -> Result<Endpoints, AuthError> {
     // OIDC Discovery §4.3: the issuer in the document must be exactly ours,
     // or an attacker's metadata could point us at their endpoints.
@@ -70,13 +71,13 @@ pub fn apply(
             continue;
         }
         if let Some(url) = member {
-            check_endpoint(&url)?;
+            check_endpoint(urls, &url)?;
             *slot = url;
         }
     }
     if !explicit.iter().any(|e| e == "endSession") {
         if let Some(url) = doc.end_session_endpoint {
-            check_endpoint(&url)?;
+            check_endpoint(urls, &url)?;
             out.end_session = Some(url);
         }
     }
@@ -84,8 +85,8 @@ pub fn apply(
     Ok(out)
 }
 
-fn check_endpoint(url: &str) -> Result<(), AuthError> {
-    match check_option_url(url, "") {
+fn check_endpoint(urls: &dyn UrlParser, url: &str) -> Result<(), AuthError> {
+    match check_option_url(urls, url, "") {
         Ok(_) => Ok(()),
         Err(_) => fail(
             ErrorCode::InvalidResponse,
@@ -97,6 +98,7 @@ fn check_endpoint(url: &str) -> Result<(), AuthError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::url::WhatwgUrl;
 
     const ISS: &str = "https://auth.example";
 
@@ -108,9 +110,17 @@ mod tests {
     fn notes_whether_the_provider_always_sends_iss() {
         let base = Endpoints::for_issuer(ISS);
         let with = r#"{"issuer":"https://auth.example","authorization_response_iss_parameter_supported":true}"#;
-        assert!(apply(ISS, doc(with), &base, &[]).unwrap().requires_iss);
+        assert!(
+            apply(ISS, doc(with), &base, &[], &WhatwgUrl)
+                .unwrap()
+                .requires_iss
+        );
         let without = r#"{"issuer":"https://auth.example"}"#;
-        assert!(!apply(ISS, doc(without), &base, &[]).unwrap().requires_iss);
+        assert!(
+            !apply(ISS, doc(without), &base, &[], &WhatwgUrl)
+                .unwrap()
+                .requires_iss
+        );
         // A member of the wrong type makes the document unreadable.
         let wrong = r#"{"issuer":"https://auth.example","authorization_response_iss_parameter_supported":"true"}"#;
         assert!(serde_json::from_str::<ProviderMetadata>(wrong).is_err());
@@ -121,7 +131,7 @@ mod tests {
         let body = r#"{"issuer":"https://auth.example","authorization_endpoint":"https://auth.example/a","token_endpoint":"https://auth.example/t","jwks_uri":"https://auth.example/k","end_session_endpoint":"https://auth.example/bye"}"#;
         let current = Endpoints::for_issuer(ISS);
         let explicit = vec!["token".to_string()];
-        let e = apply(ISS, doc(body), &current, &explicit).unwrap();
+        let e = apply(ISS, doc(body), &current, &explicit, &WhatwgUrl).unwrap();
         assert_eq!(e.authorization, "https://auth.example/a");
         assert_eq!(e.token, current.token, "explicit token endpoint kept");
         assert_eq!(e.jwks, "https://auth.example/k");
@@ -139,13 +149,14 @@ mod tests {
     #[test]
     fn refuses_another_issuers_document() {
         let body = r#"{"issuer":"https://evil.example","token_endpoint":"https://evil.example/t"}"#;
-        let e = apply(ISS, doc(body), &Endpoints::for_issuer(ISS), &[]).unwrap_err();
+        let e = apply(ISS, doc(body), &Endpoints::for_issuer(ISS), &[], &WhatwgUrl).unwrap_err();
         assert_eq!(e.code(), "issuer_mismatch");
         let e = apply(
             ISS,
             doc(r#"{"token_endpoint":"https://auth.example/t"}"#),
             &Endpoints::for_issuer(ISS),
             &[],
+            &WhatwgUrl,
         )
         .unwrap_err();
         assert_eq!(e.code(), "issuer_mismatch");
@@ -154,7 +165,7 @@ mod tests {
     #[test]
     fn refuses_insecure_endpoints_and_bad_documents() {
         let body = r#"{"issuer":"https://auth.example","token_endpoint":"http://evil.example/t"}"#;
-        let e = apply(ISS, doc(body), &Endpoints::for_issuer(ISS), &[]).unwrap_err();
+        let e = apply(ISS, doc(body), &Endpoints::for_issuer(ISS), &[], &WhatwgUrl).unwrap_err();
         assert_eq!(e.code(), "invalid_response");
     }
 }

@@ -8,6 +8,7 @@ mod write;
 mod events;
 
 use crate::browser::popup;
+use crate::browser::url::EngineUrl;
 use crate::browser::{
     current_url, fill_random, is_browser, navigate, replace_url, BrowserAdapters, SignalAbort,
 };
@@ -121,7 +122,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "AuthClientOptions")] opts: JsValue,
     ) -> Result<AuthClient, JsValue> {
         let config = options(&opts)
-            .and_then(Config::from_options)
+            .and_then(|o| Config::from_options(o, &EngineUrl))
             .map_err(error_to_js)?;
         if config.client_secret.is_some() && is_browser() {
             return Err(error_to_js(AuthError::new(
