@@ -304,7 +304,7 @@ pub fn authorize_url(endpoint: &str, params: &[(String, String)]) -> String {
     with_query(endpoint, &form::encode_pairs(params))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::config::Options;

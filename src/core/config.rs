@@ -280,7 +280,7 @@ impl Config {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::url::WhatwgUrl;

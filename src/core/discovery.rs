@@ -95,7 +95,7 @@ fn check_endpoint(urls: &dyn UrlParser, url: &str) -> Result<(), AuthError> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::url::WhatwgUrl;

@@ -153,7 +153,7 @@ pub const OPTION_URL_CASES: &[(&str, bool)] = &[
     ("http://./", false),
 ];
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
