@@ -20,14 +20,9 @@ function errorModuleOf(glue) {
 const errorPath = errorModuleOf("wasm_oauth.js");
 const serverErrorPath = errorModuleOf("wasm_oauth_server.js");
 
-// AuthClient's methods are one export; methods.js names them on the prototype.
-copyFileSync(join(root, "src/face/methods.js"), join(pkg, "methods.js"));
 writeFileSync(
   join(pkg, "index.js"),
-  `import { AuthClient as Client } from "./wasm_oauth.js";
-import { nameMethods } from "./methods.js";
-export const AuthClient = nameMethods(Client);
-export { default, initSync, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
+  `export { default, initSync, AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth.js";
 export { AuthError } from "${errorPath}";
 `,
 );
@@ -68,10 +63,8 @@ writeFileSync(
 // tokens included), and init() reads wasm_oauth_server_bg.wasm from disk.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import webInit, { initSync as webInitSync, AuthClient as Client } from "./wasm_oauth_server.js";
-import { nameMethods } from "./methods.js";
-export const AuthClient = nameMethods(Client);
-export { createPkcePair, parseCallbackUrl } from "./wasm_oauth_server.js";
+import webInit, { initSync as webInitSync } from "./wasm_oauth_server.js";
+export { AuthClient, createPkcePair, parseCallbackUrl } from "./wasm_oauth_server.js";
 export { AuthError } from "${serverErrorPath}";
 
 const wasmUrl = new URL("./wasm_oauth_server_bg.wasm", import.meta.url);
@@ -136,7 +129,6 @@ const manifest = {
     "index.d.ts",
     "node.js",
     "node.d.ts",
-    "methods.js",
     "auth-error.d.ts",
     "wasm_oauth.js",
     "wasm_oauth.d.ts",

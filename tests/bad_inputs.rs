@@ -5,7 +5,7 @@
 
 use wasm_oauth::core::authorize::{begin_login, LoginRequest, ReturnTo, LOGIN_ENTROPY};
 use wasm_oauth::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
-use wasm_oauth::core::config::{Config, EndpointOptions, Options};
+use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::AuthError;
 use wasm_oauth::core::form::MAX_VALUE_LEN;
 use wasm_oauth::core::jwt::{
@@ -456,15 +456,15 @@ fn wrong_at_hash_is_refused() {
 
 // ---- options --------------------------------------------------------------
 
-fn options() -> Options {
-    Options {
+fn options() -> AuthClientOptions {
+    AuthClientOptions {
         client_id: Some(CLIENT_ID.into()),
         redirect_uri: Some("https://app.example/cb".into()),
-        ..Options::default()
+        ..AuthClientOptions::default()
     }
 }
 
-fn options_code(o: Options) -> String {
+fn options_code(o: AuthClientOptions) -> String {
     match Config::from_options(o, &WhatwgUrl) {
         Ok(_) => "ok".into(),
         Err(e) => e.code().into(),
@@ -475,19 +475,19 @@ fn options_code(o: Options) -> String {
 fn missing_or_blank_client_id_or_redirect_uri_is_invalid_options() {
     assert_eq!(options_code(options()), "ok");
     for client_id in [None, Some(""), Some(" \t"), Some("a\nb")] {
-        let o = Options {
+        let o = AuthClientOptions {
             client_id: client_id.map(String::from),
             ..options()
         };
         assert_eq!(options_code(o), "invalid_options", "{client_id:?}");
     }
-    let o = Options {
+    let o = AuthClientOptions {
         client_id: Some("c".repeat(257)),
         ..options()
     };
     assert_eq!(options_code(o), "invalid_options");
     for redirect_uri in [None, Some(""), Some("/callback"), Some("app.example/cb")] {
-        let o = Options {
+        let o = AuthClientOptions {
             redirect_uri: redirect_uri.map(String::from),
             ..options()
         };
@@ -507,12 +507,12 @@ fn issuer_or_endpoint_that_is_not_a_url_is_invalid_options() {
         "https://auth example/token",
         "https://auth.example:99999/token",
     ] {
-        let issuer = Options {
+        let issuer = AuthClientOptions {
             issuer: Some(bad.into()),
             ..options()
         };
         assert_eq!(options_code(issuer), "invalid_options", "issuer {bad}");
-        let endpoint = Options {
+        let endpoint = AuthClientOptions {
             endpoints: endpoints("token", bad),
             ..options()
         };
@@ -532,24 +532,24 @@ fn http_urls_off_loopback_are_invalid_options() {
         "pushedAuthorization",
         "endSession",
     ] {
-        let o = Options {
+        let o = AuthClientOptions {
             endpoints: endpoints(name, &format!("http://auth.example/{name}")),
             ..options()
         };
         assert_eq!(options_code(o), "invalid_options", "{name}");
     }
-    let o = Options {
+    let o = AuthClientOptions {
         redirect_uri: Some("http://app.example/cb".into()),
         ..options()
     };
     assert_eq!(options_code(o), "invalid_options");
-    let o = Options {
+    let o = AuthClientOptions {
         endpoints: endpoints("token", "http://127.0.0.1.evil.example/t"),
         ..options()
     };
     assert_eq!(options_code(o), "invalid_options");
     // Loopback may use http (RFC 8252 §7.3).
-    let o = Options {
+    let o = AuthClientOptions {
         issuer: Some("http://127.0.0.1:3000".into()),
         redirect_uri: Some("http://localhost:8080/cb".into()),
         ..options()
@@ -567,7 +567,7 @@ fn unknown_storage_value_is_invalid_options() {
         "cookie",
         "indexeddb",
     ] {
-        let o = Options {
+        let o = AuthClientOptions {
             storage: Some(storage.into()),
             ..options()
         };

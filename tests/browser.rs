@@ -711,7 +711,11 @@ fn the_engines_url_reads_option_urls_as_the_native_parser_does() {
     use wasm_oauth::browser::url::EngineUrl;
     use wasm_oauth::core::url::{check_option_url, origin_of, OPTION_URL_CASES};
     for &(text, ok) in OPTION_URL_CASES {
-        assert_eq!(check_option_url(&EngineUrl, text, "m").is_ok(), ok, "{text}");
+        assert_eq!(
+            check_option_url(&EngineUrl, text, "m").is_ok(),
+            ok,
+            "{text}"
+        );
     }
     assert_eq!(
         origin_of(&EngineUrl, "https://App.Example:443/x").as_deref(),

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_oauth::client::{Client, KEY_PREFIX};
 use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
-use wasm_oauth::core::config::{Config, EndpointOptions, Options};
+use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
@@ -359,7 +359,7 @@ fn fakes() -> Fakes {
     }
 }
 
-fn harness_on(options: Options, f: Fakes) -> Harness {
+fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
     Harness {
         http: f.http.clone(),
         clock: f.clock.clone(),
@@ -370,17 +370,17 @@ fn harness_on(options: Options, f: Fakes) -> Harness {
     }
 }
 
-fn harness_with(options: Options) -> Harness {
+fn harness_with(options: AuthClientOptions) -> Harness {
     harness_on(options, fakes())
 }
 
-fn options() -> Options {
-    Options {
+fn options() -> AuthClientOptions {
+    AuthClientOptions {
         client_id: Some(CLIENT_ID.into()),
         redirect_uri: Some(REDIRECT.into()),
         issuer: Some(ISSUER.into()),
         scope: Some("openid profile offline_access".into()),
-        ..Options::default()
+        ..AuthClientOptions::default()
     }
 }
 
@@ -936,7 +936,7 @@ fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
 
 // ---- Discovery ----
 
-fn discovery_options() -> Options {
+fn discovery_options() -> AuthClientOptions {
     let mut o = options();
     o.discovery = Some(true);
     o.endpoints = Some(EndpointOptions {

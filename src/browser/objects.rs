@@ -1,30 +1,39 @@
 //! The public token set as JavaScript sees it. Here, not in the face,
 //! because the tabs of a shared session also hand each other this object.
 
-use crate::core::tokens::TokenSet;
+use crate::core::tokens::TokenSet as SessionTokens;
 use serde::Serialize;
+use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// `{ accessToken, tokenType, expiresAt, scope?, refreshToken?, idToken? }`;
-/// `expiresAt` is milliseconds since the epoch.
-#[derive(Serialize)]
+/// The tokens of the session.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct TokenSetView<'a> {
+pub struct TokenSet<'a> {
+    /// The access token, for the APIs' `Authorization: Bearer` header.
     pub access_token: &'a str,
+    /// Always `"Bearer"`.
+    #[tsify(type = "\"Bearer\"")]
     pub token_type: &'a str,
+    /// When the access token expires, in milliseconds since the epoch (our
+    /// clock); absent when the provider gave no lifetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
+    /// The scopes granted, space-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<&'a str>,
+    /// Present with `offline_access`; rotated on each refresh where the
+    /// provider rotates it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<&'a str>,
+    /// The ID token (a JWT), already checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<&'a str>,
 }
 
-impl<'a> From<&'a TokenSet> for TokenSetView<'a> {
-    fn from(t: &'a TokenSet) -> Self {
-        TokenSetView {
+impl<'a> From<&'a SessionTokens> for TokenSet<'a> {
+    fn from(t: &'a SessionTokens) -> Self {
+        TokenSet {
             access_token: &t.access_token,
             token_type: &t.token_type,
             expires_at: t.expires_at_ms.map(|ms| ms as f64),
@@ -41,6 +50,6 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
 }
 
 /// The public token set object.
-pub fn tokens_object(t: &TokenSet) -> JsValue {
-    to_js(&TokenSetView::from(t))
+pub fn tokens_object(t: &SessionTokens) -> JsValue {
+    to_js(&TokenSet::from(t))
 }

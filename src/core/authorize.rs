@@ -307,7 +307,7 @@ pub fn authorize_url(endpoint: &str, params: &[(String, String)]) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::core::config::Options;
+    use crate::core::config::AuthClientOptions;
     use crate::core::form::{find, parse_pairs};
     use crate::core::url::WhatwgUrl;
 
@@ -317,10 +317,10 @@ mod tests {
     }
 
     fn config() -> Config {
-        let options = Options {
+        let options = AuthClientOptions {
             client_id: Some("550e8400-e29b-41d4-a716-446655440000".into()),
             redirect_uri: Some("https://app.example/callback?x=1".into()),
-            ..Options::default()
+            ..AuthClientOptions::default()
         };
         Config::from_options(options, &WhatwgUrl).unwrap()
     }

@@ -4,6 +4,7 @@
 use super::error::{fail, AuthError, ErrorCode};
 use super::url::{check_option_url, join, UrlParser};
 use serde::Deserialize;
+use tsify::Tsify;
 
 /// The provider this SDK is built for (docs/provider.md).
 pub const DEFAULT_ISSUER: &str = "https://auth.xeonr.io";
@@ -82,35 +83,77 @@ impl Endpoints {
     }
 }
 
-/// The options as the app wrote them, before any check: read from the
-/// JavaScript options object, or built directly by native tests. Its `Debug`
-/// never shows the client secret.
-#[derive(Clone, Default, Deserialize)]
+/// The options of `new AuthClient(options)`, as the app wrote them, before
+/// any check (native tests build them directly). Its `Debug` never shows the
+/// client secret.
+#[derive(Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct Options {
+pub struct AuthClientOptions {
+    /// The client id registered at the provider. Required.
+    #[tsify(type = "string")]
     pub client_id: Option<String>,
+    /// The exact registered redirect URI: https, or http on a loopback host;
+    /// no fragment. Required (except for a client that only uses
+    /// server-runtime grants).
+    #[tsify(type = "string")]
     pub redirect_uri: Option<String>,
+    /// The issuer, compared exactly with `iss` everywhere. Default
+    /// `https://auth.xeonr.io`; the endpoints default to its layout.
+    #[tsify(optional)]
     pub issuer: Option<String>,
+    /// Space-separated scopes. Default `"openid profile email"`; add
+    /// `offline_access` for refresh tokens.
+    #[tsify(optional)]
     pub scope: Option<String>,
+    /// Endpoint overrides; explicit ones win over discovery.
+    #[tsify(optional)]
     pub endpoints: Option<EndpointOptions>,
+    /// Read `{issuer}/.well-known/openid-configuration` once, first. Default false.
+    #[tsify(optional)]
     pub discovery: Option<bool>,
+    /// Where the session lives. Default `"session"`.
+    #[tsify(optional, type = "\"memory\" | \"session\" | \"local\"")]
     pub storage: Option<String>,
+    /// Push the authorization request first (RFC 9126). Default false.
+    #[tsify(optional)]
     pub use_par: Option<bool>,
+    /// Tolerance for `iat`/`exp`/`nbf`, in seconds, on top of the measured
+    /// clock offset. Default 60; 0 to 3600.
+    #[tsify(optional)]
     pub clock_skew_seconds: Option<f64>,
+    /// Server runtimes only: refused in a browser (`secret_in_browser`).
+    #[tsify(optional)]
     pub client_secret: Option<String>,
 }
 
-/// Endpoint overrides, each an absolute URL, by their option names.
-#[derive(Clone, Default, Deserialize)]
+/// Provider endpoints, each an absolute URL (https, or http on loopback).
+/// Each defaults to the provider's layout under the issuer.
+#[derive(Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointOptions {
+    /// The authorization endpoint (`/auth/authorize`).
+    #[tsify(optional)]
     pub authorization: Option<String>,
+    /// The token endpoint, for every grant (`/api/v1/oauth/token`).
+    #[tsify(optional)]
     pub token: Option<String>,
+    /// The revocation endpoint (RFC 7009, `/api/v1/oauth/revoke`).
+    #[tsify(optional)]
     pub revocation: Option<String>,
+    /// The userinfo endpoint (`/api/v1/userinfo`).
+    #[tsify(optional)]
     pub userinfo: Option<String>,
+    /// The JWKS of the ID-token signing keys (`/.well-known/jwks.json`).
+    #[tsify(optional)]
     pub jwks: Option<String>,
+    /// The device authorization endpoint (RFC 8628, `/api/v1/oauth/code`).
+    #[tsify(optional)]
     pub device_authorization: Option<String>,
+    /// The pushed authorization request endpoint (RFC 9126, `/api/v1/oauth/par`).
+    #[tsify(optional)]
     pub pushed_authorization: Option<String>,
+    /// The end-session endpoint (OIDC RP-Initiated Logout). None by default.
+    #[tsify(optional)]
     pub end_session: Option<String>,
 }
 
@@ -147,9 +190,9 @@ impl core::fmt::Debug for Config {
     }
 }
 
-impl core::fmt::Debug for Options {
+impl core::fmt::Debug for AuthClientOptions {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Options")
+        f.debug_struct("AuthClientOptions")
             .field("client_id", &self.client_id)
             .field("redirect_uri", &self.redirect_uri)
             .field("issuer", &self.issuer)
@@ -170,7 +213,7 @@ fn non_empty(value: Option<String>, message: &'static str) -> Result<String, Aut
 
 impl Config {
     /// Checks the options and fills in the defaults; `urls` reads the URLs.
-    pub fn from_options(o: Options, urls: &dyn UrlParser) -> Result<Config, AuthError> {
+    pub fn from_options(o: AuthClientOptions, urls: &dyn UrlParser) -> Result<Config, AuthError> {
         let client_id = non_empty(o.client_id, "clientId is required")?;
         if client_id.len() > 256 {
             return fail(ErrorCode::InvalidOptions, "clientId is too long");
@@ -285,11 +328,11 @@ mod tests {
     use super::*;
     use crate::core::url::WhatwgUrl;
 
-    fn base() -> Options {
-        Options {
+    fn base() -> AuthClientOptions {
+        AuthClientOptions {
             client_id: Some("550e8400-e29b-41d4-a716-446655440000".into()),
             redirect_uri: Some("https://app.example/callback".into()),
-            ..Options::default()
+            ..AuthClientOptions::default()
         }
     }
 
@@ -352,7 +395,7 @@ mod tests {
         );
     }
 
-    fn code_of(o: Options) -> String {
+    fn code_of(o: AuthClientOptions) -> String {
         Config::from_options(o, &WhatwgUrl)
             .unwrap_err()
             .code()

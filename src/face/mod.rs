@@ -20,8 +20,8 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
 use events::Listeners;
 use read::{
-    device_authorization, login_request, options, read, signal, AccessTokenOptions, LogoutOptions,
-    ScopeOptions,
+    device_authorization, login_request, options, read, signal, GetAccessTokenOptions,
+    LogoutOptions, ScopeOptions,
 };
 use std::future::Future;
 use std::rc::Rc;
@@ -142,40 +142,17 @@ impl AuthClient {
             listeners,
         })
     }
-
-    /// Every other method, by its number in `src/face/methods.js`, which
-    /// puts each on `AuthClient.prototype` under its name: one export and one
-    /// glue function instead of seventeen (size).
-    #[wasm_bindgen(skip_typescript, js_name = __call)]
-    pub fn call(&self, method: u8, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
-        Ok(match method {
-            0 => self.build_authorize_url(a).into(),
-            1 => self.login_with_redirect(a).into(),
-            2 => self.login_with_implicit(a).into(),
-            3 => self.login_with_popup(a).into(),
-            4 => self.is_callback(a).into(),
-            5 => return self.on(a, b),
-            6 => self.start_device_authorization(a).into(),
-            7 => self.poll_device_token(a, b).into(),
-            8 => self.client_credentials(a).into(),
-            9 => self.exchange_service_token(a, b).into(),
-            10 => self.handle_redirect_callback(a).into(),
-            11 => self.get_access_token(a).into(),
-            12 => self.get_tokens(),
-            13 => self.get_id_token_claims(),
-            14 => self.is_authenticated().into(),
-            15 => self.get_user().into(),
-            16 => self.logout(a).into(),
-            _ => JsValue::UNDEFINED,
-        })
-    }
 }
 
-/// The methods `__call` dispatches to, by number.
+#[wasm_bindgen]
 impl AuthClient {
     /// Builds the authorization URL of a new code + PKCE (S256) login and
     /// stores the pending login, without navigating.
-    pub fn build_authorize_url(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = buildAuthorizeUrl, unchecked_return_type = "Promise<string>")]
+    pub fn build_authorize_url(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (_, request) = login_request(&opts)?;
@@ -184,7 +161,11 @@ impl AuthClient {
     }
 
     /// Starts a code + PKCE login and sends the browser to the provider.
-    pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = loginWithRedirect, unchecked_return_type = "Promise<void>")]
+    pub fn login_with_redirect(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (_, request) = login_request(&opts)?;
@@ -195,7 +176,11 @@ impl AuthClient {
 
     /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
     /// only when asked for by name. Prefer `loginWithRedirect`.
-    pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = loginWithImplicit, unchecked_return_type = "Promise<void>")]
+    pub fn login_with_implicit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImplicitLoginOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (o, request) = login_request(&opts)?;
@@ -217,7 +202,11 @@ impl AuthClient {
     /// Code + PKCE login in a popup window; resolves like
     /// `handleRedirectCallback` once the popup's callback page hands the
     /// response back. Rejects with `popup_blocked`, `popup_closed` or `timeout`.
-    pub fn login_with_popup(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = loginWithPopup, unchecked_return_type = "Promise<CallbackResult>")]
+    pub fn login_with_popup(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "PopupLoginOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             // Check the options first (synchronous, so still inside the
@@ -244,13 +233,18 @@ impl AuthClient {
 
     /// True when `url` (default: the current address) carries an
     /// authorization response.
-    pub fn is_callback(&self, url: JsValue) -> bool {
+    #[wasm_bindgen(js_name = isCallback)]
+    pub fn is_callback(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] url: JsValue,
+    ) -> bool {
         url_or_here(&url).is_some_and(|u| is_callback(&u))
     }
 
     /// Subscribes to `"tokens"` (a new token set, also from another tab),
     /// `"logout"` or `"error"`. Returns the function that unsubscribes.
-    /// (Typed generically in `types.d.ts`: the listener gets `AuthEventMap[E]`.)
+    /// (Declared generically in `types.d.ts`: the listener gets `AuthEventMap[E]`.)
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(&self, event: JsValue, listener: JsValue) -> Result<JsValue, JsValue> {
         let Ok(listener) = listener.dyn_into::<js_sys::Function>() else {
             return Err(error_to_js(AuthError::new(
@@ -264,7 +258,11 @@ impl AuthClient {
 
     /// Device sign-in (RFC 8628), step 1: a user code and the page where the
     /// user enters it.
-    pub fn start_device_authorization(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = startDeviceAuthorization, unchecked_return_type = "Promise<DeviceAuthorization>")]
+    pub fn start_device_authorization(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let ScopeOptions { scope } = read(&opts)?;
@@ -277,7 +275,12 @@ impl AuthClient {
     /// Device sign-in, step 2: polls until the user approves (resolving with
     /// the stored token set), denies (`access_denied`), the code expires
     /// (`expired_token`) or `signal` aborts (`aborted`).
-    pub fn poll_device_token(&self, device: JsValue, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = pollDeviceToken, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn poll_device_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeviceAuthorization")] device: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PollOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (device, started_at) = device_authorization(&device)?;
@@ -291,7 +294,11 @@ impl AuthClient {
 
     /// Client credentials grant. Server runtimes only (needs `clientSecret`);
     /// rejects with `secret_in_browser` in a browser before sending anything.
-    pub fn client_credentials(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn client_credentials(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         self.server_grant(opts, |inner, scope| async move {
             inner.client_credentials(scope.as_deref()).await
         })
@@ -299,7 +306,12 @@ impl AuthClient {
 
     /// Service token: exchanges a service account's JWT (jwt-bearer grant).
     /// Server runtimes only; rejects with `secret_in_browser` in a browser.
-    pub fn exchange_service_token(&self, assertion: JsValue, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = exchangeServiceToken, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn exchange_service_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] assertion: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScopeOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         self.server_grant(opts, |inner, scope| async move {
             let Some(assertion) = assertion.as_string() else {
                 return Err(AuthError::new(
@@ -316,7 +328,11 @@ impl AuthClient {
     /// Handles the authorization response in `url` (default: the current
     /// address): checks state, issuer and nonce, exchanges the code, stores the
     /// tokens, and removes the response from the address bar.
-    pub fn handle_redirect_callback(&self, url: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = handleRedirectCallback, unchecked_return_type = "Promise<CallbackResult>")]
+    pub fn handle_redirect_callback(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] url: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let here = current_url();
@@ -344,10 +360,14 @@ impl AuthClient {
 
     /// A usable access token, refreshed first when it has less than
     /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
-    pub fn get_access_token(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
+    pub fn get_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let o: AccessTokenOptions = read(&opts)?;
+            let o: GetAccessTokenOptions = read(&opts)?;
             let min = o
                 .min_validity_seconds
                 .filter(|n| n.is_finite())
@@ -360,6 +380,7 @@ impl AuthClient {
     }
 
     /// The stored token set, or `undefined`.
+    #[wasm_bindgen(js_name = getTokens, unchecked_return_type = "TokenSet | undefined")]
     pub fn get_tokens(&self) -> JsValue {
         self.inner
             .tokens()
@@ -367,16 +388,19 @@ impl AuthClient {
     }
 
     /// The validated ID token claims, or `undefined`.
+    #[wasm_bindgen(js_name = getIdTokenClaims, unchecked_return_type = "IdTokenClaims | undefined")]
     pub fn get_id_token_claims(&self) -> JsValue {
         self.inner.id_token_claims().unwrap_or(JsValue::UNDEFINED)
     }
 
     /// True when a non-expired access token is held.
+    #[wasm_bindgen(js_name = isAuthenticated)]
     pub fn is_authenticated(&self) -> bool {
         self.inner.is_authenticated()
     }
 
     /// The userinfo response (OIDC Core §5.3), fetched with the access token.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<UserInfo>")]
     pub fn get_user(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move { inner.userinfo().await })
@@ -384,7 +408,11 @@ impl AuthClient {
 
     /// Logs out: revokes the tokens (unless `revoke: false`), clears the
     /// session, and goes to the provider's end-session page when one is configured.
-    pub fn logout(&self, opts: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = logout, unchecked_return_type = "Promise<void>")]
+    pub fn logout(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] opts: JsValue,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let o: LogoutOptions = read(&opts)?;

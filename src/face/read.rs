@@ -5,7 +5,7 @@
 //! value of the wrong type is refused naming its option.
 
 use crate::core::authorize::LoginRequest;
-use crate::core::config::{EndpointOptions, Options};
+use crate::core::config::{AuthClientOptions, EndpointOptions};
 use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::one_or_many::OneOrMany;
@@ -13,6 +13,7 @@ use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The field names a struct's `Deserialize` asks for, read from the impl
@@ -146,7 +147,7 @@ fn member(value: &JsValue, name: &str) -> JsValue {
 }
 
 /// The `AuthClient` constructor's options.
-pub fn options(value: &JsValue) -> Result<Options, AuthError> {
+pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
     if !value.is_object() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
@@ -160,34 +161,58 @@ pub fn options(value: &JsValue) -> Result<Options, AuthError> {
     read(value)
 }
 
-/// How the code comes back (`responseMode`).
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+/// Where the provider puts the code: the query (default) or the fragment.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "lowercase")]
-enum ResponseMode {
+pub enum ResponseMode {
     Query,
     Fragment,
 }
 
 /// The options of `loginWithRedirect`, `buildAuthorizeUrl`,
 /// `loginWithImplicit` and `loginWithPopup`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginOptions {
-    /// Read as a JavaScript value (see [`app_state`]).
+    /// Any JSON-serializable value, handed back by `handleRedirectCallback`.
+    /// A `returnTo` in it must be a path of this app (same origin).
     #[allow(dead_code)]
+    #[tsify(optional, type = "unknown")]
     app_state: Option<IgnoredAny>,
+    /// Space-separated scopes for this login; default: the client's `scope`.
+    #[tsify(optional)]
     scope: Option<String>,
+    /// `none`, `login`, `consent`, `select_account` (OIDC Core §3.1.2.1).
+    #[tsify(
+        optional,
+        type = "\"none\" | \"login\" | \"consent\" | \"select_account\" | (string & {})"
+    )]
     prompt: Option<String>,
+    /// A hint of who is signing in (an email or login name).
+    #[tsify(optional)]
     login_hint: Option<String>,
-    /// Seconds.
+    /// The longest time since the user last signed in, in seconds; the ID
+    /// token's `auth_time` is checked against it.
+    #[tsify(optional)]
     max_age: Option<f64>,
+    /// Requested authentication context classes, space-separated.
+    #[tsify(optional)]
     acr_values: Option<String>,
+    /// Resource indicators (RFC 8707): absolute URIs of the APIs.
+    #[tsify(optional, type = "string | string[]")]
     resource: Option<OneOrMany>,
+    /// Extra authorization parameters; may not set the SDK's own.
+    #[tsify(optional, type = "Record<string, string>")]
     extra_params: Option<BTreeMap<String, String>>,
+    /// Where the code comes back: `"query"` (default) or `"fragment"`.
+    #[tsify(optional)]
     response_mode: Option<ResponseMode>,
-    /// `loginWithImplicit` only.
+    /// `loginWithImplicit` only: the legacy response type, asked for by name.
+    #[tsify(optional, type = "\"token\" | \"id_token token\"")]
     pub response_type: Option<String>,
-    /// `loginWithPopup` only.
+    /// `loginWithPopup` only: how long the popup may take, in seconds
+    /// (default 300, 1 to 3600).
+    #[tsify(optional)]
     pub timeout_seconds: Option<f64>,
 }
 
@@ -236,33 +261,43 @@ pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), Au
 }
 
 /// `getAccessToken`'s options.
-#[derive(Deserialize)]
+#[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct AccessTokenOptions {
+pub struct GetAccessTokenOptions {
+    /// Refresh even when the stored token is still good.
+    #[tsify(optional)]
     pub force_refresh: Option<bool>,
-    /// Seconds.
+    /// Refresh when the token has less than this left, in seconds (default 30).
+    #[tsify(optional)]
     pub min_validity_seconds: Option<f64>,
 }
 
 /// `logout`'s options.
-#[derive(Deserialize)]
+#[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct LogoutOptions {
+    /// Where the end-session endpoint sends the browser afterwards.
+    #[tsify(optional)]
     pub return_to: Option<String>,
+    /// Revoke the refresh and access tokens first (RFC 7009). Default true.
+    #[tsify(optional)]
     pub revoke: Option<bool>,
 }
 
 /// The options of the calls that only take a `scope`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Tsify)]
 pub struct ScopeOptions {
+    /// Space-separated scopes; default: the client's `scope`.
+    #[tsify(optional)]
     pub scope: Option<String>,
 }
 
 /// `pollDeviceToken`'s options.
-#[derive(Deserialize)]
+#[derive(Deserialize, Tsify)]
 pub struct PollOptions {
-    /// Read as a JavaScript value (see [`signal`]).
+    /// Aborting it rejects the poll at once with `aborted`.
     #[allow(dead_code)]
+    #[tsify(optional, type = "AbortSignal")]
     signal: Option<IgnoredAny>,
 }
 

@@ -3,22 +3,25 @@
 //! claims, userinfo) are returned as `JSON.parse` built them, never rebuilt
 //! key by key.
 
-use crate::browser::objects::TokenSetView;
+use crate::browser::objects::TokenSet;
 pub use crate::browser::objects::{to_js, tokens_object};
 use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback, ResponseLocation};
-use crate::core::device::DeviceAuthorization;
+use crate::core::device::DeviceAuthorization as Device;
 use serde::Serialize;
+use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// `{ appState, tokens }` after a handled callback.
-#[derive(Serialize)]
+/// What a handled login gives the app.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct CallbackResult<'a> {
-    /// The app's own state, as its JSON text parses.
+pub struct CallbackResult<'a> {
+    /// The `appState` given at login, as its JSON parses.
     #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "unknown")]
     app_state: JsValue,
-    tokens: TokenSetView<'a>,
+    /// The stored token set.
+    tokens: TokenSet<'a>,
 }
 
 /// `{ appState, tokens }` after a handled callback.
@@ -30,14 +33,15 @@ pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED);
     to_js(&CallbackResult {
         app_state,
-        tokens: TokenSetView::from(&outcome.tokens),
+        tokens: TokenSet::from(&outcome.tokens),
     })
 }
 
-/// `parseCallbackUrl`'s result: `{ kind, ..., responseMode }`.
-#[derive(Serialize)]
+/// `parseCallbackUrl`'s result: what an authorization response holds,
+/// unchecked. `responseMode` says where it came: `"query"` or `"fragment"`.
+#[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-enum ParsedCallback<'a> {
+pub enum ParsedCallback<'a> {
     #[serde(rename_all = "camelCase")]
     Code {
         code: &'a str,
@@ -45,6 +49,7 @@ enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
     #[serde(rename_all = "camelCase")]
@@ -63,6 +68,7 @@ enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
     #[serde(rename_all = "camelCase")]
@@ -74,6 +80,7 @@ enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
 }
@@ -124,27 +131,32 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
     })
 }
 
-/// `startDeviceAuthorization`'s result; `expiresAt` (ms) lets the app show a
-/// countdown and lets `pollDeviceToken` keep the provider's deadline.
-#[derive(Serialize)]
+/// A device sign-in in progress (RFC 8628): show `userCode` and
+/// `verificationUri` (or a QR code of `verificationUriComplete`), then pass
+/// the whole object to `pollDeviceToken`.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct DeviceAuthorizationView<'a> {
+pub struct DeviceAuthorization<'a> {
+    /// The secret the poll sends; never show it.
     device_code: &'a str,
+    /// Show this to the user (6 characters at the provider).
     user_code: &'a str,
+    /// The page where the user enters the code.
     verification_uri: &'a str,
+    /// The verification page with the code filled in: good for a QR code.
     #[serde(skip_serializing_if = "Option::is_none")]
     verification_uri_complete: Option<&'a str>,
-    /// Seconds.
+    /// How long the code lives, in seconds.
     expires_in: f64,
-    /// Seconds.
+    /// Seconds between polls (never below 5).
     interval: f64,
-    /// Milliseconds since the epoch.
+    /// When the code expires, in milliseconds since the epoch.
     expires_at: f64,
 }
 
 /// `startDeviceAuthorization`'s result.
-pub fn device_object(d: &DeviceAuthorization, started_ms: f64) -> JsValue {
-    to_js(&DeviceAuthorizationView {
+pub fn device_object(d: &Device, started_ms: f64) -> JsValue {
+    to_js(&DeviceAuthorization {
         device_code: &d.device_code,
         user_code: &d.user_code,
         verification_uri: &d.verification_uri,
@@ -155,11 +167,15 @@ pub fn device_object(d: &DeviceAuthorization, started_ms: f64) -> JsValue {
     })
 }
 
-/// `createPkcePair`'s result.
-#[derive(Serialize)]
+/// A fresh PKCE pair (RFC 7636): keep the verifier secret, send the challenge.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct PkcePair<'a> {
+    /// 43 characters of base64url: the secret the token request sends.
     pub code_verifier: &'a str,
+    /// BASE64URL(SHA-256(codeVerifier)), for the authorization request.
     pub code_challenge: &'a str,
+    /// Always `"S256"`.
+    #[tsify(type = "\"S256\"")]
     pub code_challenge_method: &'static str,
 }
