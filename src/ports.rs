@@ -72,14 +72,25 @@ impl Storage for MemoryStorage {
     }
 }
 
-/// An HTTP request the SDK makes. Bodies are always form-encoded.
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// An HTTP request the SDK makes. Bodies are always form-encoded. Its
+/// `Debug` shows the URL only: the form and the bearer token carry secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub url: String,
     /// `Some` makes it a POST of `application/x-www-form-urlencoded`.
     pub form: Option<String>,
     /// An access token sent as `Authorization: Bearer`.
     pub bearer: Option<String>,
+}
+
+impl core::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url)
+            .field("form", &self.form.as_ref().map(|_| "[redacted]"))
+            .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 /// What came back.

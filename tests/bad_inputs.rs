@@ -56,7 +56,7 @@ fn error_callback_without_description_keeps_the_servers_code() {
     // What the client raises for it (client: `AuthError::oauth(&error, description, None)`).
     let e = AuthError::oauth(&error, description.as_deref(), None);
     assert_eq!(e.code(), "temporarily_unavailable");
-    assert_eq!(e.description, None);
+    assert_eq!(e.description(), None);
 }
 
 #[test]
@@ -212,11 +212,14 @@ fn http_400_keeps_the_oauth_error_or_becomes_invalid_response() {
         r#"{"error":"invalid_request","error_description":"missing code_verifier"}"#,
     );
     assert_eq!(e.code(), "invalid_request");
-    assert_eq!(e.status, Some(400));
-    assert_eq!(e.description.as_deref(), Some("missing code_verifier"));
+    assert_eq!(e.status(), Some(400));
+    assert_eq!(e.description(), Some("missing code_verifier"));
     let e = token_error(401, r#"{"error":"invalid_client"}"#);
     assert_eq!(e.code(), "invalid_client");
-    assert_eq!((e.status, e.description.clone()), (Some(401), None));
+    assert_eq!(
+        (e.status(), e.description().map(str::to_string)),
+        (Some(401), None)
+    );
     for body in [
         "",
         "{}",
@@ -226,7 +229,7 @@ fn http_400_keeps_the_oauth_error_or_becomes_invalid_response() {
     ] {
         let e = token_error(400, body);
         assert_eq!(e.code(), "invalid_response", "{body}");
-        assert_eq!(e.status, Some(400));
+        assert_eq!(e.status(), Some(400));
     }
 }
 
@@ -235,8 +238,8 @@ fn http_500_with_an_html_body_is_invalid_response_and_keeps_no_body() {
     let html = "<!doctype html><title>500</title><p>access_token=SECRET</p>";
     let e = token_error(500, html);
     assert_eq!(e.code(), "invalid_response");
-    assert_eq!(e.status, Some(500));
-    assert_eq!(e.description, None);
+    assert_eq!(e.status(), Some(500));
+    assert_eq!(e.description(), None);
     assert!(!format!("{e:?}").contains("SECRET"));
 }
 

@@ -157,8 +157,7 @@ async fn unreachable_server_is_a_network_error() {
 
 #[wasm_bindgen_test]
 fn errors_are_real_error_objects_with_a_code() {
-    let mut e = AuthError::new(ErrorCode::StateMismatch, "the state does not match");
-    e.status = Some(400);
+    let e = AuthError::new(ErrorCode::StateMismatch, "the state does not match").with_status(400);
     let js = error_to_js(e);
     let err: &js_sys::Error = js.dyn_ref().expect("an Error instance");
     assert_eq!(String::from(err.name()), "AuthError");
@@ -406,7 +405,7 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
             .unwrap_err();
         let seen = recorded_requests();
         assert_eq!(e.code(), "invalid_response", "{status}");
-        assert_eq!(e.status, Some(status));
+        assert_eq!(e.status(), Some(status));
         assert!(!seen.contains("evil.example"), "{seen}");
     }
 }

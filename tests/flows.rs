@@ -14,6 +14,7 @@ use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
+use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
@@ -86,6 +87,8 @@ struct FakeHttp {
     gate: Rc<Cell<bool>>,
     /// While set, JWKS fetches fail with network_error.
     jwks_down: Rc<Cell<bool>>,
+    /// When set, the JWKS endpoint answers this status and body instead.
+    jwks_answer: Rc<RefCell<Option<(u16, String)>>>,
 }
 
 impl FakeHttp {
@@ -144,9 +147,14 @@ impl Http for FakeHttp {
             if self.jwks_down.get() {
                 return Err(AuthError::new(ErrorCode::NetworkError, "jwks down"));
             }
+            let (status, body) = self
+                .jwks_answer
+                .borrow()
+                .clone()
+                .unwrap_or((200, JWKS.into()));
             return Ok(HttpResponse {
-                status: 200,
-                body: JWKS.into(),
+                status,
+                body,
                 date_ms: None,
             });
         }
@@ -298,7 +306,7 @@ impl<S: Storage> Adapters for Fakes<S> {
     }
     fn emit(&self, event: Event<'_>) {
         let name = match event {
-            Event::Tokens(t) => format!("tokens:{}", t.access_token.len()),
+            Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
             Event::Logout => "logout".to_string(),
             Event::Error(e) => format!("error:{}", e.code()),
         };
@@ -473,7 +481,12 @@ fn code_flow_exchanges_the_code_with_the_verifier_and_stores_tokens() {
         find(&params, "code_challenge")
     );
     assert_eq!(
-        h.client.tokens().unwrap().refresh_token.as_deref(),
+        h.client
+            .tokens()
+            .unwrap()
+            .refresh_token
+            .as_ref()
+            .map(RefreshToken::secret),
         Some("RT-1")
     );
     assert!(h.client.is_authenticated());
@@ -573,7 +586,7 @@ fn error_callback_keeps_the_servers_code_and_description() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "access_denied");
-    assert_eq!(e.description.as_deref(), Some("The user said no"));
+    assert_eq!(e.description(), Some("The user said no"));
 }
 
 #[test]
@@ -643,7 +656,7 @@ fn token_endpoint_error_is_reported_with_status() {
     );
     let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
     assert_eq!(e.code(), "invalid_grant");
-    assert_eq!(e.status, Some(400));
+    assert_eq!(e.status(), Some(400));
 }
 
 #[test]
@@ -664,7 +677,10 @@ fn access_token_is_returned_while_valid_and_refreshed_near_expiry() {
     assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
     assert_eq!(find(&form, "refresh_token"), Some("RT-1"));
     let stored = h.client.tokens().unwrap();
-    assert_eq!(stored.refresh_token.as_deref(), Some("RT-2"));
+    assert_eq!(
+        stored.refresh_token.as_ref().map(RefreshToken::secret),
+        Some("RT-2")
+    );
     assert!(
         stored.id_token.is_some(),
         "the ID token is kept when not resent"
@@ -688,7 +704,7 @@ fn failed_refresh_keeps_tokens_that_are_still_good() {
     h.http.answer(503, "<html>down</html>");
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "invalid_response");
-    assert_eq!(e.status, Some(503));
+    assert_eq!(e.status(), Some(503));
     h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "network_error");
@@ -1023,7 +1039,9 @@ fn fifty_concurrent_calls_share_one_refresh() {
             }
         });
     }
-    assert!(results.iter().all(|r| r.as_deref() == Ok("AT-2")));
+    assert!(results
+        .iter()
+        .all(|r| r.as_ref().map(AccessToken::secret) == Ok("AT-2")));
     let refreshes = h
         .http
         .sent()
@@ -1408,7 +1426,10 @@ fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     );
     let held = c.tokens().unwrap();
     assert_eq!(held.access_token, "AT-2");
-    assert_eq!(held.refresh_token.as_deref(), Some("RT-2"));
+    assert_eq!(
+        held.refresh_token.as_ref().map(RefreshToken::secret),
+        Some("RT-2")
+    );
     assert!(c.is_authenticated());
     let tokens_key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
     assert!(
@@ -1567,7 +1588,7 @@ fn a_forged_stateless_error_link_carries_no_chosen_code_or_text() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "state_mismatch");
-    assert!(e.description.is_none());
+    assert!(e.description().is_none());
     let e = callback(
         &h,
         &format!("{REDIRECT}?error=access_denied&error_description=Call+555-0100&iss=https%3A%2F%2Fauth.example"),
@@ -1575,9 +1596,9 @@ fn a_forged_stateless_error_link_carries_no_chosen_code_or_text() {
     .unwrap_err();
     assert_eq!(e.code(), "access_denied");
     assert!(
-        e.description.is_none(),
+        e.description().is_none(),
         "no attacker text: {:?}",
-        e.description
+        e.description()
     );
 }
 
@@ -1720,6 +1741,29 @@ fn a_refresh_whose_id_token_cannot_be_checked_keeps_the_rotated_refresh_token() 
         "the retry sent the already-rotated refresh token; session now: {:?}",
         h.client.tokens()
     );
+}
+
+#[test]
+fn a_jwks_endpoint_answering_an_oauth_error_ends_no_session() {
+    // A server's `login_required` is no verdict of the SDK's about the
+    // session: the ID token simply cannot be checked.
+    let h = harness();
+    signed_in(&h);
+    let claims = claims_at("ignored", NOW / 1000 + 10).replace(",\"nonce\":\"ignored\"", "");
+    let new_id = jwt(r#"{"alg":"RS256","kid":"k2"}"#, &claims, GOOD_SIGNATURE);
+    h.http.answer(
+        200,
+        &format!(r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2","id_token":"{new_id}"}}"#),
+    );
+    *h.http.jwks_answer.borrow_mut() = Some((400, r#"{"error":"login_required"}"#.into()));
+    let e = block_on(h.client.access_token(30, true)).unwrap_err();
+    assert_eq!(e.code(), "invalid_id_token");
+    let kept = h.client.tokens().expect("the session is kept");
+    assert_eq!(
+        kept.refresh_token.as_ref().map(RefreshToken::secret),
+        Some("RT-2")
+    );
+    assert!(!h.events.borrow().iter().any(|e| e == "logout"));
 }
 
 #[test]

@@ -163,7 +163,7 @@ proptest! {
         let callback = parse_callback(&url).expect("a well-formed code response");
         prop_assert_eq!(
             callback.response,
-            AuthorizationResponse::Code { code, state: Some(state), iss: None }
+            AuthorizationResponse::Code { code: code.as_str().into(), state: Some(state), iss: None }
         );
         prop_assert_eq!(scrub(&url), "https://app.example/cb");
     }

@@ -104,9 +104,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(callback.response.iss(), find(&pairs, "iss"));
     match &callback.response {
         AuthorizationResponse::Code { code, state, .. } => {
-            assert!(!code.is_empty());
+            assert!(!code.secret().is_empty());
             assert!(state.is_some(), "a code without its state");
-            assert_eq!(find(&pairs, "code"), Some(code.as_str()));
+            assert_eq!(find(&pairs, "code"), Some(code.secret()));
             assert!(find(&pairs, "error").is_none(), "an error read as a code");
         }
         AuthorizationResponse::Tokens {

@@ -40,13 +40,13 @@ fuzz_target!(|data: &[u8]| {
         Ok(d) => d,
         Err(e) if (200..300).contains(&status) => {
             assert_eq!(e.code(), "invalid_response");
-            assert!(e.description.is_none(), "the body never leaks into the error");
+            assert!(e.description().is_none(), "the body never leaks into the error");
             return;
         }
         Err(e) => return check_error_answer(status, &body, &e),
     };
     assert!((200..300).contains(&status), "success only on 2xx");
-    assert!(!device.device_code.is_empty());
+    assert!(!device.device_code.secret().is_empty());
     assert!(!device.user_code.is_empty());
     assert!(!device.verification_uri.is_empty());
     assert!(device.verification_uri_complete.as_ref().is_none_or(|u| !u.is_empty()));
@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     // The members a plain JSON reader sees: the codes as sent, times rounded up.
     let v = value_of(&body).expect("read as a device response, so JSON");
     let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
-    assert_eq!(str_of("device_code"), Some(device.device_code.as_str()));
+    assert_eq!(str_of("device_code"), Some(device.device_code.secret()));
     assert_eq!(str_of("user_code"), Some(device.user_code.as_str()));
     assert_eq!(
         str_of("verification_uri").or(str_of("verification_url")),
@@ -87,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
     // The same body as a 200 to a poll: tokens, or the end of polling.
     let mut p = poller.clone();
     match p.on_answer(read_answer::<TokenResponse>(200, &body), poll_at) {
-        Ok(Some(t)) => assert!(!t.access_token.is_empty()),
+        Ok(Some(t)) => assert!(!t.access_token.secret().is_empty()),
         Ok(None) => panic!("a 200 never means keep polling"),
         Err(e) => assert_eq!(e.code(), "invalid_response"),
     }

@@ -41,18 +41,18 @@ fuzz_target!(|data: &[u8]| {
     match read_answer::<TokenResponse>(status, &body).and_then(|r| token_set(r, now_ms)) {
         Ok(t) => {
             assert!((200..300).contains(&status), "success only on 2xx");
-            assert!(!t.access_token.is_empty());
+            assert!(!t.access_token.secret().is_empty());
             assert_eq!(t.token_type, "Bearer");
-            for member in [&t.scope, &t.refresh_token, &t.id_token].into_iter().flatten() {
+            for member in [t.scope.as_deref(), t.refresh_token.as_ref().map(|r| r.secret()), t.id_token.as_deref()].into_iter().flatten() {
                 assert!(!member.is_empty(), "an empty member is refused");
             }
             // Each member is the one a plain JSON reader sees in the body.
             let v = value_of(&body).expect("read as a TokenResponse, so JSON");
             let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
-            assert_eq!(str_of("access_token"), Some(t.access_token.as_str()));
+            assert_eq!(str_of("access_token"), Some(t.access_token.secret()));
             assert!(str_of("token_type").is_some_and(|ty| ty.eq_ignore_ascii_case("bearer")));
             assert_eq!(str_of("scope"), t.scope.as_deref());
-            assert_eq!(str_of("refresh_token"), t.refresh_token.as_deref());
+            assert_eq!(str_of("refresh_token"), t.refresh_token.as_ref().map(|r| r.secret()));
             assert_eq!(str_of("id_token"), t.id_token.as_deref());
             let expires_in = v.get("expires_in").and_then(|x| x.as_f64());
             match t.expires_at_ms {
@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) if (200..300).contains(&status) => {
             assert_eq!(e.code(), "invalid_response");
-            assert!(e.description.is_none(), "the body never leaks into the error");
+            assert!(e.description().is_none(), "the body never leaks into the error");
         }
         Err(e) => check_error_answer(status, &body, &e),
     }

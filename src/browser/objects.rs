@@ -34,11 +34,11 @@ pub struct TokenSet<'a> {
 impl<'a> From<&'a SessionTokens> for TokenSet<'a> {
     fn from(t: &'a SessionTokens) -> Self {
         TokenSet {
-            access_token: &t.access_token,
+            access_token: t.access_token.secret(),
             token_type: &t.token_type,
             expires_at: t.expires_at_ms.map(|ms| ms as f64),
             scope: t.scope.as_deref(),
-            refresh_token: t.refresh_token.as_deref(),
+            refresh_token: t.refresh_token.as_ref().map(|r| r.secret()),
             id_token: t.id_token.as_deref(),
         }
     }

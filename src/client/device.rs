@@ -27,7 +27,7 @@ impl<A: Adapters> Client<A> {
             ("scope", scope),
         ];
         if let Some(secret) = &self.config.client_secret {
-            pairs.push(("client_secret", secret));
+            pairs.push(("client_secret", secret.secret()));
         }
         let r = self
             .post_form(&endpoints.device_authorization, &pairs)
@@ -55,11 +55,11 @@ impl<A: Adapters> Client<A> {
                 Step::Poll => {
                     let mut pairs = vec![
                         ("grant_type", GRANT_TYPE),
-                        ("device_code", device.device_code.as_str()),
+                        ("device_code", device.device_code.secret()),
                         ("client_id", self.config.client_id.as_str()),
                     ];
                     if let Some(secret) = &self.config.client_secret {
-                        pairs.push(("client_secret", secret));
+                        pairs.push(("client_secret", secret.secret()));
                     }
                     // The app's abort also cancels a poll in flight.
                     let request = form_request(&endpoints.token, &pairs);

@@ -6,7 +6,8 @@ use crate::core::authorize::{
     PushedAuthorizationResponse, ReturnTo, LOGIN_ENTROPY,
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
-use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
 use crate::ports::{Adapters, Event, Http, Storage};
@@ -21,21 +22,25 @@ pub struct CallbackOutcome {
 
 /// The authorization errors (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC
 /// 9126 §4) a response without `state` may report.
-const STATELESS_ERRORS: &[&str] = &[
-    "invalid_request",
-    "unauthorized_client",
-    "access_denied",
-    "unsupported_response_type",
-    "invalid_scope",
-    "server_error",
-    "temporarily_unavailable",
-    "interaction_required",
-    "login_required",
-    "account_selection_required",
-    "consent_required",
-    "invalid_request_uri",
-    "invalid_request_object",
-];
+fn is_authorization_error(code: &OAuthErrorCode) -> bool {
+    use OAuthErrorCode::*;
+    matches!(
+        code,
+        InvalidRequest
+            | UnauthorizedClient
+            | AccessDenied
+            | UnsupportedResponseType
+            | InvalidScope
+            | ServerError
+            | TemporarilyUnavailable
+            | InteractionRequired
+            | LoginRequired
+            | AccountSelectionRequired
+            | ConsentRequired
+            | InvalidRequestUri
+            | InvalidRequestObject
+    )
+}
 
 impl<A: Adapters> Client<A> {
     fn transaction_key(&self, state: &str) -> String {
@@ -202,7 +207,8 @@ impl<A: Adapters> Client<A> {
             ..
         } = &callback.response
         {
-            return Err(if STATELESS_ERRORS.contains(&error.as_str()) {
+            let known = OAuthErrorCode::parse(error).is_some_and(|c| is_authorization_error(&c));
+            return Err(if known {
                 AuthError::oauth(error, None, None)
             } else {
                 AuthError::new(
@@ -236,7 +242,9 @@ impl<A: Adapters> Client<A> {
                     "a code came back for an implicit login",
                 )
             }
-            AuthorizationResponse::Code { code, .. } => self.exchange_code(&code, &pending).await?,
+            AuthorizationResponse::Code { code, .. } => {
+                self.exchange_code(code.secret(), &pending).await?
+            }
             AuthorizationResponse::Tokens { .. } if !implicit => {
                 return fail(
                     ErrorCode::InvalidResponse,
@@ -251,7 +259,7 @@ impl<A: Adapters> Client<A> {
                 id_token,
                 ..
             } => implicit_token_set(
-                access_token.as_deref(),
+                access_token.as_ref().map(AccessToken::secret),
                 token_type.as_deref(),
                 expires_in.as_deref(),
                 scope.as_deref(),

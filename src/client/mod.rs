@@ -281,7 +281,7 @@ impl<A: Adapters> Client<A> {
                 now_s: self.provider_now_s(),
                 skew_s: f64::from(self.config.clock_skew_seconds),
                 max_age,
-                access_token: Some(&tokens.access_token),
+                access_token: Some(tokens.access_token.secret()),
                 require_at_hash,
                 sub,
             },

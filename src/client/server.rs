@@ -55,7 +55,7 @@ impl<A: Adapters> Client<A> {
         let mut pairs = vec![
             ("grant_type", "client_credentials"),
             ("client_id", self.config.client_id.as_str()),
-            ("client_secret", secret.as_str()),
+            ("client_secret", secret.secret()),
         ];
         if let Some(s) = scope {
             pairs.push(("scope", s));
@@ -84,7 +84,7 @@ impl<A: Adapters> Client<A> {
             ("client_id", self.config.client_id.as_str()),
         ];
         if let Some(secret) = &self.config.client_secret {
-            pairs.push(("client_secret", secret));
+            pairs.push(("client_secret", secret.secret()));
         }
         if let Some(s) = scope {
             pairs.push(("scope", s));

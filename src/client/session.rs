@@ -3,8 +3,9 @@
 
 use super::flight::Shared;
 use super::Client;
-use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
+use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
 use crate::ports::{Adapters, Event, JsonCodec, Tabs};
@@ -26,7 +27,7 @@ impl<A: Adapters> Client<A> {
         &self,
         min_validity_seconds: u32,
         force_refresh: bool,
-    ) -> Result<String, AuthError> {
+    ) -> Result<AccessToken, AuthError> {
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
             return flight.wait().await.map(|t| t.access_token);
@@ -89,7 +90,7 @@ impl<A: Adapters> Client<A> {
                 &endpoints.token,
                 &[
                     ("grant_type", "refresh_token"),
-                    ("refresh_token", refresh_token),
+                    ("refresh_token", refresh_token.secret()),
                     ("client_id", &self.config.client_id),
                 ],
             )
@@ -99,7 +100,7 @@ impl<A: Adapters> Client<A> {
         let answer = self.read_answer::<TokenResponse>(&r);
         let tokens = match answer.and_then(|t| token_set(t, now)) {
             Ok(t) => t.merged_over(current),
-            Err(e) if e.code() == "invalid_grant" => {
+            Err(e) if e.server_code() == Some(&OAuthErrorCode::InvalidGrant) => {
                 // Another tab or client rotated the token meanwhile: use its set.
                 if let Some(now_held) = self.tokens() {
                     if now_held.refresh_token != current.refresh_token {
@@ -107,13 +108,11 @@ impl<A: Adapters> Client<A> {
                     }
                 }
                 self.clear_session();
-                let mut login = AuthError::new(
+                return Err(AuthError::new(
                     ErrorCode::LoginRequired,
                     "the session ended (refresh token refused): log in again",
-                );
-                login.description = e.description.clone();
-                login.status = e.status;
-                return Err(login);
+                )
+                .caused_by(&e));
             }
             Err(e) => return Err(e),
         };
@@ -132,7 +131,7 @@ impl<A: Adapters> Client<A> {
             {
                 Ok(()) => {}
                 // Another user: this session cannot go on.
-                Err(e) if e.code() == "login_required" => {
+                Err(e) if e.is(ErrorCode::LoginRequired) => {
                     self.clear_session();
                     return Err(e);
                 }
@@ -179,7 +178,9 @@ impl<A: Adapters> Client<A> {
             .access_token(super::DEFAULT_MIN_VALIDITY_SECONDS, false)
             .await?;
         let endpoints = self.endpoints().await?;
-        let r = self.get(endpoints.userinfo, Some(access_token)).await?;
+        let r = self
+            .get(endpoints.userinfo, Some(access_token.secret().to_string()))
+            .await?;
         let not_an_object = || {
             AuthError::new(
                 ErrorCode::InvalidResponse,
@@ -259,8 +260,11 @@ impl<A: Adapters> Client<A> {
     async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {
         // The refresh token first: revoking it usually ends the whole grant.
         let pairs = [
-            (tokens.refresh_token.as_deref(), "refresh_token"),
-            (Some(tokens.access_token.as_str()), "access_token"),
+            (
+                tokens.refresh_token.as_ref().map(RefreshToken::secret),
+                "refresh_token",
+            ),
+            (Some(tokens.access_token.secret()), "access_token"),
         ];
         // Each is tried even when the other failed; the first failure is reported.
         let mut outcome = Ok(());

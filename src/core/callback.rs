@@ -4,6 +4,7 @@
 
 use super::error::{fail, AuthError, ErrorCode};
 use super::form::{decoded_key, find, parse_pairs};
+use super::secret::{AccessToken, AuthorizationCode};
 
 /// Longest callback URL read (64 KiB): an authorization response with an
 /// ID token and an access token fits many times over; a longer URL is
@@ -22,13 +23,13 @@ pub enum ResponseLocation {
 pub enum AuthorizationResponse {
     /// `code` + `state`: exchange the code.
     Code {
-        code: String,
+        code: AuthorizationCode,
         state: Option<String>,
         iss: Option<String>,
     },
     /// Implicit: tokens straight in the fragment.
     Tokens {
-        access_token: Option<String>,
+        access_token: Option<AccessToken>,
         token_type: Option<String>,
         expires_in: Option<String>,
         scope: Option<String>,
@@ -215,10 +216,14 @@ pub fn parse_callback(url: &str) -> Result<Callback, AuthError> {
         if code.is_empty() {
             return fail(ErrorCode::InvalidResponse, "the code is empty");
         }
-        AuthorizationResponse::Code { code, state, iss }
+        AuthorizationResponse::Code {
+            code: AuthorizationCode::new(code),
+            state,
+            iss,
+        }
     } else {
         AuthorizationResponse::Tokens {
-            access_token: get("access_token"),
+            access_token: get("access_token").map(AccessToken::new),
             token_type: get("token_type"),
             expires_in: get("expires_in"),
             scope: get("scope"),
@@ -321,7 +326,7 @@ mod tests {
                 state,
                 ..
             } => {
-                assert_eq!(access_token.as_deref(), Some("t"));
+                assert_eq!(access_token, Some("t".into()));
                 assert_eq!(token_type.as_deref(), Some("Bearer"));
                 assert_eq!(expires_in.as_deref(), Some("3600"));
                 assert_eq!(state.as_deref(), Some("s"));

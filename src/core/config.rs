@@ -2,6 +2,7 @@
 //! provider's endpoint layout derived from the issuer.
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::secret::ClientSecret;
 use super::url::{check_option_url, join, UrlParser};
 use serde::Deserialize;
 use tsify::Tsify;
@@ -158,7 +159,7 @@ pub struct EndpointOptions {
 }
 
 /// Checked configuration. Its `Debug` never shows the client secret.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Config {
     pub client_id: String,
     pub redirect_uri: String,
@@ -169,25 +170,9 @@ pub struct Config {
     pub use_par: bool,
     pub discovery: bool,
     pub clock_skew_seconds: u32,
-    pub client_secret: Option<String>,
+    pub client_secret: Option<ClientSecret>,
     /// The endpoints the app set itself (option names): discovery leaves them alone.
     pub explicit_endpoints: Vec<String>,
-}
-
-impl core::fmt::Debug for Config {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Config")
-            .field("client_id", &self.client_id)
-            .field("redirect_uri", &self.redirect_uri)
-            .field("issuer", &self.issuer)
-            .field("scope", &self.scope)
-            .field("storage", &self.storage)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .finish_non_exhaustive()
-    }
 }
 
 impl core::fmt::Debug for AuthClientOptions {
@@ -312,7 +297,10 @@ impl Config {
             use_par: o.use_par.unwrap_or(false),
             discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
-            client_secret: o.client_secret.filter(|s| !s.is_empty()),
+            client_secret: o
+                .client_secret
+                .filter(|s| !s.is_empty())
+                .map(ClientSecret::new),
             explicit_endpoints,
         })
     }

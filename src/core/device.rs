@@ -1,7 +1,8 @@
 //! The device authorization grant (RFC 8628): the device authorization
 //! response, and the polling state machine, driven by the caller's clock.
 
-use super::error::{fail, AuthError, ErrorCode};
+use super::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use super::secret::DeviceCode;
 use super::tokens::{token_set, TokenResponse, TokenSet};
 use serde::Deserialize;
 
@@ -15,7 +16,7 @@ pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// What the device authorization endpoint answered (RFC 8628 §3.2).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct DeviceAuthorization {
-    pub device_code: String,
+    pub device_code: DeviceCode,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: Option<String>,
@@ -75,7 +76,7 @@ pub fn device_authorization(
             )
         })?;
     Ok(DeviceAuthorization {
-        device_code: required(r.device_code)?,
+        device_code: DeviceCode::new(required(r.device_code)?),
         user_code: required(r.user_code)?,
         verification_uri,
         verification_uri_complete: r.verification_uri_complete.filter(|s| !s.is_empty()),
@@ -141,17 +142,17 @@ impl DevicePoller {
     ) -> Result<Option<TokenSet>, AuthError> {
         match answer.and_then(|r| token_set(r, now_ms)) {
             Ok(tokens) => Ok(Some(tokens)),
-            Err(e) => match e.code() {
-                "authorization_pending" => {
+            Err(e) => match e.server_code() {
+                Some(OAuthErrorCode::AuthorizationPending) => {
                     self.next_poll_at_ms = now_ms + self.interval_ms;
                     Ok(None)
                 }
-                "slow_down" => {
+                Some(OAuthErrorCode::SlowDown) => {
                     self.interval_ms += u64::from(SLOW_DOWN_SECONDS) * 1000;
                     self.next_poll_at_ms = now_ms + self.interval_ms;
                     Ok(None)
                 }
-                "expired_token" => fail(
+                Some(OAuthErrorCode::ExpiredToken) => fail(
                     ErrorCode::ExpiredToken,
                     "the device code expired: start again",
                 ),

@@ -14,6 +14,7 @@ pub mod form;
 pub mod jwt;
 pub mod one_or_many;
 pub mod pkce;
+pub mod secret;
 pub mod tokens;
 pub mod transaction;
 pub mod url;

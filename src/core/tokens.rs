@@ -2,6 +2,7 @@
 //! the implicit fragment (§4.2.2), storing them, and judging their expiry.
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::secret::{AccessToken, RefreshToken};
 use serde::{Deserialize, Serialize};
 
 /// Longest lifetime we believe (ten years); anything larger is a broken server.
@@ -13,21 +14,22 @@ const SCHEMA_VERSION: f64 = 1.0;
 /// corrected for skew) so it never goes stale the way `expires_in` does.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenSet {
-    pub access_token: String,
+    pub access_token: AccessToken,
     pub token_type: String,
     pub expires_at_ms: Option<u64>,
     pub scope: Option<String>,
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
     pub id_token: Option<String>,
 }
 
 impl core::fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Never print a token, even in a debug log.
+        // Never print a token (the ID token carries the user's data).
         f.debug_struct("TokenSet")
+            .field("access_token", &self.access_token)
             .field("expires_at_ms", &self.expires_at_ms)
             .field("scope", &self.scope)
-            .field("has_refresh_token", &self.refresh_token.is_some())
+            .field("refresh_token", &self.refresh_token)
             .field("has_id_token", &self.id_token.is_some())
             .finish()
     }
@@ -114,11 +116,11 @@ pub fn token_set(response: TokenResponse, now_ms: u64) -> Result<TokenSet, AuthE
     };
     let token_type = check_token_type(response.token_type.as_deref())?;
     Ok(TokenSet {
-        access_token,
+        access_token: AccessToken::new(access_token),
         token_type,
         expires_at_ms: expires_at(response.expires_in, now_ms)?,
         scope: non_empty(response.scope)?,
-        refresh_token: non_empty(response.refresh_token)?,
+        refresh_token: non_empty(response.refresh_token)?.map(RefreshToken::new),
         id_token: non_empty(response.id_token)?,
     })
 }
@@ -134,7 +136,7 @@ pub fn implicit_token_set(
     now_ms: u64,
 ) -> Result<TokenSet, AuthError> {
     let access_token = match access_token {
-        Some(t) if !t.is_empty() => t.to_string(),
+        Some(t) if !t.is_empty() => AccessToken::new(t),
         _ => return fail(ErrorCode::InvalidResponse, "access_token is missing"),
     };
     let token_type = check_token_type(token_type)?;
@@ -200,11 +202,11 @@ impl TokenSet {
     pub fn to_stored(&self) -> StoredTokens {
         StoredTokens {
             v: SCHEMA_VERSION,
-            access_token: self.access_token.clone(),
+            access_token: self.access_token.secret().to_string(),
             token_type: self.token_type.clone(),
             expires_at: self.expires_at_ms.map(|ms| ms as f64),
             scope: self.scope.clone(),
-            refresh_token: self.refresh_token.clone(),
+            refresh_token: self.refresh_token.as_ref().map(|t| t.secret().to_string()),
             id_token: self.id_token.clone(),
         }
     }
@@ -221,11 +223,11 @@ impl TokenSet {
             Some(_) => return None,
         };
         Some(TokenSet {
-            access_token: stored.access_token,
+            access_token: AccessToken::new(stored.access_token),
             token_type: stored.token_type,
             expires_at_ms,
             scope: stored.scope,
-            refresh_token: stored.refresh_token,
+            refresh_token: stored.refresh_token.map(RefreshToken::new),
             id_token: stored.id_token,
         })
     }
@@ -258,7 +260,10 @@ mod tests {
         assert_eq!(t.token_type, "Bearer");
         assert_eq!(t.expires_at_ms, Some(1_000_000 + 3_600_000));
         assert_eq!(t.scope.as_deref(), Some("openid offline_access"));
-        assert_eq!(t.refresh_token.as_deref(), Some("rt"));
+        assert_eq!(
+            t.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("rt")
+        );
         assert_eq!(t.id_token.as_deref(), Some("a.b.c"));
     }
 
@@ -290,8 +295,8 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "invalid_grant");
-        assert_eq!(e.status, Some(400));
-        assert_eq!(e.description.as_deref(), Some("grant request is invalid"));
+        assert_eq!(e.status(), Some(400));
+        assert_eq!(e.description(), Some("grant request is invalid"));
     }
 
     #[test]
@@ -299,7 +304,7 @@ mod tests {
         for (status, body) in [(400, ""), (500, "<html>oops</html>"), (502, "{}")] {
             let e = answer(status, body, 0).unwrap_err();
             assert_eq!(e.code(), "invalid_response");
-            assert_eq!(e.status, Some(status));
+            assert_eq!(e.status(), Some(status));
         }
     }
 
@@ -364,7 +369,10 @@ mod tests {
             .unwrap()
             .merged_over(&old);
         assert_eq!(new.access_token, "b");
-        assert_eq!(new.refresh_token.as_deref(), Some("r"));
+        assert_eq!(
+            new.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("r")
+        );
         assert_eq!(new.id_token.as_deref(), Some("i"));
     }
 }

@@ -36,14 +36,22 @@ extern "C" {
     fn new(
         code: &str,
         message: &str,
-        description: Option<String>,
+        description: Option<&str>,
         status: Option<u16>,
+        option: Option<&str>,
     ) -> JsAuthError;
 }
 
 /// An [`AuthError`] as the JavaScript `AuthError` object.
 pub fn error_to_js(e: AuthError) -> JsValue {
-    JsAuthError::new(e.code(), &e.message, e.description.clone(), e.status).into()
+    JsAuthError::new(
+        e.code(),
+        e.message(),
+        e.description(),
+        e.status(),
+        e.option_name(),
+    )
+    .into()
 }
 
 type BrowserClient = Client<BrowserAdapters>;
@@ -375,7 +383,8 @@ impl AuthClient {
                     n.clamp(0.0, 86_400.0) as u32
                 });
             let force = o.force_refresh.unwrap_or(false);
-            Ok(inner.access_token(min, force).await?.into())
+            let token = inner.access_token(min, force).await?;
+            Ok(token.secret().into())
         })
     }
 

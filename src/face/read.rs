@@ -9,6 +9,7 @@ use crate::core::config::{AuthClientOptions, EndpointOptions};
 use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::one_or_many::OneOrMany;
+use crate::core::secret::DeviceCode;
 use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::cell::Cell;
@@ -357,7 +358,7 @@ pub fn device_authorization(value: &JsValue) -> Result<(DeviceAuthorization, u64
     };
     Ok((
         DeviceAuthorization {
-            device_code,
+            device_code: DeviceCode::new(device_code),
             user_code: d.user_code.unwrap_or_default(),
             verification_uri: d.verification_uri.unwrap_or_default(),
             verification_uri_complete: d.verification_uri_complete,

@@ -93,7 +93,7 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
     };
     to_js(&match &c.response {
         AuthorizationResponse::Code { code, state, iss } => ParsedCallback::Code {
-            code,
+            code: code.secret(),
             state: state.as_deref(),
             iss: iss.as_deref(),
             response_mode,
@@ -107,7 +107,7 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
             state,
             iss,
         } => ParsedCallback::Tokens {
-            access_token: access_token.as_deref(),
+            access_token: access_token.as_ref().map(|t| t.secret()),
             token_type: token_type.as_deref(),
             expires_in: expires_in.as_deref(),
             scope: scope.as_deref(),
@@ -157,7 +157,7 @@ pub struct DeviceAuthorization<'a> {
 /// `startDeviceAuthorization`'s result.
 pub fn device_object(d: &Device, started_ms: f64) -> JsValue {
     to_js(&DeviceAuthorization {
-        device_code: &d.device_code,
+        device_code: d.device_code.secret(),
         user_code: &d.user_code,
         verification_uri: &d.verification_uri,
         verification_uri_complete: d.verification_uri_complete.as_deref(),

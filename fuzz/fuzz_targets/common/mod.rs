@@ -67,7 +67,7 @@ pub fn plausible_server_code(error: &str) -> bool {
 /// `invalid_response`; the server's description only with an `error`, with
 /// no control characters and clipped.
 pub fn check_error_answer(status: u16, body: &str, e: &AuthError) {
-    assert_eq!(e.status, Some(status), "an HTTP error keeps its status");
+    assert_eq!(e.status(), Some(status), "an HTTP error keeps its status");
     let server = read_json::<ErrorResponse>(body);
     let error = server.as_ref().and_then(|r| r.error.as_deref());
     match error.filter(|c| plausible_server_code(c)) {
@@ -83,8 +83,8 @@ pub fn check_error_answer(status: u16, body: &str, e: &AuthError) {
         .as_ref()
         .filter(|r| r.error.is_some())
         .and_then(|r| r.error_description.as_deref());
-    assert_eq!(e.description.is_some(), sent.is_some(), "a description only with an error");
-    if let (Some(kept), Some(sent)) = (e.description.as_deref(), sent) {
+    assert_eq!(e.description().is_some(), sent.is_some(), "a description only with an error");
+    if let (Some(kept), Some(sent)) = (e.description(), sent) {
         assert!(kept.chars().count() <= MAX_DESCRIPTION);
         assert!(!kept.chars().any(char::is_control));
         let printable: String = sent.chars().filter(|c| !c.is_control()).collect();
