@@ -10,8 +10,10 @@ const root = new URL("..", import.meta.url).pathname;
 // wasm-bindgen's --out-name (wasm_oauth for the browser build, wasm_oauth_server).
 const [name, ...features] = process.argv.slice(2);
 if (!/^\w+$/.test(name ?? "")) throw new Error("usage: minify-names.mjs OUT_NAME [wasm-opt flags]");
-const wasm = `${root}pkg/${name}_bg.wasm`;
-const glueFiles = [`${root}pkg/${name}.js`, `${root}pkg/${name}.d.ts`, `${root}pkg/${name}_bg.wasm.d.ts`];
+// WASM_OAUTH_PKG_DIR: another folder than pkg/ (tests/package/minify.test.mjs).
+const dir = process.env.WASM_OAUTH_PKG_DIR ?? `${root}pkg`;
+const wasm = `${dir}/${name}_bg.wasm`;
+const glueFiles = [`${dir}/${name}.js`, `${dir}/${name}.d.ts`, `${dir}/${name}_bg.wasm.d.ts`];
 
 const out = execFileSync(
   `${root}node_modules/.bin/wasm-opt`,

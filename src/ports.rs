@@ -31,8 +31,6 @@ pub struct MemoryStorage {
     entries: RefCell<Vec<(String, String)>>,
 }
 
-// Plain loops over the entries: iterator adapters over `(String, String)`
-// pairs cost the .wasm an instance each.
 impl MemoryStorage {
     fn position(&self, key: &str) -> Option<usize> {
         self.entries.borrow().iter().position(|(k, _)| k == key)

@@ -3,7 +3,7 @@
 //! new token set to the other tabs before the lock is released (Chromium
 //! copies localStorage writes to other tabs late, so storage alone would let
 //! a waiting tab reuse a rotated refresh token). The channel itself is in
-//! `web.js`: its message handler would cost a Rust closure.
+//! `web.js`, since its message handler is a long-lived callback.
 
 use super::objects::tokens_object;
 use crate::core::tokens::TokenSet;

@@ -1,8 +1,8 @@
 //! `auth.on(event, listener)`: the app's listeners, fed by the client (and,
 //! through the BroadcastChannel, by the other tabs of a shared session).
-//! The registry itself is a few lines of JavaScript in `web.js`: an
-//! unsubscribe function made there costs nothing, one made in Rust a
-//! wasm-bindgen `Closure`.
+//! The registry itself is a few lines of JavaScript in `web.js`: each
+//! subscription hands back an unsubscribe function, which is a plain closure
+//! there and would be a long-lived Rust closure handed to JavaScript here.
 
 use super::error_to_js;
 use super::write::tokens_object;

@@ -68,7 +68,7 @@ where
 }
 
 /// One non-generic instantiation of the promise machinery for every method:
-/// each method's own future is boxed, not monomorphized into it (size).
+/// each method's own future is boxed, so the promise glue exists once.
 fn run(
     flow: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>,
 ) -> js_sys::Promise {
