@@ -18,6 +18,8 @@ source scripts/toolchain.sh
 # server runtimes' build (pkg/wasm_oauth_server*, what node.js loads), which
 # adds client credentials and service tokens.
 rm -rf pkg target/pkg-input && mkdir -p pkg target/pkg-input
+# A 64 KiB stack (the linker's default is 1 MiB), as in .cargo/config.toml.
+STACK="-Clink-arg=-zstack-size=65536"
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 if [ -z "${WASM_OAUTH_STABLE:-}" ] && ! release_toolchain_ready; then
@@ -28,7 +30,7 @@ if [ -z "${WASM_OAUTH_STABLE:-}" ]; then
   echo "build: $RELEASE_TOOLCHAIN, panic=immediate-abort"
   cargo_wasm() {
     CARGO_TARGET_DIR=target/release-nightly \
-    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none $STACK" \
       cargo "+$RELEASE_TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib \
         -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
     cp target/release-nightly/wasm32-unknown-unknown/release/wasm_oauth.wasm "$OUT"
@@ -36,7 +38,7 @@ if [ -z "${WASM_OAUTH_STABLE:-}" ]; then
 else
   echo "build: stable (panic=abort)"
   cargo_wasm() {
-    cargo build --release --target wasm32-unknown-unknown --lib "$@"
+    RUSTFLAGS="$STACK" cargo build --release --target wasm32-unknown-unknown --lib "$@"
     cp target/wasm32-unknown-unknown/release/wasm_oauth.wasm "$OUT"
   }
 fi
