@@ -348,6 +348,24 @@ for (const run of cpuRuns) {
   await run.context?.close();
 }
 
+// ---------------------------------------------------------------- 4b. worst-case inputs
+
+// wasm-oauth alone: the worst input each parser of outside input takes under its caps, and just
+// over them, through the public API in the same browser (bench/page/harness.js worstCase()).
+let worst = [];
+if (!errors["wasm-oauth"] && SDKS.some((s) => s.id === "wasm-oauth")) {
+  log("phase 3b: worst-case inputs (wasm-oauth, median of 5)");
+  const { context, page, pageErrors } = await openApp("wasm-oauth");
+  try {
+    worst = await withTimeout(page.evaluate(() => window.bench.worstCase({ n: 5 })), 120_000, "worstCase");
+    for (const w of worst) log(`  ${w.name}: ${ms(w.medianMs)} ms (${w.outcome})`);
+  } catch (e) {
+    noteError("wasm-oauth", "worst case", explain(e, pageErrors));
+  } finally {
+    await context.close();
+  }
+}
+
 // ---------------------------------------------------------------- 5. ready time
 
 // READY_LOADS cold loads per SDK, interleaved (round-robin) so drift hits every SDK alike. Each
@@ -487,6 +505,15 @@ ${isolated ? "Timed pages were cross-origin isolated (COOP + COEP), so `performa
 "Callback requests in the CPU phase" is what the SDK asked the in-page network for during its first
 callback (later ones may use metadata it cached); "issuer hits" must be 0 (everything answered in-page
 / nothing fetched before login).
+
+### Worst-case inputs (wasm-oauth)
+
+The worst input each parser of outside input takes under its caps, and just over them, each
+through the public API in this browser (median and slowest of 5). Each row's outcome is checked.
+
+| input | outcome | median (ms) | slowest (ms) |
+|---|---|--:|--:|
+${worst.map((w) => `| ${w.name} | \`${w.outcome}\` | ${ms(w.medianMs)} | ${ms(w.maxMs)} |`).join("\n")}
 
 ### Bytes, part by part
 

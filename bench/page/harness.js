@@ -167,5 +167,67 @@ async function flowCallback() {
   return { signedIn: true, location: location.href };
 }
 
-window.bench = { id, ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback };
+/**
+ * Phase "worst case" (wasm-oauth only): the worst input each parser of outside input takes under
+ * its caps, and just over them, each timed end to end through the public API (median of `n`).
+ * Every case states the outcome it must have; a different one throws (the bench is broken).
+ */
+async function worstCase({ n = 5 } = {}) {
+  if (!S.adapter && id !== "wasm-oauth") throw new Error("worst-case inputs are wasm-oauth's");
+  const key = await importSigningKey(cfg.privateJwk);
+  const net = installInstantNetwork(key);
+  const mod = await import(S.bundle);
+  const { auth } = await A.create(mod, S, "memory");
+  const redirect = S.redirectUri;
+  const codeOf = async (promise) => {
+    try {
+      await promise;
+      return "ok";
+    } catch (e) {
+      return e.code;
+    }
+  };
+  const login = async (body) => {
+    const state = new URL(await auth.buildAuthorizeUrl()).searchParams.get("state");
+    net.tokenBody = body;
+    return auth.handleRedirectCallback(`${redirect}?code=c&state=${state}`);
+  };
+  let distinct = '{"access_token":"AT","token_type":"Bearer","expires_in":3600';
+  for (let i = 0; distinct.length < 256 * 1024 - 32; i++) distinct += `,"k${i}":0`;
+  distinct += "}";
+  const big = "x".repeat(8 * 1024);
+  const cases = [
+    ["isCallback, 2 MB URL", "false", async () => String(auth.isCallback(`${redirect}#${"&".repeat(2 << 20)}code=x&state=y`))],
+    ["handleRedirectCallback, 2 MB URL", "invalid_response", () => codeOf(auth.handleRedirectCallback(`${redirect}#${"&".repeat(2 << 20)}code=x&state=y`))],
+    ["handleRedirectCallback, 64 KiB of empty parameters", "missing_transaction", () => codeOf(auth.handleRedirectCallback(`${redirect}?code=x&state=y${"&".repeat(64 * 1024 - 64)}`))],
+    ["handleRedirectCallback, 8,000 parameters", "invalid_response", () => codeOf(auth.handleRedirectCallback(`${redirect}?code=x&state=y&${"a=&".repeat(8000)}`))],
+    ["parseCallbackUrl, 7 values of 8 KiB", "ok", () => codeOf(Promise.resolve().then(() => mod.parseCallbackUrl(`${redirect}?code=${big}&state=s&a=${big}&b=${big}&c=${big}&d=${big}&e=${big}`)))],
+    ["a login whose token answer has 256 KiB of distinct members", "ok", () => codeOf(login(distinct))],
+    ["a login whose token answer holds a 1 MiB ID token", "invalid_response", () => codeOf(login(`{"access_token":"AT","token_type":"Bearer","id_token":"e30.${"a".repeat(1 << 20)}.c2ln"}`))],
+    ["new AuthClient with a mistyped option", "invalid_options", async () => {
+      try {
+        new mod.AuthClient({ clientId: "c", redirectUri: redirect, clientID: "typo" });
+        return "ok";
+      } catch (e) {
+        return e.code;
+      }
+    }],
+  ];
+  const rows = [];
+  for (const [name, expected, run] of cases) {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      await tick();
+      const t0 = now();
+      const outcome = await run();
+      times.push(now() - t0);
+      if (outcome !== expected) throw new Error(`${name}: ${outcome}, expected ${expected}`);
+    }
+    times.sort((a, b) => a - b);
+    rows.push({ name, outcome: expected, medianMs: times[Math.floor(times.length / 2)], maxMs: times[times.length - 1] });
+  }
+  return rows;
+}
+
+window.bench = { id, ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback, worstCase };
 dispatchEvent(new Event("bench-ready"));
