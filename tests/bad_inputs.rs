@@ -366,6 +366,21 @@ fn only_rs256_is_accepted() {
 }
 
 #[test]
+fn a_crit_header_member_is_refused_even_when_null() {
+    // RFC 7515 §4.1.11: this SDK implements no extension, so any `crit`
+    // refuses the token; `null` is a value too, not an absent member.
+    for crit in ["null", "[]", r#"["b64"]"#, "false", "{}", "0"] {
+        let header = format!(r#"{{"alg":"RS256","kid":"k1","crit":{crit}}}"#);
+        let token = id_token(&header, &claims_with(""));
+        assert_eq!(
+            id_token_code(&token, &check()),
+            "invalid_id_token",
+            "{crit}"
+        );
+    }
+}
+
+#[test]
 fn wrong_audience_is_refused() {
     for aud in [
         r#""other-client""#,

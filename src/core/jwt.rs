@@ -7,7 +7,7 @@ use super::one_or_many::OneOrMany;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::IgnoredAny;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 
 /// The only signing algorithm the provider uses (docs/provider.md, "Tokens"):
@@ -33,9 +33,17 @@ pub struct JwtParts {
 pub struct JwsHeader {
     pub alg: Option<String>,
     pub kid: Option<String>,
-    /// Extensions the verifier must understand (§4.1.11); this SDK
-    /// understands none, so any `crit` refuses the token.
-    pub crit: Option<IgnoredAny>,
+    /// Whether the header has a `crit` member at all, whatever its value:
+    /// it names extensions the verifier must understand (§4.1.11), and this
+    /// SDK understands none, so any `crit` (even `null`, which a plain
+    /// `Option` would read as absent) refuses the token.
+    #[serde(default, deserialize_with = "present")]
+    pub crit: bool,
+}
+
+/// True for a member that is present, whatever its value (`null` included).
+fn present<'de, D: Deserializer<'de>>(member: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(member).map(|_| true)
 }
 
 /// The ID token claims the SDK checks (OIDC Core §2). Numbers are seconds.
@@ -117,7 +125,7 @@ pub fn check_header(header: &JwsHeader) -> Result<(), AuthError> {
     if header.alg.as_deref() != Some(ALGORITHM) {
         return Err(bad("the ID token is not signed with RS256"));
     }
-    if header.crit.is_some() {
+    if header.crit {
         return Err(bad(
             "the ID token names critical header extensions (crit) this SDK does not implement",
         ));
@@ -347,8 +355,10 @@ mod tests {
         let hs = token(r#"{"alg":"HS256"}"#, &claims(""));
         assert_eq!(decode(&hs).err().unwrap().code(), "invalid_id_token");
         // RFC 7515 §4.1.11: an extension the verifier does not understand.
-        let crit = token(r#"{"alg":"RS256","crit":["exp"],"exp":1}"#, &claims(""));
-        assert_eq!(decode(&crit).err().unwrap().code(), "invalid_id_token");
+        for crit in [r#"["exp"],"exp":1"#, "[]", "null", "false", "{}"] {
+            let t = token(&format!(r#"{{"alg":"RS256","crit":{crit}}}"#), &claims(""));
+            assert_eq!(decode(&t).err().unwrap().code(), "invalid_id_token", "{crit}");
+        }
         let long = token(
             r#"{"alg":"RS256"}"#,
             &claims(&format!(",\"x\":\"{}\"", "a".repeat(MAX_JWT_LEN))),
