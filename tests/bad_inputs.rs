@@ -343,15 +343,23 @@ fn id_tokens_with_two_or_four_segments_are_refused() {
 }
 
 #[test]
-fn only_rs256_is_accepted() {
+fn only_rs256_ps256_and_es256_are_accepted() {
+    for header in [r#"{"alg":"PS256"}"#, r#"{"alg":"ES256","kid":"k1"}"#] {
+        let token = id_token(header, &claims_with(""));
+        assert_eq!(id_token_code(&token, &check()), "ok", "{header}");
+    }
     for header in [
         r#"{"alg":"none"}"#,
         r#"{"alg":"None"}"#,
         r#"{"alg":"HS256","kid":"k1"}"#,
         r#"{"alg":"rs256"}"#,
         r#"{"alg":"RS384"}"#,
-        r#"{"alg":"PS256"}"#,
+        r#"{"alg":"PS512"}"#,
+        r#"{"alg":"ES384"}"#,
+        r#"{"alg":"ES256K"}"#,
+        r#"{"alg":"EdDSA"}"#,
         r#"{"alg":["RS256"]}"#,
+        r#"{"alg":null}"#,
         r#"{"kid":"k1"}"#,
     ] {
         let token = id_token(header, &claims_with(""));

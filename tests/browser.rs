@@ -8,12 +8,12 @@ use wasm_bindgen_test::*;
 use wasm_oauth::browser::http::FetchHttp;
 use wasm_oauth::browser::json::EngineJson;
 use wasm_oauth::browser::storage::BrowserStorage;
-use wasm_oauth::browser::{crypto::verify_rs256, fill_random, SignalAbort};
+use wasm_oauth::browser::{crypto::verify_signature, fill_random, SignalAbort};
 use wasm_oauth::core::config::StorageKind;
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::face::{create_pkce_pair, error_to_js};
-use wasm_oauth::ports::{Abort, Http, HttpRequest, JsonCodec, RsaKey, Storage};
+use wasm_oauth::ports::{Abort, Algorithm, Http, HttpRequest, JsonCodec, PublicKey, Storage};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -169,47 +169,107 @@ fn errors_are_real_error_objects_with_a_code() {
     assert_eq!(status.as_f64(), Some(400.0));
 }
 
-/// Signs `input` with a fresh WebCrypto RSA key; returns (n, e, signature).
-async fn sign_with_new_key(input: &[u8]) -> (String, String, Vec<u8>) {
-    let script = r#"(async (data) => {
-        const alg = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
-        const pair = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]);
+/// Signs `input` with a fresh WebCrypto key for `alg`; returns the public
+/// key as the JWKS would carry it, and the JWS signature (for ES256, `r || s`,
+/// which is what WebCrypto's ECDSA signs to).
+async fn sign_with_new_key(alg: Algorithm, input: &[u8]) -> (PublicKey, Vec<u8>) {
+    let script = r#"(async (alg, data) => {
+        const [gen, sign] = {
+          RS256: [{ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, { name: "RSASSA-PKCS1-v1_5" }],
+          PS256: [{ name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, { name: "RSA-PSS", saltLength: 32 }],
+          ES256: [{ name: "ECDSA", namedCurve: "P-256" }, { name: "ECDSA", hash: "SHA-256" }],
+        }[alg];
+        const pair = await crypto.subtle.generateKey(gen, true, ["sign", "verify"]);
         const jwk = await crypto.subtle.exportKey("jwk", pair.publicKey);
-        const sig = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, data));
-        return [jwk.n, jwk.e, sig];
+        const sig = new Uint8Array(await crypto.subtle.sign(sign, pair.privateKey, data));
+        return [jwk.n ?? jwk.x, jwk.e ?? jwk.y, sig];
     })"#;
     let f: js_sys::Function = js_sys::eval(script).unwrap().unchecked_into();
     let data = js_sys::Uint8Array::from(input);
-    let p: js_sys::Promise = f.call1(&JsValue::NULL, &data).unwrap().unchecked_into();
+    let p: js_sys::Promise = f
+        .call2(&JsValue::NULL, &JsValue::from_str(alg.name()), &data)
+        .unwrap()
+        .unchecked_into();
     let out: js_sys::Array = JsFuture::from(p).await.unwrap().unchecked_into();
     let sig: js_sys::Uint8Array = out.get(2).unchecked_into();
-    (
+    let (a, b) = (
         out.get(0).as_string().unwrap(),
         out.get(1).as_string().unwrap(),
-        sig.to_vec(),
-    )
+    );
+    let key = match alg {
+        Algorithm::Es256 => PublicKey::P256 { x: a, y: b },
+        _ => PublicKey::Rsa { n: a, e: b },
+    };
+    (key, sig.to_vec())
 }
 
 #[wasm_bindgen_test]
-async fn webcrypto_verifies_rs256_and_refuses_tampering() {
+async fn webcrypto_verifies_rs256_ps256_and_es256_and_refuses_tampering() {
     let input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0";
-    let (n, e, sig) = sign_with_new_key(input).await;
-    let key = RsaKey { n, e };
-    assert!(verify_rs256(&key, input, &sig).await.unwrap());
-    assert!(
-        !verify_rs256(&key, b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0", &sig)
+    for alg in Algorithm::ALL {
+        let (key, sig) = sign_with_new_key(alg, input).await;
+        if alg == Algorithm::Es256 {
+            assert_eq!(sig.len(), 64, "r || s");
+        }
+        assert!(
+            verify_signature(alg, &key, input, &sig).await.unwrap(),
+            "{alg:?}"
+        );
+        let other_input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0";
+        assert!(!verify_signature(alg, &key, other_input, &sig)
             .await
-            .unwrap()
-    );
-    let mut bad = sig.clone();
-    bad[10] ^= 1;
-    assert!(!verify_rs256(&key, input, &bad).await.unwrap());
-    let broken = RsaKey {
+            .unwrap());
+        let mut bad = sig.clone();
+        bad[10] ^= 1;
+        assert!(!verify_signature(alg, &key, input, &bad).await.unwrap());
+        // A signature of the right key under the other RSA padding is refused.
+        let other_rsa = match alg {
+            Algorithm::Rs256 => Some(Algorithm::Ps256),
+            Algorithm::Ps256 => Some(Algorithm::Rs256),
+            Algorithm::Es256 => None,
+        };
+        if let Some(other) = other_rsa {
+            assert!(!verify_signature(other, &key, input, &sig).await.unwrap());
+        }
+    }
+    // A key of another type than the alg, or a broken one, never verifies.
+    let (p256, sig) = sign_with_new_key(Algorithm::Es256, input).await;
+    let e = verify_signature(Algorithm::Rs256, &p256, input, &sig).await;
+    assert_eq!(e.unwrap_err().code(), "invalid_id_token");
+    let broken = PublicKey::Rsa {
         n: "eA".into(), // one byte: no RSA modulus
         e: "AQAB".into(),
     };
-    let e = verify_rs256(&broken, input, &sig).await;
+    let e = verify_signature(Algorithm::Rs256, &broken, input, &sig).await;
     assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
+    let off_curve = PublicKey::P256 {
+        x: "AQ".into(),
+        y: "AQ".into(),
+    };
+    let e = verify_signature(Algorithm::Es256, &off_curve, input, &sig).await;
+    assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
+}
+
+#[wasm_bindgen_test]
+fn a_crit_header_member_refuses_the_token_even_when_null() {
+    // Read as the browser reads it: JSON.parse, then serde-wasm-bindgen.
+    let json = EngineJson;
+    for header in [
+        r#"{"alg":"RS256","crit":null}"#,
+        r#"{"alg":"RS256","crit":[]}"#,
+        r#"{"alg":"ES256","crit":["b64"]}"#,
+    ] {
+        let h: wasm_oauth::core::jwt::JwsHeader = json.read(&json.parse(header).unwrap()).unwrap();
+        let e = wasm_oauth::core::jwt::check_header(&h).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "{header}");
+    }
+    let h: wasm_oauth::core::jwt::JwsHeader = json
+        .read(&json.parse(r#"{"alg":"ES256","kid":"k"}"#).unwrap())
+        .unwrap();
+    assert_eq!(
+        wasm_oauth::core::jwt::check_header(&h),
+        Ok(Algorithm::Es256)
+    );
 }
 
 /// Counts the listeners added to `signal` and not removed since: none may

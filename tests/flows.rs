@@ -16,8 +16,8 @@ use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::ports::{
-    Abort, Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage, Published,
-    RsaKey, Storage, Tabs,
+    Abort, Adapters, Algorithm, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage,
+    PublicKey, Published, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -68,10 +68,10 @@ const TOKEN_URL: &str = "https://auth.example/api/v1/oauth/token";
 const REVOKE_URL: &str = "https://auth.example/api/v1/oauth/revoke";
 const USERINFO_URL: &str = "https://auth.example/api/v1/userinfo";
 const NOW: u64 = 1_800_000_000_000;
-/// The fake verifier accepts exactly this signature, from the key `k1`.
+/// The fake verifier accepts exactly this signature, from the RSA key `k1`
+/// (RS256, or PS256 when the JWK allows it) or the P-256 key `e1` (ES256).
 const GOOD_SIGNATURE: &[u8] = b"signed-by-k1";
-const JWKS: &str =
-    r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"}]}"#;
+const JWKS: &str = r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"},{"kty":"RSA","kid":"p1","use":"sig","n":"AQAB","e":"AQAB"},{"kty":"EC","kid":"e1","use":"sig","crv":"P-256","x":"AQ","y":"Ag"}]}"#;
 
 /// Queued answers, each for one URL.
 type Answers = Rc<RefCell<Vec<(String, Result<HttpResponse, AuthError>)>>>;
@@ -280,13 +280,19 @@ impl<S: Storage> Adapters for Fakes<S> {
         }
         Ok(())
     }
-    async fn verify_rs256(
+    async fn verify_signature(
         &self,
-        key: &RsaKey,
+        alg: Algorithm,
+        key: &PublicKey,
         _: &[u8],
         signature: &[u8],
     ) -> Result<bool, AuthError> {
-        Ok(key.n == "AQAB" && signature == GOOD_SIGNATURE)
+        let fits = match (alg, key) {
+            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
+            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
+            _ => panic!("select_key handed a key of another type than {alg:?}"),
+        };
+        Ok(fits && signature == GOOD_SIGNATURE)
     }
     fn is_browser(&self) -> bool {
         self.browser
@@ -900,6 +906,38 @@ fn hs256_and_none_id_tokens_are_refused() {
             0,
             "refused before any key lookup"
         );
+    }
+}
+
+#[test]
+fn es256_and_ps256_id_tokens_are_verified_with_a_key_of_their_own_type() {
+    // (header, accepted): the key of the kid must have the type of the
+    // alg, and an alg the JWK pins (k1: RS256) must be the header's.
+    for (header, accepted) in [
+        (r#"{"alg":"ES256","kid":"e1"}"#, true),
+        (r#"{"alg":"PS256","kid":"p1"}"#, true),
+        (r#"{"alg":"RS256","kid":"p1"}"#, true),
+        (r#"{"alg":"PS256","kid":"k1"}"#, false),
+        (r#"{"alg":"ES256","kid":"k1"}"#, false),
+        (r#"{"alg":"RS256","kid":"e1"}"#, false),
+        (r#"{"alg":"PS256","kid":"e1"}"#, false),
+    ] {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        let token = jwt(header, &claims_at(&nonce, NOW / 1000), GOOD_SIGNATURE);
+        h.http.answer(200, &token_body(&token));
+        let result = callback(&h, &format!("{REDIRECT}?code=C1&state={state}"));
+        match result {
+            Ok(outcome) => {
+                assert!(accepted, "{header} was accepted");
+                assert_eq!(outcome.tokens.id_token.as_deref(), Some(token.as_str()));
+            }
+            Err(e) => {
+                assert!(!accepted, "{header} was refused: {}", e.message);
+                assert_eq!(e.code(), "invalid_id_token", "{header}");
+                assert!(h.client.tokens().is_none());
+            }
+        }
     }
 }
 

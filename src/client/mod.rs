@@ -214,8 +214,8 @@ impl<A: Adapters> Client<A> {
         self.read_json(&split(id_token).ok()?.claims)
     }
 
-    /// Checks an ID token fully before anything stores it: the RS256
-    /// signature against the JWKS (cached, refetched once for an unknown
+    /// Checks an ID token fully before anything stores it: the signature
+    /// (RS256, PS256 or ES256) against the JWKS (cached, refetched once for an unknown
     /// `kid`), then the claims (OIDC Core §3.1.3.7).
     async fn check_id_token(
         &self,
@@ -233,17 +233,18 @@ impl<A: Adapters> Client<A> {
         let header: JwsHeader = self.read_json(&parts.header).ok_or_else(|| {
             unreadable("the ID token's header is not a JSON object of JOSE members")
         })?;
-        check_header(&header)?;
+        let alg = check_header(&header)?;
         let claims: IdTokenClaims = self.read_json(&parts.claims).ok_or_else(|| {
             unreadable("the ID token's claims are not a JSON object of the OIDC types")
         })?;
+        let kid = header.kid.as_deref();
         let cached = self.jwks.borrow().clone();
         let mut lookup = match &cached {
-            Some(set) => select_key(set, &header)?,
+            Some(set) => select_key(set, alg, kid)?,
             None => KeyLookup::UnknownKid,
         };
         if lookup == KeyLookup::UnknownKid {
-            lookup = select_key(&*self.fetch_jwks().await?, &header)?;
+            lookup = select_key(&*self.fetch_jwks().await?, alg, kid)?;
         }
         let KeyLookup::Found(key) = lookup else {
             return fail(
@@ -253,7 +254,7 @@ impl<A: Adapters> Client<A> {
         };
         let verified = self
             .adapters
-            .verify_rs256(&key, parts.signing_input.as_bytes(), &parts.signature)
+            .verify_signature(alg, &key, parts.signing_input.as_bytes(), &parts.signature)
             .await?;
         if !verified {
             return fail(
