@@ -85,6 +85,9 @@ struct FakeHttp {
     gate: Rc<Cell<bool>>,
     /// While set, JWKS fetches fail with network_error.
     jwks_down: Rc<Cell<bool>>,
+    /// The `Date` header of the answers queued from now on (ms), when the
+    /// provider lets the page read it; `None` (the default) when it does not.
+    date_ms: Rc<Cell<Option<u64>>>,
 }
 
 impl FakeHttp {
@@ -94,7 +97,7 @@ impl FakeHttp {
             Ok(HttpResponse {
                 status,
                 body: body.to_string(),
-                date_ms: None,
+                date_ms: self.date_ms.get(),
             }),
         ));
     }
@@ -947,8 +950,10 @@ fn es256_and_ps256_id_tokens_are_verified_with_a_key_of_their_own_type() {
 fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
     for offset in [-600_000i64, 600_000] {
         let h = harness();
-        // The provider's clock is NOW; the browser's is off by `offset`.
+        // The provider's clock is NOW, as its readable Date header says;
+        // the browser's is off by `offset`.
         h.clock.set((NOW as i64 + offset) as u64);
+        h.http.date_ms.set(Some(NOW));
         let (_, state, nonce) = start(&h);
         h.http.answer(200, &token_body(&good_id_token(&nonce)));
         callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
@@ -962,6 +967,91 @@ fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
         h.clock.set(t.expires_at_ms.unwrap());
         assert!(!h.client.is_authenticated(), "never used after it expired");
     }
+}
+
+/// Signs in through the code flow with an ID token issued at `iat_s` and
+/// expiring an hour later, the provider's `Date` header unreadable.
+fn sign_in_with_token_issued_at(h: &Harness, iat_s: u64) -> Result<(), AuthError> {
+    let (_, state, nonce) = start(h);
+    h.http
+        .answer(200, &token_body(&id_token(&claims_at(&nonce, iat_s))));
+    callback(h, &format!("{REDIRECT}?code=C1&state={state}")).map(|_| ())
+}
+
+#[test]
+fn an_id_token_never_sets_the_clock_it_is_checked_against() {
+    // A validly signed token that expired 5 hours ago (issued 6 hours ago),
+    // or one issued 6 hours from now, from a token endpoint whose Date
+    // header the page cannot read: each is judged by this clock and the
+    // skew, refused, and leaves the offset alone.
+    let now_s = NOW / 1000;
+    for iat_s in [now_s - 6 * 3600, now_s + 6 * 3600, now_s + 61, now_s - 3661] {
+        let h = harness();
+        let e = sign_in_with_token_issued_at(&h, iat_s).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "iat {iat_s}");
+        assert!(h.client.tokens().is_none(), "nothing stored");
+        assert_eq!(h.client.clock_skew_ms(), 0, "the token moved the clock");
+        // The next good login, and its refresh, are not refused because of it.
+        sign_in_with_token_issued_at(&h, now_s).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims_at("unused", now_s + 3590).replace(",\"nonce\":\"unused\"", ""))
+            ),
+        );
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-2");
+    }
+    // Within the skew (60 s), either way, a token is accepted.
+    for iat_s in [now_s + 59, now_s - 3659] {
+        let h = harness();
+        sign_in_with_token_issued_at(&h, iat_s).unwrap();
+        assert_eq!(h.client.clock_skew_ms(), 0);
+    }
+}
+
+#[test]
+fn a_refreshed_id_token_outside_its_times_is_refused_and_moves_no_clock() {
+    let h = harness();
+    signed_in(&h);
+    let now_s = NOW / 1000;
+    for iat_s in [now_s - 6 * 3600, now_s + 6 * 3600] {
+        let refreshed = id_token(&claims_at("x", iat_s).replace(",\"nonce\":\"x\"", ""));
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-X","token_type":"Bearer","expires_in":3600,"id_token":"{refreshed}"}}"#
+            ),
+        );
+        let e = block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "iat {iat_s}");
+        assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+        assert_eq!(h.client.clock_skew_ms(), 0);
+    }
+}
+
+#[test]
+fn the_date_header_sets_the_offset_and_tokens_outside_it_are_still_refused() {
+    // The provider's Date says its clock is 10 minutes ahead of ours: a
+    // token fresh by that clock is accepted, one expired by it refused.
+    let ahead = 600_000;
+    let provider_now_s = (NOW + ahead) / 1000;
+    let h = harness();
+    h.http.date_ms.set(Some(NOW + ahead));
+    let e = sign_in_with_token_issued_at(&h, provider_now_s - 3661).unwrap_err();
+    assert_eq!(e.code(), "invalid_id_token");
+    assert_eq!(h.client.clock_skew_ms(), ahead as i64);
+    sign_in_with_token_issued_at(&h, provider_now_s).unwrap();
+    // Without the header, a browser 10 minutes slow cannot tell: the token
+    // looks issued in the future, and is refused rather than trusted.
+    let h = harness();
+    assert_eq!(
+        sign_in_with_token_issued_at(&h, provider_now_s)
+            .unwrap_err()
+            .code(),
+        "invalid_id_token"
+    );
 }
 
 // ---- Discovery ----

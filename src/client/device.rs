@@ -71,7 +71,7 @@ impl<A: Adapters> Client<A> {
                     self.track_date(&r, now);
                     let answer = self.read_answer::<TokenResponse>(&r);
                     if let Some(tokens) = poller.on_answer(answer, now)? {
-                        self.check_id_token(&tokens, None, None, false, true, None)
+                        self.check_id_token(&tokens, None, None, false, None)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {
                             self.store_tokens(&tokens);

@@ -260,10 +260,6 @@ impl<A: Adapters> Client<A> {
             pending.nonce.as_deref(),
             pending.max_age,
             implicit,
-            // A token straight from the token endpoint may tell the provider's
-            // clock by its iat; one that came through the address bar may not
-            // (an old token would set the clock back to its own time).
-            !implicit,
             None,
         )
         .await?;

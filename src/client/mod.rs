@@ -47,6 +47,14 @@ pub const MAX_BODY_LEN: usize = 256 * 1024;
 /// device clock is simply wrong and the checks use it as it is.
 const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
 
+// The clock offset to the provider comes only from the `Date` header of its
+// token responses, never from a token: an ID token checked against a clock
+// it set itself (its own `iat`) passes whatever its times say, and the
+// offset it left would then refuse the next good token. Where the provider
+// hides `Date` from a cross-origin page (it must list it in
+// `Access-Control-Expose-Headers`), the offset stays 0 and
+// `clockSkewSeconds` is the whole tolerance.
+
 /// The SDK client, over its adapters.
 pub struct Client<A: Adapters> {
     pub config: Config,
@@ -55,7 +63,8 @@ pub struct Client<A: Adapters> {
     /// Endpoints after discovery (`None` until discovery ran, when enabled).
     discovered: RefCell<Option<Endpoints>>,
     jwks: RefCell<Option<Rc<Jwks>>>,
-    /// Provider clock minus ours, in ms, from the last token response.
+    /// Provider clock minus ours, in ms, from the last token response with
+    /// a readable `Date` header.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// Server-runtime grants: token sets cached by grant and scope.
@@ -223,7 +232,6 @@ impl<A: Adapters> Client<A> {
         nonce: Option<&str>,
         max_age: Option<u32>,
         require_at_hash: bool,
-        fresh_from_provider: bool,
         sub: Option<&str>,
     ) -> Result<(), AuthError> {
         let Some(id_token) = &tokens.id_token else {
@@ -261,16 +269,6 @@ impl<A: Adapters> Client<A> {
                 ErrorCode::InvalidIdToken,
                 "the ID token's signature is not valid",
             );
-        }
-        // A token just issued by the provider tells its clock: without a
-        // readable Date header, its iat is the best reference we have.
-        if fresh_from_provider && self.skew_ms.get() == 0 {
-            if let Some(iat) = claims.iat {
-                let skew = (iat * 1000.0) as i64 - self.now() as i64;
-                if skew.abs() > 2_000 {
-                    self.set_skew(skew);
-                }
-            }
         }
         validate_id_token(
             &claims,
