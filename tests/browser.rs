@@ -346,6 +346,62 @@ async fn abort_signal_cuts_a_sleep_short() {
 }
 
 #[wasm_bindgen_test]
+async fn a_sleep_longer_than_set_timeout_takes_is_clamped_not_fired_at_once() {
+    // setTimeout fires at once for a delay over 2^31 - 1 ms (and a u32 cast
+    // would wrap 2^32 + 5 to 5): such a sleep must still wait, here until
+    // the abort 50 ms later.
+    for ms in [
+        u64::from(wasm_oauth::browser::MAX_TIMER_MS) + 1,
+        (1u64 << 32) + 5,
+        u64::MAX,
+    ] {
+        let controller = web_sys::AbortController::new().unwrap();
+        let abort = SignalAbort(Some(controller.signal()));
+        let started = js_sys::Date::now();
+        abort_in_50_ms(&controller);
+        abort.sleep(ms).await;
+        let waited = js_sys::Date::now() - started;
+        assert!(waited >= 40.0, "{ms} ms fired after {waited} ms");
+        assert!(abort.aborted());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn poll_device_token_refuses_a_signal_that_is_no_abort_signal_before_any_work() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory","issuer":"http://127.0.0.1:9"}"#,
+    ))
+    .unwrap();
+    let device = options_object(
+        r#"{"deviceCode":"dc","userCode":"U","verificationUri":"http://127.0.0.1:9/sc","expiresIn":300,"interval":5}"#,
+    );
+    fetch_that_records(200, "{}", "{}");
+    let started = js_sys::Date::now();
+    for signal in [
+        "new AbortController()",
+        "({ aborted: false })",
+        "'signal'",
+        "5",
+    ] {
+        let opts: JsValue = js_sys::eval(&format!("({{ signal: {signal} }})")).unwrap();
+        let err = JsFuture::from(client.poll_device_token(device.clone(), opts))
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "invalid_options", "{signal}");
+        let named = js_sys::Reflect::get(&err, &JsValue::from_str("description")).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some("signal"), "{signal}");
+    }
+    // A device authorization that is not one is refused the same way.
+    let err = JsFuture::from(client.poll_device_token(JsValue::from_str("dc"), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "invalid_options");
+    assert_eq!(recorded_requests(), "[]", "nothing was sent");
+    assert!(js_sys::Date::now() - started < 1_000.0, "no wait either");
+}
+
+#[wasm_bindgen_test]
 async fn a_response_that_never_comes_times_out() {
     fetch_that_waits_for_abort();
     let http = FetchHttp { timeout_ms: 50 };

@@ -317,6 +317,12 @@ const REQUEST_MS: u64 = 1_000;
 struct FakeAbort {
     clock: Rc<Cell<u64>>,
     abort_at: Option<u64>,
+    /// A broken runtime timer: each sleep returns at once, the clock standing still.
+    stalls: bool,
+    /// A clock set back by this much during the first sleep.
+    set_back_ms: Cell<Option<u64>>,
+    /// Every sleep asked for, in ms.
+    sleeps: RefCell<Vec<u64>>,
 }
 impl FakeAbort {
     /// Waits on `h`'s fake clock; the app aborts at `abort_at`, if ever.
@@ -324,6 +330,9 @@ impl FakeAbort {
         FakeAbort {
             clock: h.clock.clone(),
             abort_at,
+            stalls: false,
+            set_back_ms: Cell::new(None),
+            sleeps: RefCell::new(Vec::new()),
         }
     }
 }
@@ -333,9 +342,14 @@ impl Abort for FakeAbort {
         self.abort_at.is_some_and(|at| self.clock.get() >= at)
     }
     async fn sleep(&self, ms: u64) {
+        self.sleeps.borrow_mut().push(ms);
+        assert!(self.sleeps.borrow().len() < 1_000, "the poll loop spins");
+        if self.stalls {
+            return;
+        }
         let wake = self.clock.get() + ms;
         let wake = self.abort_at.map_or(wake, |at| wake.min(at));
-        self.clock.set(wake);
+        self.clock.set(wake - self.set_back_ms.take().unwrap_or(0));
     }
 }
 
@@ -1401,6 +1415,39 @@ fn device_denied_expired_and_aborted() {
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "aborted");
     assert_eq!(h.clock.get(), NOW + 5_500);
+}
+
+#[test]
+fn a_sleep_that_does_not_wait_ends_polling_instead_of_spinning() {
+    // The runtime's timer returns at once and the clock stands still (a
+    // rejected or overflowing setTimeout): the loop must stop, not spin.
+    let (h, d) = device_harness();
+    let abort = FakeAbort {
+        stalls: true,
+        ..FakeAbort::on(&h, None)
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "timeout");
+    assert!(abort.sleeps.borrow().len() <= 3, "{:?}", abort.sleeps);
+    assert_eq!(h.http.count_to(TOKEN_URL), 0, "no poll before the interval");
+}
+
+#[test]
+fn a_clock_set_back_a_month_while_polling_keeps_the_interval() {
+    const MONTH: u64 = 30 * 24 * 3600 * 1000;
+    let (h, d) = device_harness();
+    h.http.answer(400, r#"{"error":"authorization_pending"}"#);
+    h.http.answer(
+        200,
+        r#"{"access_token":"DEV-AT","token_type":"Bearer","expires_in":3600}"#,
+    );
+    let abort = FakeAbort::on(&h, None);
+    abort.set_back_ms.set(Some(MONTH));
+    let tokens = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+    assert_eq!(tokens.access_token, "DEV-AT");
+    // Each wait is one interval: none is a month long, and none is skipped.
+    assert_eq!(*abort.sleeps.borrow(), vec![5_000, 5_000]);
+    assert_eq!(h.clock.get(), NOW - MONTH + 10_000);
 }
 
 // ---- Server runtimes ----

@@ -38,6 +38,11 @@ impl<A: Adapters> Client<A> {
     /// RFC 8628 §3.4: polls the token endpoint no faster than the interval
     /// (and slower after `slow_down`) until the user decides or the code
     /// expires. `started_at_ms` is when the device authorization arrived.
+    ///
+    /// Each round either sends a poll or waits, and the poller reads the
+    /// clock again after every wait: a wait that let no time pass (a timer
+    /// that fires at once) is counted, and a few in a row end the polling
+    /// with `timeout` rather than let the loop spin.
     pub async fn poll_device_token(
         &self,
         device: &DeviceAuthorization,
