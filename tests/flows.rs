@@ -750,6 +750,113 @@ fn two_clients_on_one_origin_do_not_share_tokens() {
     assert!(h.client.tokens().is_some());
 }
 
+/// A second client on `h`'s storage, HTTP and clock, with scope `profile`
+/// (no ID token to check) and the id `client_id`.
+fn neighbour(h: &Harness, client_id: &str) -> Harness {
+    let mut o = options();
+    o.client_id = Some(client_id.into());
+    o.scope = Some("profile".into());
+    let f = Fakes {
+        storage: h.storage.clone(),
+        http: h.http.clone(),
+        clock: h.clock.clone(),
+        ..fakes()
+    };
+    harness_on(o, f)
+}
+
+/// Starts a login of a client without `openid` (no nonce); returns its state.
+fn start_without_openid(h: &Harness) -> String {
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    find(&query_pairs(&url), "state").unwrap().to_string()
+}
+
+const NEIGHBOUR_TOKENS: &str =
+    r#"{"access_token":"AT-N","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-N"}"#;
+
+#[test]
+fn a_client_id_that_extends_another_never_loses_its_session_to_it() {
+    // Client `X:tx`'s entries used to sit inside client X's pending-login
+    // prefix `X:tx:`: every X.loginWithRedirect() swept them away, and so
+    // did X.handleRedirectCallback() on a forged `?code=x&state=tokens`.
+    let x = harness();
+    for suffix in [":tx", ":tx:", ":tokens", ":"] {
+        let n = neighbour(&x, &format!("{CLIENT_ID}{suffix}"));
+        let state = start_without_openid(&n);
+        n.http.answer(200, NEIGHBOUR_TOKENS);
+        callback(&n, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        // What the page holds is storage's now, not the hand-over to other tabs.
+        *n.tabs.published.borrow_mut() = Published::Nothing;
+        let e = callback(&x, &format!("{REDIRECT}?code=x&state=tokens")).unwrap_err();
+        assert!(matches!(e.code(), "missing_transaction" | "state_mismatch"));
+        assert!(
+            n.client.tokens().is_some(),
+            "{suffix}: taken by X's callback"
+        );
+        start(&x);
+        assert!(n.client.tokens().is_some(), "{suffix}: swept by X's login");
+        let e = callback(&x, &format!("{REDIRECT}?code=x&state=tokens")).unwrap_err();
+        assert_eq!(e.code(), "state_mismatch");
+        assert!(
+            n.client.tokens().is_some(),
+            "{suffix}: taken by X's callback"
+        );
+        // And the other way round: its login leaves X's pending ones alone.
+        let (_, x_state, x_nonce) = start(&x);
+        start_without_openid(&n);
+        x.http.answer(200, &token_body(&good_id_token(&x_nonce)));
+        callback(&x, &format!("{REDIRECT}?code=C2&state={x_state}")).unwrap();
+    }
+}
+
+#[test]
+fn a_token_set_stored_under_the_v1_key_is_moved_once() {
+    let id = "legacy:app 1";
+    let old_key = format!("wasm-oauth:v1:{id}:tokens");
+    let new_key = "wasm-oauth:v2:legacy%3Aapp%201:tokens";
+    let stored =
+        r#"{"v":1,"access_token":"AT-OLD","token_type":"Bearer","refresh_token":"RT-OLD"}"#;
+    let h = harness();
+    h.storage.set(&old_key, stored).unwrap();
+    let n = neighbour(&h, id);
+    assert_eq!(n.client.tokens().unwrap().access_token, "AT-OLD");
+    assert_eq!(h.storage.get(&old_key), None, "the old entry is removed");
+    assert_eq!(h.storage.get(new_key).as_deref(), Some(stored));
+    // A set already under the new key wins; the old entry still goes.
+    h.storage
+        .set(&old_key, &stored.replace("AT-OLD", "AT-OLDER"))
+        .unwrap();
+    let n = neighbour(&h, id);
+    assert_eq!(n.client.tokens().unwrap().access_token, "AT-OLD");
+    assert_eq!(h.storage.get(&old_key), None);
+    // What is not a token set under that key (under the old names, another
+    // client's pending login could be) is left alone.
+    h.storage.set(&old_key, r#"{"v":1,"state":"s"}"#).unwrap();
+    neighbour(&h, id);
+    assert!(h.storage.get(&old_key).is_some());
+}
+
+#[test]
+fn a_login_pending_under_the_v1_key_completes_once() {
+    // A login started before the update: its pending login sits under the
+    // old name, and the callback after the update still finds it, once.
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    let new_key = format!("{KEY_PREFIX}{CLIENT_ID}:tx:{state}");
+    let record = h.storage.get(&new_key).unwrap();
+    h.storage.remove(&new_key);
+    let old_key = format!("wasm-oauth:v1:{CLIENT_ID}:tx:{state}");
+    h.storage.set(&old_key, &record).unwrap();
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    callback(&h, &url).unwrap();
+    assert_eq!(h.storage.get(&old_key), None);
+    assert_eq!(
+        callback(&h, &url).unwrap_err().code(),
+        "missing_transaction"
+    );
+}
+
 #[test]
 fn par_pushes_the_request_and_sends_only_client_id_and_request_uri() {
     let mut o = options();

@@ -22,6 +22,7 @@ use crate::core::jwt::{
     check_header, select_key, split, unreadable, validate_id_token, IdTokenCheck, IdTokenClaims,
     Jwks, JwsHeader, KeyLookup,
 };
+use crate::core::keys;
 use crate::core::tokens::{error_from_answer, unreadable_answer, StoredTokens, TokenSet};
 use crate::ports::{
     Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, Published, Storage, Tabs,
@@ -33,9 +34,10 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
-/// Prefix of every storage key the SDK writes, followed by the client id, so
-/// two clients on one origin never see each other's entries.
-pub const KEY_PREFIX: &str = "wasm-oauth:v1:";
+/// Prefix of every storage key the SDK writes, followed by the encoded
+/// client id (`core::keys`), so two clients on one origin never see each
+/// other's entries.
+pub const KEY_PREFIX: &str = keys::PREFIX;
 
 /// Default margin before expiry at which `getAccessToken` refreshes.
 pub const DEFAULT_MIN_VALIDITY_SECONDS: u32 = 30;
@@ -59,7 +61,8 @@ const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
 pub struct Client<A: Adapters> {
     pub config: Config,
     pub adapters: A,
-    prefix: String,
+    /// This client's namespace in storage (`core::keys::namespace`).
+    namespace: String,
     /// Endpoints after discovery (`None` until discovery ran, when enabled).
     discovered: RefCell<Option<Endpoints>>,
     jwks: RefCell<Option<Rc<Jwks>>>,
@@ -76,22 +79,46 @@ pub struct Client<A: Adapters> {
 }
 
 impl<A: Adapters> Client<A> {
-    /// A client over the given adapters.
+    /// A client over the given adapters. A token set stored by a release
+    /// before v2 of the key names is moved to this one's key first.
     pub fn new(config: Config, adapters: A) -> Self {
-        let mut prefix = String::from(KEY_PREFIX);
-        prefix.push_str(&config.client_id);
-        prefix.push(':');
-        Client {
+        let client = Client {
+            namespace: keys::namespace(&config.client_id),
             config,
             adapters,
-            prefix,
             discovered: RefCell::new(None),
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
+        };
+        client.move_legacy_tokens();
+        client
+    }
+
+    /// Moves this client's token set from its key before v2 (the client id
+    /// as it was) to its key now: read once by that exact key, written under
+    /// the new one (unless a set is there already), then removed. Only an
+    /// entry that reads as a token set is touched: under the old names the
+    /// same key could also be another client's entry. A write the storage
+    /// refuses leaves the old entry for the next page load.
+    fn move_legacy_tokens(&self) {
+        let old = keys::key(
+            &keys::legacy_namespace(&self.config.client_id),
+            keys::TOKENS,
+        );
+        let Some(text) = self.storage().get(&old) else {
+            return;
+        };
+        if self.read_token_set(&text).is_none() {
+            return;
         }
+        let new = self.tokens_key();
+        if self.storage().get(&new).is_none() && self.storage().set(&new, &text).is_err() {
+            return;
+        }
+        self.storage().remove(&old);
     }
 
     fn storage(&self) -> &A::Storage {
@@ -103,7 +130,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn key(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
+        keys::key(&self.namespace, name)
     }
 
     /// Reads JSON text (at most [`MAX_BODY_LEN`]) into a core type.
@@ -132,7 +159,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn tokens_key(&self) -> String {
-        self.key("tokens")
+        self.key(keys::TOKENS)
     }
 
     /// The endpoints to use: the configured ones, or the discovered ones
