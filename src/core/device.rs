@@ -2,7 +2,8 @@
 //! response, and the polling state machine, driven by the caller's clock.
 
 use super::error::{fail, AuthError, ErrorCode};
-use super::tokens::{token_set, TokenResponse, TokenSet};
+use super::tokens::{is_token_text, token_set, TokenResponse, TokenSet};
+use super::url::{is_secure_or_loopback, parse_web_url};
 use serde::Deserialize;
 
 /// Never poll faster than this (RFC 8628 §3.2 default, and the provider's limit).
@@ -59,8 +60,27 @@ fn seconds(value: Option<f64>, default: Option<u32>) -> Result<u32, AuthError> {
     }
 }
 
+/// Longest user code shown (RFC 8628 §6.1: a few characters a person types).
+pub const MAX_USER_CODE_LEN: usize = 64;
+
+/// A verification URI as the app will use it, as a link or a QR code: an
+/// absolute `https` URL (`http` only on loopback) without user-info. A
+/// `javascript:` or `data:` URI would run in the app's page when clicked.
+fn web_link(value: String) -> Result<String, AuthError> {
+    match parse_web_url(&value) {
+        Some(url) if is_secure_or_loopback(&url) => Ok(value),
+        _ => fail(
+            ErrorCode::InvalidResponse,
+            "the device authorization response's verification URI is not an https URL",
+        ),
+    }
+}
+
 /// Builds the device authorization from the endpoint's answer. `interval`
-/// defaults to 5 s and is never taken below it.
+/// defaults to 5 s and is never taken below it. Every member the app gets
+/// is checked for what the app does with it: the verification URIs become
+/// links, the user code is shown, the times become timers (bounded above),
+/// and the device code is sent back in a form.
 pub fn device_authorization(
     r: DeviceAuthorizationResponse,
 ) -> Result<DeviceAuthorization, AuthError> {
@@ -74,11 +94,29 @@ pub fn device_authorization(
                 "the device authorization response has no verification_uri",
             )
         })?;
+    let device_code = required(r.device_code)?;
+    if !is_token_text(&device_code) {
+        return fail(
+            ErrorCode::InvalidResponse,
+            "the device code has characters no code has",
+        );
+    }
+    let user_code = required(r.user_code)?;
+    if user_code.chars().count() > MAX_USER_CODE_LEN || user_code.chars().any(char::is_control) {
+        return fail(
+            ErrorCode::InvalidResponse,
+            "the user code is too long or has control characters",
+        );
+    }
     Ok(DeviceAuthorization {
-        device_code: required(r.device_code)?,
-        user_code: required(r.user_code)?,
-        verification_uri,
-        verification_uri_complete: r.verification_uri_complete.filter(|s| !s.is_empty()),
+        device_code,
+        user_code,
+        verification_uri: web_link(verification_uri)?,
+        verification_uri_complete: r
+            .verification_uri_complete
+            .filter(|s| !s.is_empty())
+            .map(web_link)
+            .transpose()?,
         expires_in: seconds(r.expires_in, None)?,
         interval: seconds(r.interval, Some(MIN_INTERVAL_SECONDS))?.max(MIN_INTERVAL_SECONDS),
     })
@@ -292,6 +330,47 @@ mod tests {
         }
         let e = parse_device_authorization(401, r#"{"error":"invalid_client"}"#).unwrap_err();
         assert_eq!(e.code(), "invalid_client");
+    }
+
+    #[test]
+    fn refuses_links_codes_and_times_an_app_could_not_use_safely() {
+        for (from, to) in [
+            ("\"https://a/sc\"", "\"javascript:alert(1)\""),
+            ("\"https://a/sc\"", "\"data:text/html,<script>1</script>\""),
+            ("\"https://a/sc\"", "\"http://a.example/sc\""),
+            ("\"https://a/sc\"", "\"https://good.example@evil.example/\""),
+            ("\"https://a/sc\"", "\"/sc\""),
+            (
+                "\"https://a/auth/device?code=ABC123\"",
+                "\"javascript:alert(document.cookie)\"",
+            ),
+            ("\"https://a/auth/device?code=ABC123\"", "\"vbscript:x\""),
+            ("\"ABC123\"", "\"ABC\\n123\""),
+            ("\"ABC123\"", &format!("\"{}\"", "A".repeat(65))),
+            ("\"dc\"", "\"d\\u0000c\""),
+            ("\"dc\"", "\"dé\""),
+            ("\"interval\":5", "\"interval\":1e9"),
+            ("\"expires_in\":300", "\"expires_in\":86401"),
+            ("\"expires_in\":300", "\"expires_in\":0.5"),
+        ] {
+            let body = DEVICE.replacen(from, to, 1);
+            assert_ne!(body, DEVICE, "{from}");
+            let e = parse_device_authorization(200, &body).unwrap_err();
+            assert_eq!(e.code(), "invalid_response", "{to}");
+        }
+        // http on this machine, a draft-style verification_url, and a long
+        // but plausible user code are fine.
+        let local = DEVICE.replace("https://a/sc", "http://127.0.0.1:3000/sc");
+        assert!(parse_device_authorization(200, &local).is_ok());
+        let draft = DEVICE.replace("verification_uri\"", "verification_url\"");
+        assert_eq!(
+            parse_device_authorization(200, &draft)
+                .unwrap()
+                .verification_uri,
+            "https://a/sc"
+        );
+        let long = DEVICE.replace("ABC123", &"W".repeat(64));
+        assert!(parse_device_authorization(200, &long).is_ok());
     }
 
     const PENDING: &str = r#"{"error":"authorization_pending"}"#;
