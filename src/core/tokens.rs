@@ -400,6 +400,21 @@ mod tests {
     }
 
     #[test]
+    fn error_uri_is_never_read() {
+        // RFC 6749 §5.2's error_uri would be a link chosen by the provider:
+        // the SDK keeps the code and the text, and never that link.
+        let e = answer(
+            400,
+            r#"{"error":"invalid_grant","error_uri":"javascript:alert(1)"}"#,
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_grant");
+        assert_eq!(e.description, None);
+        assert!(!format!("{e:?}").contains("javascript"));
+    }
+
+    #[test]
     fn http_errors_without_oauth_body_are_invalid_response_with_status() {
         for (status, body) in [(400, ""), (500, "<html>oops</html>"), (502, "{}")] {
             let e = answer(status, body, 0).unwrap_err();
