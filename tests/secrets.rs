@@ -66,6 +66,7 @@ fn debug_of_every_type_holding_a_secret_shows_none() {
             r#"{"device_code":"DEVICE-SECRET","user_code":"ABC123","verification_uri":"https://a/sc","expires_in":300}"#,
         )
         .unwrap(),
+        &WhatwgUrl,
     )
     .unwrap();
     assert_redacted("DeviceAuthorization", format!("{device:?}"));

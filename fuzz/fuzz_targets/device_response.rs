@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(&data[3..]);
 
     let device = match read_answer::<DeviceAuthorizationResponse>(status, &body)
-        .and_then(device_authorization)
+        .and_then(|r| device_authorization(r, &wasm_oauth::core::url::WhatwgUrl))
     {
         Ok(d) => d,
         Err(e) if (200..300).contains(&status) => {
@@ -69,19 +69,24 @@ fuzz_target!(|data: &[u8]| {
         None => assert_eq!(device.interval, MIN_INTERVAL_SECONDS),
     }
 
-    // The poller never asks before one interval, and never after the deadline.
+    // The poller never asks before one interval, and never after the deadline;
+    // it never waits past the deadline either. Each step reads the clock and
+    // changes the poller, so each check starts from a fresh copy.
     let poller = DevicePoller::new(&device, STARTED_AT_MS);
     let interval_ms = u64::from(device.interval) * 1000;
     let deadline_ms = STARTED_AT_MS + u64::from(device.expires_in) * 1000;
     assert_eq!(poller.interval_ms(), interval_ms);
-    assert_eq!(poller.next(STARTED_AT_MS).ok(), Some(Step::Wait(interval_ms)));
     assert_eq!(
-        poller.next(deadline_ms).map_err(|e| e.code().to_string()),
+        poller.clone().next(STARTED_AT_MS).ok(),
+        Some(Step::Wait(interval_ms.min(deadline_ms - STARTED_AT_MS)))
+    );
+    assert_eq!(
+        poller.clone().next(deadline_ms).map_err(|e| e.code().to_string()),
         Err("expired_token".to_string())
     );
     let poll_at = STARTED_AT_MS + interval_ms;
     if poll_at < deadline_ms {
-        assert_eq!(poller.next(poll_at).ok(), Some(Step::Poll));
+        assert_eq!(poller.clone().next(poll_at).ok(), Some(Step::Poll));
     }
 
     // The same body as a 200 to a poll: tokens, or the end of polling.
@@ -106,7 +111,8 @@ fuzz_target!(|data: &[u8]| {
             };
             assert_eq!(p.interval_ms(), new_interval);
             if poll_at + 1 < deadline_ms {
-                assert_eq!(p.next(poll_at + 1).ok(), Some(Step::Wait(new_interval - 1)));
+                let wait = (new_interval - 1).min(deadline_ms - poll_at - 1);
+                assert_eq!(p.next(poll_at + 1).ok(), Some(Step::Wait(wait)));
             }
         }
         Err(e) => {

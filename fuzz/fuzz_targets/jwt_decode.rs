@@ -7,7 +7,7 @@
 //! 1, three parts split on NUL (header JSON, claims JSON, signature bytes),
 //! each base64url-encoded here; 2, the rest as the claims JSON under a fixed
 //! RS256 header and signature; 3, header JSON and a JWKS JSON split on NUL,
-//! for key selection. Modes 1 and 2 reach the claim checks far sooner.
+//! for key selection (of the header's alg). Modes 1 and 2 reach the claim checks far sooner.
 #![no_main]
 
 mod common;
@@ -18,8 +18,8 @@ use common::read_json;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use wasm_oauth::core::jwt::{
-    at_hash, check_header, select_key, split, validate_id_token, IdTokenCheck, IdTokenClaims,
-    Jwks, JwsHeader, KeyLookup, MAX_JWT_LEN,
+    at_hash, check_header, select_key, split, validate_id_token, Algorithm, IdTokenCheck,
+    IdTokenClaims, Jwks, JwsHeader, KeyLookup, PublicKey, MAX_JWT_LEN,
 };
 
 const ISSUER: &str = "https://auth.example";
@@ -49,17 +49,18 @@ fn token_from(mode: u8, rest: &[u8]) -> Option<String> {
 }
 
 /// The header and JWKS as a plain JSON reader sees them: the keys that can
-/// sign RS256 for a token naming `kid` (RFC 7517 §4.2-4.4).
-fn candidates<'a>(jwks: &'a Value, kid: Option<&str>) -> Vec<&'a Value> {
+/// sign `alg` for a token naming `kid` (RFC 7517 §4.2-4.4, RFC 7518 §6.1).
+fn candidates<'a>(jwks: &'a Value, alg: Algorithm, kid: Option<&str>) -> Vec<&'a Value> {
     let s = |k: &'a Value, name: &str| k.get(name).and_then(Value::as_str);
+    let kty = if alg == Algorithm::Es256 { "EC" } else { "RSA" };
     jwks["keys"]
         .as_array()
         .into_iter()
         .flatten()
         .filter(|k| {
-            s(k, "kty") == Some("RSA")
+            s(k, "kty") == Some(kty)
                 && s(k, "use").is_none_or(|u| u == "sig")
-                && s(k, "alg").is_none_or(|a| a == "RS256")
+                && s(k, "alg").is_none_or(|a| a == alg.name())
                 && kid.is_none_or(|want| s(k, "kid") == Some(want))
         })
         .collect()
@@ -82,15 +83,29 @@ fn fuzz_key_selection(rest: &[u8]) {
     if jwks_value["keys"].as_array().is_some_and(|keys| keys.iter().any(Value::is_array)) {
         return;
     }
-    let found = candidates(&jwks_value, header.kid.as_deref());
-    match select_key(&jwks, &header) {
+    let Ok(alg) = check_header(&header) else {
+        return;
+    };
+    let found = candidates(&jwks_value, alg, header.kid.as_deref());
+    // The members a usable key of `alg` has, in the order PublicKey keeps them.
+    let (a, b) = if alg == Algorithm::Es256 { ("x", "y") } else { ("n", "e") };
+    let complete = |k: &Value| {
+        k[a].is_string() && k[b].is_string() && (alg != Algorithm::Es256 || k["crv"] == "P-256")
+    };
+    match select_key(&jwks, alg, header.kid.as_deref()) {
         Ok(KeyLookup::Found(key)) => {
             assert_eq!(found.len(), 1, "exactly one usable key");
-            assert_eq!(found[0]["n"].as_str(), Some(key.n.as_str()));
-            assert_eq!(found[0]["e"].as_str(), Some(key.e.as_str()));
+            let (x, y) = match (&key, alg) {
+                (PublicKey::Rsa { n, e }, Algorithm::Rs256 | Algorithm::Ps256) => (n, e),
+                (PublicKey::P256 { x, y }, Algorithm::Es256) => (x, y),
+                _ => panic!("a key of another type than {alg:?}"),
+            };
+            assert!(complete(found[0]));
+            assert_eq!(found[0][a].as_str(), Some(x.as_str()));
+            assert_eq!(found[0][b].as_str(), Some(y.as_str()));
         }
         Ok(KeyLookup::UnknownKid) => assert!(
-            found.len() <= 1 && found.iter().all(|k| !k["n"].is_string() || !k["e"].is_string()),
+            found.len() <= 1 && !found.iter().any(|k| complete(k)),
             "a usable key was missed"
         ),
         Err(e) => {
@@ -134,10 +149,13 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(e.code(), "invalid_id_token");
         return;
     }
-    // Only RS256, and no critical extension.
+    // Only RS256, PS256 and ES256, and no critical extension.
     let h: Value = read_json(&parts.header).expect("read as a header, so JSON");
-    assert_eq!(h["alg"].as_str(), Some("RS256"), "only RS256 passes");
-    assert!(h.get("crit").is_none_or(Value::is_null), "crit passed");
+    assert!(
+        matches!(h["alg"].as_str(), Some("RS256" | "PS256" | "ES256")),
+        "only RS256, PS256 and ES256 pass"
+    );
+    assert!(h.get("crit").is_none(), "crit passed");
 
     let Some(claims) = read_json::<IdTokenClaims>(&parts.claims) else {
         return;

@@ -3,7 +3,8 @@
 //! `token_set`; any other status through `error_from_answer`.
 //!
 //! Beyond "never panics": a token set only from a 2xx, with a non-empty access
-//! token, `Bearer`, an expiry within ten years of the clock, no empty member,
+//! token, `Bearer`, an expiry believed for at most 2^31 - 1 ms, tokens of
+//! visible ASCII and a scope of RFC 6749 §3.3 scope tokens, no empty member,
 //! every member the one the JSON holds, and a stored form that round-trips
 //! through JSON text. An error keeps the status and the server's code.
 //!
@@ -15,12 +16,17 @@ mod common;
 
 use common::{check_error_answer, read_answer, status_of, value_of};
 use libfuzzer_sys::fuzz_target;
-use wasm_oauth::core::tokens::{token_set, StoredTokens, TokenResponse, TokenSet};
+use wasm_oauth::core::tokens::{
+    token_set, StoredTokens, TokenResponse, TokenSet, MAX_LIFETIME_MS,
+};
 
 /// `Date.now()` never exceeds this (ECMA-262 §21.4.1.1: ±8.64e15 ms).
 const MAX_CLOCK_MS: u64 = 8_640_000_000_000_000;
-/// Ten years, the longest `expires_in` believed (tokens.rs).
-const MAX_LIFETIME_MS: u64 = 315_360_000_000;
+
+/// RFC 6749 A.12, A.17: visible ASCII and space.
+fn visible_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
 
 fn stored_form_round_trips(t: &TokenSet) {
     let text = serde_json::to_string(&t.to_stored()).expect("a stored form is JSON");
@@ -46,6 +52,11 @@ fuzz_target!(|data: &[u8]| {
             for member in [t.scope.as_deref(), t.refresh_token.as_ref().map(|r| r.secret()), t.id_token.as_deref()].into_iter().flatten() {
                 assert!(!member.is_empty(), "an empty member is refused");
             }
+            assert!(visible_ascii(t.access_token.secret()), "an access token that breaks a header");
+            assert!(t.refresh_token.as_ref().map(|r| r.secret()).is_none_or(visible_ascii));
+            assert!(t.scope.as_deref().is_none_or(|scope| scope.split(' ').all(|token| {
+                !token.is_empty() && token.bytes().all(|b| b != b'"' && b != b'\\' && b > 0x20 && b < 0x7f)
+            })), "a scope outside RFC 6749 §3.3");
             // Each member is the one a plain JSON reader sees in the body.
             let v = value_of(&body).expect("read as a TokenResponse, so JSON");
             let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
@@ -59,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
                 Some(at) => {
                     assert!(at >= now_ms && at <= now_ms + MAX_LIFETIME_MS);
                     let s = expires_in.expect("an expiry comes from expires_in");
-                    assert_eq!(at - now_ms, (s * 1000.0) as u64);
+                    assert_eq!(at - now_ms, ((s * 1000.0) as u64).min(MAX_LIFETIME_MS));
                 }
                 None => assert!(expires_in.is_none()),
             }

@@ -18,7 +18,7 @@ pub mod url;
 
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{Abort, Adapters, Event, HttpRequest, HttpResponse, RsaKey};
+use crate::ports::{Abort, Adapters, Algorithm, Event, HttpRequest, HttpResponse, PublicKey};
 use http::FetchHttp;
 use json::EngineJson;
 use std::rc::Rc;
@@ -116,13 +116,14 @@ impl Adapters for BrowserAdapters {
         fill_random(buf)
     }
 
-    async fn verify_rs256(
+    async fn verify_signature(
         &self,
-        key: &RsaKey,
+        alg: Algorithm,
+        key: &PublicKey,
         input: &[u8],
         signature: &[u8],
     ) -> Result<bool, AuthError> {
-        crypto::verify_rs256(key, input, signature).await
+        crypto::verify_signature(alg, key, input, signature).await
     }
 
     fn is_browser(&self) -> bool {

@@ -6,6 +6,7 @@
 //! `web.js`, since its message handler is a long-lived callback.
 
 use super::objects::tokens_object;
+use crate::core::keys::namespace;
 use crate::core::tokens::TokenSet;
 use crate::ports::{Published, Tabs};
 use js_sys::{Function, Promise};
@@ -53,11 +54,13 @@ pub struct BrowserTabs {
 impl BrowserTabs {
     /// Joins the session's channel when the session is shared (`shared`);
     /// what the other tabs publish goes to the app's listeners in `events`.
+    /// The channel and the lock are named by the client's namespace
+    /// (`core::keys`), as its storage keys are.
     pub fn open(shared: bool, client_id: &str, events: &JsValue) -> Self {
         if !shared {
             return BrowserTabs { channel: None };
         }
-        let name = format!("wasm-oauth:v1:{client_id}");
+        let name = namespace(client_id);
         let channel = channel_open(&name, events);
         BrowserTabs {
             channel: (!channel.is_null()).then(|| Channel {

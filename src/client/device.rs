@@ -32,12 +32,20 @@ impl<A: Adapters> Client<A> {
         let r = self
             .post_form(&endpoints.device_authorization, &pairs)
             .await?;
-        device_authorization(self.read_answer::<DeviceAuthorizationResponse>(&r)?)
+        device_authorization(
+            self.read_answer::<DeviceAuthorizationResponse>(&r)?,
+            self.adapters.urls(),
+        )
     }
 
     /// RFC 8628 §3.4: polls the token endpoint no faster than the interval
     /// (and slower after `slow_down`) until the user decides or the code
     /// expires. `started_at_ms` is when the device authorization arrived.
+    ///
+    /// Each round either sends a poll or waits, and the poller reads the
+    /// clock again after every wait: a wait that let no time pass (a timer
+    /// that fires at once) is counted, and a few in a row end the polling
+    /// with `timeout` rather than let the loop spin.
     pub async fn poll_device_token(
         &self,
         device: &DeviceAuthorization,
@@ -71,7 +79,7 @@ impl<A: Adapters> Client<A> {
                     self.track_date(&r, now);
                     let answer = self.read_answer::<TokenResponse>(&r);
                     if let Some(tokens) = poller.on_answer(answer, now)? {
-                        self.check_id_token(&tokens, None, None, false, true, None)
+                        self.check_id_token(&tokens, None, None, false, None)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {
                             self.store_tokens(&tokens);

@@ -7,6 +7,7 @@ use crate::core::authorize::{
 };
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::keys;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
@@ -44,7 +45,7 @@ fn is_authorization_error(code: &OAuthErrorCode) -> bool {
 
 impl<A: Adapters> Client<A> {
     fn transaction_key(&self, state: &str) -> String {
-        self.key(&format!("tx:{state}"))
+        self.key(&keys::transaction(state))
     }
 
     fn read_pending(&self, text: &str) -> Option<PendingLogin> {
@@ -141,7 +142,11 @@ impl<A: Adapters> Client<A> {
         // Used once: removed before anything else can fail, so a replayed
         // callback finds nothing (RFC 6749 §10.5, §10.12).
         self.adapters.transaction_storage().remove(&key);
-        match stored.as_deref().and_then(|text| self.read_pending(text)) {
+        let pending = stored
+            .as_deref()
+            .and_then(|text| self.read_pending(text))
+            .or_else(|| self.take_legacy_pending(state));
+        match pending {
             Some(p) if p.state == state => Ok(p),
             _ if self
                 .adapters
@@ -159,6 +164,22 @@ impl<A: Adapters> Client<A> {
                 "the response's state matches no pending login",
             ),
         }
+    }
+
+    /// A pending login with `state` stored by a release before v2 of the key
+    /// names (a login under way while the app was updated), taken once. Only
+    /// an entry that reads as that very login is removed: under the old names
+    /// its key could also be another client's entry (a client id ending in
+    /// `:tx`, and a forged `state`).
+    fn take_legacy_pending(&self, state: &str) -> Option<PendingLogin> {
+        let legacy = keys::legacy_namespace(&self.config.client_id);
+        let key = keys::key(&legacy, &keys::transaction(state));
+        let store = self.adapters.transaction_storage();
+        let pending = self
+            .read_pending(&store.get(&key)?)
+            .filter(|p| p.state == state)?;
+        store.remove(&key);
+        Some(pending)
     }
 
     /// Handles the authorization response in `url`: checks it against the
@@ -275,10 +296,6 @@ impl<A: Adapters> Client<A> {
             pending.nonce.as_deref(),
             pending.max_age,
             implicit,
-            // A token straight from the token endpoint may tell the provider's
-            // clock by its iat; one that came through the address bar may not
-            // (an old token would set the clock back to its own time).
-            !implicit,
             None,
         )
         .await?;

@@ -22,6 +22,7 @@ use crate::core::jwt::{
     check_header, select_key, split, unreadable, validate_id_token, IdTokenCheck, IdTokenClaims,
     Jwks, JwsHeader, KeyLookup,
 };
+use crate::core::keys;
 use crate::core::tokens::{error_from_answer, unreadable_answer, StoredTokens, TokenSet};
 use crate::ports::{
     Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, Published, Storage, Tabs,
@@ -33,9 +34,10 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
-/// Prefix of every storage key the SDK writes, followed by the client id, so
-/// two clients on one origin never see each other's entries.
-pub const KEY_PREFIX: &str = "wasm-oauth:v1:";
+/// Prefix of every storage key the SDK writes, followed by the encoded
+/// client id (`core::keys`), so two clients on one origin never see each
+/// other's entries.
+pub const KEY_PREFIX: &str = keys::PREFIX;
 
 /// Default margin before expiry at which `getAccessToken` refreshes.
 pub const DEFAULT_MIN_VALIDITY_SECONDS: u32 = 30;
@@ -47,15 +49,25 @@ pub const MAX_BODY_LEN: usize = 256 * 1024;
 /// device clock is simply wrong and the checks use it as it is.
 const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
 
+// The clock offset to the provider comes only from the `Date` header of its
+// token responses, never from a token: an ID token checked against a clock
+// it set itself (its own `iat`) passes whatever its times say, and the
+// offset it left would then refuse the next good token. Where the provider
+// hides `Date` from a cross-origin page (it must list it in
+// `Access-Control-Expose-Headers`), the offset stays 0 and
+// `clockSkewSeconds` is the whole tolerance.
+
 /// The SDK client, over its adapters.
 pub struct Client<A: Adapters> {
     pub config: Config,
     pub adapters: A,
-    prefix: String,
+    /// This client's namespace in storage (`core::keys::namespace`).
+    namespace: String,
     /// Endpoints after discovery (`None` until discovery ran, when enabled).
     discovered: RefCell<Option<Endpoints>>,
     jwks: RefCell<Option<Rc<Jwks>>>,
-    /// Provider clock minus ours, in ms, from the last token response.
+    /// Provider clock minus ours, in ms, from the last token response with
+    /// a readable `Date` header.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// Server-runtime grants: token sets cached by grant and scope.
@@ -67,22 +79,46 @@ pub struct Client<A: Adapters> {
 }
 
 impl<A: Adapters> Client<A> {
-    /// A client over the given adapters.
+    /// A client over the given adapters. A token set stored by a release
+    /// before v2 of the key names is moved to this one's key first.
     pub fn new(config: Config, adapters: A) -> Self {
-        let mut prefix = String::from(KEY_PREFIX);
-        prefix.push_str(&config.client_id);
-        prefix.push(':');
-        Client {
+        let client = Client {
+            namespace: keys::namespace(&config.client_id),
             config,
             adapters,
-            prefix,
             discovered: RefCell::new(None),
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
+        };
+        client.move_legacy_tokens();
+        client
+    }
+
+    /// Moves this client's token set from its key before v2 (the client id
+    /// as it was) to its key now: read once by that exact key, written under
+    /// the new one (unless a set is there already), then removed. Only an
+    /// entry that reads as a token set is touched: under the old names the
+    /// same key could also be another client's entry. A write the storage
+    /// refuses leaves the old entry for the next page load.
+    fn move_legacy_tokens(&self) {
+        let old = keys::key(
+            &keys::legacy_namespace(&self.config.client_id),
+            keys::TOKENS,
+        );
+        let Some(text) = self.storage().get(&old) else {
+            return;
+        };
+        if self.read_token_set(&text).is_none() {
+            return;
         }
+        let new = self.tokens_key();
+        if self.storage().get(&new).is_none() && self.storage().set(&new, &text).is_err() {
+            return;
+        }
+        self.storage().remove(&old);
     }
 
     fn storage(&self) -> &A::Storage {
@@ -94,7 +130,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn key(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
+        keys::key(&self.namespace, name)
     }
 
     /// Reads JSON text (at most [`MAX_BODY_LEN`]) into a core type.
@@ -123,7 +159,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn tokens_key(&self) -> String {
-        self.key("tokens")
+        self.key(keys::TOKENS)
     }
 
     /// The endpoints to use: the configured ones, or the discovered ones
@@ -215,8 +251,8 @@ impl<A: Adapters> Client<A> {
         self.read_json(&split(id_token).ok()?.claims)
     }
 
-    /// Checks an ID token fully before anything stores it: the RS256
-    /// signature against the JWKS (cached, refetched once for an unknown
+    /// Checks an ID token fully before anything stores it: the signature
+    /// (RS256, PS256 or ES256) against the JWKS (cached, refetched once for an unknown
     /// `kid`), then the claims (OIDC Core §3.1.3.7).
     async fn check_id_token(
         &self,
@@ -224,7 +260,6 @@ impl<A: Adapters> Client<A> {
         nonce: Option<&str>,
         max_age: Option<u32>,
         require_at_hash: bool,
-        fresh_from_provider: bool,
         sub: Option<&str>,
     ) -> Result<(), AuthError> {
         let Some(id_token) = &tokens.id_token else {
@@ -234,17 +269,18 @@ impl<A: Adapters> Client<A> {
         let header: JwsHeader = self.read_json(&parts.header).ok_or_else(|| {
             unreadable("the ID token's header is not a JSON object of JOSE members")
         })?;
-        check_header(&header)?;
+        let alg = check_header(&header)?;
         let claims: IdTokenClaims = self.read_json(&parts.claims).ok_or_else(|| {
             unreadable("the ID token's claims are not a JSON object of the OIDC types")
         })?;
+        let kid = header.kid.as_deref();
         let cached = self.jwks.borrow().clone();
         let mut lookup = match &cached {
-            Some(set) => select_key(set, &header)?,
+            Some(set) => select_key(set, alg, kid)?,
             None => KeyLookup::UnknownKid,
         };
         if lookup == KeyLookup::UnknownKid {
-            lookup = select_key(&*self.fetch_jwks().await?, &header)?;
+            lookup = select_key(&*self.fetch_jwks().await?, alg, kid)?;
         }
         let KeyLookup::Found(key) = lookup else {
             return fail(
@@ -254,23 +290,13 @@ impl<A: Adapters> Client<A> {
         };
         let verified = self
             .adapters
-            .verify_rs256(&key, parts.signing_input.as_bytes(), &parts.signature)
+            .verify_signature(alg, &key, parts.signing_input.as_bytes(), &parts.signature)
             .await?;
         if !verified {
             return fail(
                 ErrorCode::InvalidIdToken,
                 "the ID token's signature is not valid",
             );
-        }
-        // A token just issued by the provider tells its clock: without a
-        // readable Date header, its iat is the best reference we have.
-        if fresh_from_provider && self.skew_ms.get() == 0 {
-            if let Some(iat) = claims.iat {
-                let skew = (iat * 1000.0) as i64 - self.now() as i64;
-                if skew.abs() > 2_000 {
-                    self.set_skew(skew);
-                }
-            }
         }
         validate_id_token(
             &claims,

@@ -125,10 +125,7 @@ impl<A: Adapters> Client<A> {
                 .as_deref()
                 .and_then(|t| self.read_claims(t));
             let sub = claims.as_ref().and_then(|c| c.sub.as_deref());
-            match self
-                .check_id_token(&tokens, None, None, false, true, sub)
-                .await
-            {
+            match self.check_id_token(&tokens, None, None, false, sub).await {
                 Ok(()) => {}
                 // Another user: this session cannot go on.
                 Err(e) if e.is(ErrorCode::LoginRequired) => {

@@ -167,5 +167,37 @@ mod tests {
         let body = r#"{"issuer":"https://auth.example","token_endpoint":"http://evil.example/t"}"#;
         let e = apply(ISS, doc(body), &Endpoints::for_issuer(ISS), &[], &WhatwgUrl).unwrap_err();
         assert_eq!(e.code(), "invalid_response");
+        // The authorization and end-session endpoints become navigations,
+        // the others requests carrying secrets: none may be a script URL,
+        // plain http off this machine, relative, or carry user-info.
+        for member in [
+            "authorization_endpoint",
+            "end_session_endpoint",
+            "token_endpoint",
+            "revocation_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+            "device_authorization_endpoint",
+            "pushed_authorization_request_endpoint",
+        ] {
+            for url in [
+                "javascript:alert(1)",
+                "data:text/html,x",
+                "http://evil.example/x",
+                "https://auth.example@evil.example/x",
+                "/relative",
+            ] {
+                let body = format!(r#"{{"issuer":"{ISS}","{member}":"{url}"}}"#);
+                let e = apply(
+                    ISS,
+                    doc(&body),
+                    &Endpoints::for_issuer(ISS),
+                    &[],
+                    &WhatwgUrl,
+                )
+                .unwrap_err();
+                assert_eq!(e.code(), "invalid_response", "{member} {url}");
+            }
+        }
     }
 }

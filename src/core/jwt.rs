@@ -1,18 +1,54 @@
 //! JSON Web Tokens (RFC 7519) as far as a client needs them: decoding the ID
-//! token and checking its claims (OIDC Core §3.1.3.7, §3.2.2.11). The RS256
-//! signature itself is checked by the WebCrypto adapter against the JWKS.
+//! token, picking its key from the JWKS, and checking its claims (OIDC Core
+//! §3.1.3.7, §3.2.2.11). The signature itself (RS256, PS256 or ES256) is
+//! checked by the WebCrypto adapter.
 
 use super::error::{fail, AuthError, ErrorCode};
 use super::one_or_many::OneOrMany;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::IgnoredAny;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 
-/// The only signing algorithm the provider uses (docs/provider.md, "Tokens"):
-/// anything else, `none` and HS256 above all, is refused.
-pub const ALGORITHM: &str = "RS256";
+/// The signing algorithms an ID token may use (RFC 7518 §3.3, §3.4, §3.5):
+/// the provider's RS256, and the two others WebCrypto verifies. Everything
+/// else, `none` and the HMAC family above all, is refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (the provider's, docs/provider.md "Tokens").
+    Rs256,
+    /// RSASSA-PSS with SHA-256 and MGF1 with SHA-256.
+    Ps256,
+    /// ECDSA on P-256 with SHA-256; the signature is `r || s`, 64 bytes.
+    Es256,
+}
+
+impl Algorithm {
+    /// Every algorithm accepted.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Rs256, Algorithm::Ps256, Algorithm::Es256];
+
+    /// The JOSE name (`alg`), compared exactly: `rs256` is not RS256.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Rs256 => "RS256",
+            Algorithm::Ps256 => "PS256",
+            Algorithm::Es256 => "ES256",
+        }
+    }
+
+    /// The JWK key type its keys have (RFC 7518 §6.1).
+    pub fn key_type(self) -> &'static str {
+        match self {
+            Algorithm::Rs256 | Algorithm::Ps256 => "RSA",
+            Algorithm::Es256 => "EC",
+        }
+    }
+
+    fn named(name: &str) -> Option<Algorithm> {
+        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
 
 /// Longest compact JWT read (64 KiB): ID tokens are a few KiB at most.
 pub const MAX_JWT_LEN: usize = 64 * 1024;
@@ -33,9 +69,17 @@ pub struct JwtParts {
 pub struct JwsHeader {
     pub alg: Option<String>,
     pub kid: Option<String>,
-    /// Extensions the verifier must understand (§4.1.11); this SDK
-    /// understands none, so any `crit` refuses the token.
-    pub crit: Option<IgnoredAny>,
+    /// Whether the header has a `crit` member at all, whatever its value:
+    /// it names extensions the verifier must understand (§4.1.11), and this
+    /// SDK understands none, so any `crit` (even `null`, which a plain
+    /// `Option` would read as absent) refuses the token.
+    #[serde(default, deserialize_with = "present")]
+    pub crit: bool,
+}
+
+/// True for a member that is present, whatever its value (`null` included).
+fn present<'de, D: Deserializer<'de>>(member: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(member).map(|_| true)
 }
 
 /// The ID token claims the SDK checks (OIDC Core §2). Numbers are seconds.
@@ -61,8 +105,13 @@ pub struct Jwk {
     #[serde(rename = "use")]
     pub use_: Option<String>,
     pub alg: Option<String>,
+    /// RSA: modulus and exponent (RFC 7518 §6.3.1).
     pub n: Option<String>,
     pub e: Option<String>,
+    /// EC: curve and point (RFC 7518 §6.2.1).
+    pub crv: Option<String>,
+    pub x: Option<String>,
+    pub y: Option<String>,
 }
 
 /// A JWK Set (RFC 7517 §5).
@@ -112,44 +161,69 @@ pub fn split(token: &str) -> Result<JwtParts, AuthError> {
     })
 }
 
-/// Checks the header before anything else: RS256 only, no `crit`.
-pub fn check_header(header: &JwsHeader) -> Result<(), AuthError> {
-    if header.alg.as_deref() != Some(ALGORITHM) {
-        return Err(bad("the ID token is not signed with RS256"));
-    }
-    if header.crit.is_some() {
+/// Checks the header before anything else: one of [`Algorithm::ALL`], no
+/// `crit`. Returns the algorithm the signature must be checked with.
+pub fn check_header(header: &JwsHeader) -> Result<Algorithm, AuthError> {
+    let Some(alg) = header.alg.as_deref().and_then(Algorithm::named) else {
+        return Err(bad(
+            "the ID token is not signed with RS256, PS256 or ES256 (alg)",
+        ));
+    };
+    if header.crit {
         return Err(bad(
             "the ID token names critical header extensions (crit) this SDK does not implement",
         ));
     }
-    Ok(())
+    Ok(alg)
 }
 
-/// An RSA public key from the JWKS, as its base64url modulus and exponent.
+/// A public key from the JWKS, as its base64url members.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct RsaKey {
-    pub n: String,
-    pub e: String,
+pub enum PublicKey {
+    /// An RSA key (RS256, PS256): modulus and exponent.
+    Rsa { n: String, e: String },
+    /// A P-256 key (ES256): the point's coordinates.
+    P256 { x: String, y: String },
 }
 
 /// Where a JWKS lookup stands.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum KeyLookup {
-    Found(RsaKey),
-    /// No key with that `kid`: refetch the JWKS once (the provider may have rotated).
+    Found(PublicKey),
+    /// No key with that `kid` fits: refetch the JWKS once (the provider may have rotated).
     UnknownKid,
 }
 
-/// Picks the RS256 signing key for a token with `header` from a JWKS
-/// (RFC 7517 §5): by `kid` when the token names one, else the only RSA
-/// signing key. Keys for encryption, of another type, or pinned to another
-/// `alg` are skipped.
-pub fn select_key(jwks: &Jwks, header: &JwsHeader) -> Result<KeyLookup, AuthError> {
-    let kid = header.kid.as_deref();
+/// The key of `jwk` for `alg`, when the JWK is one (its `kty`, and its
+/// `crv` for EC, fit the algorithm, and every member is there).
+fn key_for(jwk: &Jwk, alg: Algorithm) -> Option<PublicKey> {
+    if jwk.kty.as_deref() != Some(alg.key_type()) {
+        return None;
+    }
+    match alg {
+        Algorithm::Rs256 | Algorithm::Ps256 => Some(PublicKey::Rsa {
+            n: jwk.n.clone()?,
+            e: jwk.e.clone()?,
+        }),
+        Algorithm::Es256 if jwk.crv.as_deref() == Some("P-256") => Some(PublicKey::P256 {
+            x: jwk.x.clone()?,
+            y: jwk.y.clone()?,
+        }),
+        Algorithm::Es256 => None,
+    }
+}
+
+/// Picks the key that verifies a token signed with `alg` (from
+/// [`check_header`]) naming `kid`, from a JWKS (RFC 7517 §5): by `kid` when
+/// the token names one, else the only candidate. A candidate is a signing key
+/// (`use` absent or `sig`) of the algorithm's key type (and curve), whose own
+/// `alg`, when it has one, is the token's: a key the provider pinned to
+/// ES256 never checks an RS256 token, and an RSA key never an ES256 one.
+pub fn select_key(jwks: &Jwks, alg: Algorithm, kid: Option<&str>) -> Result<KeyLookup, AuthError> {
     let usable = jwks.keys.iter().filter(|k| {
-        k.kty.as_deref() == Some("RSA")
+        k.kty.as_deref() == Some(alg.key_type())
             && k.use_.as_deref().is_none_or(|u| u == "sig")
-            && k.alg.as_deref().is_none_or(|a| a == ALGORITHM)
+            && k.alg.as_deref().is_none_or(|a| a == alg.name())
             && kid.is_none_or(|want| k.kid.as_deref() == Some(want))
     });
     let mut found = None;
@@ -160,8 +234,8 @@ pub fn select_key(jwks: &Jwks, header: &JwsHeader) -> Result<KeyLookup, AuthErro
         }
         found = Some(k);
     }
-    match found.and_then(|k| Some((k.n.clone()?, k.e.clone()?))) {
-        Some((n, e)) => Ok(KeyLookup::Found(RsaKey { n, e })),
+    match found.and_then(|k| key_for(k, alg)) {
+        Some(key) => Ok(KeyLookup::Found(key)),
         None => Ok(KeyLookup::UnknownKid),
     }
 }
@@ -184,7 +258,8 @@ pub struct IdTokenCheck<'a> {
     pub sub: Option<&'a str>,
 }
 
-/// `at_hash`: base64url of the left half of SHA-256 of the access token (RS256).
+/// `at_hash`: base64url of the left half of SHA-256 of the access token
+/// (OIDC Core §3.2.2.9; SHA-256 is the hash of all three [`Algorithm`]s).
 pub fn at_hash(access_token: &str) -> String {
     let digest = Sha256::digest(access_token.as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..16])
@@ -284,6 +359,7 @@ mod tests {
     /// A token read as the client reads it: split, both JSON parts read, header checked.
     struct Decoded {
         header: JwsHeader,
+        alg: Algorithm,
         claims: IdTokenClaims,
         parts: JwtParts,
     }
@@ -292,10 +368,11 @@ mod tests {
         let parts = split(token)?;
         let header: JwsHeader =
             serde_json::from_str(&parts.header).map_err(|_| unreadable("header"))?;
-        check_header(&header)?;
+        let alg = check_header(&header)?;
         let claims = serde_json::from_str(&parts.claims).map_err(|_| unreadable("claims"))?;
         Ok(Decoded {
             header,
+            alg,
             claims,
             parts,
         })
@@ -347,8 +424,14 @@ mod tests {
         let hs = token(r#"{"alg":"HS256"}"#, &claims(""));
         assert_eq!(decode(&hs).err().unwrap().code(), "invalid_id_token");
         // RFC 7515 §4.1.11: an extension the verifier does not understand.
-        let crit = token(r#"{"alg":"RS256","crit":["exp"],"exp":1}"#, &claims(""));
-        assert_eq!(decode(&crit).err().unwrap().code(), "invalid_id_token");
+        for crit in [r#"["exp"],"exp":1"#, "[]", "null", "false", "{}"] {
+            let t = token(&format!(r#"{{"alg":"RS256","crit":{crit}}}"#), &claims(""));
+            assert_eq!(
+                decode(&t).err().unwrap().code(),
+                "invalid_id_token",
+                "{crit}"
+            );
+        }
         let long = token(
             r#"{"alg":"RS256"}"#,
             &claims(&format!(",\"x\":\"{}\"", "a".repeat(MAX_JWT_LEN))),
@@ -446,29 +529,120 @@ mod tests {
         serde_json::from_str(&format!(r#"{{"keys":[{keys}]}}"#)).unwrap()
     }
 
+    /// The key `select_key` picks for a token with `header` from `set`.
+    fn lookup(header: &str, set: &Jwks) -> Result<KeyLookup, AuthError> {
+        let jwt = decode(&token(header, &claims("")))?;
+        select_key(set, jwt.alg, jwt.header.kid.as_deref())
+    }
+
+    fn rsa(n: &str) -> KeyLookup {
+        KeyLookup::Found(PublicKey::Rsa {
+            n: n.into(),
+            e: "AQAB".into(),
+        })
+    }
+
     #[test]
     fn selects_the_key_by_kid() {
-        let jwt = decode(&token(r#"{"alg":"RS256","kid":"k2"}"#, &claims(""))).unwrap();
         let set = jwks(
             r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"},{"kty":"RSA","kid":"k2","use":"sig","alg":"RS256","n":"Ag","e":"AQAB"}"#,
         );
-        assert_eq!(
-            select_key(&set, &jwt.header).unwrap(),
-            KeyLookup::Found(RsaKey {
-                n: "Ag".into(),
-                e: "AQAB".into()
-            })
-        );
+        assert_eq!(lookup(r#"{"alg":"RS256","kid":"k2"}"#, &set), Ok(rsa("Ag")));
         let only_k1 = jwks(r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"}"#);
         assert_eq!(
-            select_key(&only_k1, &jwt.header).unwrap(),
-            KeyLookup::UnknownKid
+            lookup(r#"{"alg":"RS256","kid":"k2"}"#, &only_k1),
+            Ok(KeyLookup::UnknownKid)
+        );
+    }
+
+    #[test]
+    fn accepts_rs256_ps256_and_es256_only() {
+        for (alg, want) in [
+            ("RS256", Algorithm::Rs256),
+            ("PS256", Algorithm::Ps256),
+            ("ES256", Algorithm::Es256),
+        ] {
+            let jwt = decode(&token(&format!(r#"{{"alg":"{alg}"}}"#), &claims(""))).unwrap();
+            assert_eq!(jwt.alg, want);
+            assert_eq!(want.name(), alg);
+        }
+        for alg in [
+            "none", "HS256", "RS384", "PS384", "ES384", "ES256K", "EdDSA", "es256", "ps256", "",
+        ] {
+            let t = token(&format!(r#"{{"alg":"{alg}"}}"#), &claims(""));
+            assert_eq!(
+                decode(&t).err().unwrap().code(),
+                "invalid_id_token",
+                "{alg}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_type_and_alg_of_the_jwk_must_fit_the_header() {
+        let ec = r#"{"kty":"EC","kid":"k1","crv":"P-256","x":"AQ","y":"Ag"}"#;
+        let rsa_key = r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"}"#;
+        let p256 = KeyLookup::Found(PublicKey::P256 {
+            x: "AQ".into(),
+            y: "Ag".into(),
+        });
+        // ES256 takes the P-256 key, never the RSA one; RS256 and PS256 the reverse.
+        assert_eq!(lookup(r#"{"alg":"ES256","kid":"k1"}"#, &jwks(ec)), Ok(p256));
+        for header in [
+            r#"{"alg":"RS256","kid":"k1"}"#,
+            r#"{"alg":"PS256","kid":"k1"}"#,
+        ] {
+            assert_eq!(lookup(header, &jwks(rsa_key)), Ok(rsa("AQ")), "{header}");
+            assert_eq!(
+                lookup(header, &jwks(ec)),
+                Ok(KeyLookup::UnknownKid),
+                "{header}"
+            );
+        }
+        assert_eq!(
+            lookup(r#"{"alg":"ES256","kid":"k1"}"#, &jwks(rsa_key)),
+            Ok(KeyLookup::UnknownKid)
+        );
+        // A JWK pinned to one alg checks no other, even of its own key type.
+        for (header, key) in [
+            (
+                r#"{"alg":"PS256","kid":"k1"}"#,
+                r#"{"kty":"RSA","kid":"k1","alg":"RS256","n":"AQ","e":"AQAB"}"#,
+            ),
+            (
+                r#"{"alg":"RS256","kid":"k1"}"#,
+                r#"{"kty":"RSA","kid":"k1","alg":"PS256","n":"AQ","e":"AQAB"}"#,
+            ),
+            (
+                r#"{"alg":"ES256","kid":"k1"}"#,
+                r#"{"kty":"EC","kid":"k1","alg":"ES384","crv":"P-256","x":"AQ","y":"AQ"}"#,
+            ),
+            // Another curve, or a point without y.
+            (
+                r#"{"alg":"ES256","kid":"k1"}"#,
+                r#"{"kty":"EC","kid":"k1","crv":"P-384","x":"AQ","y":"AQ"}"#,
+            ),
+            (
+                r#"{"alg":"ES256","kid":"k1"}"#,
+                r#"{"kty":"EC","kid":"k1","crv":"P-256","x":"AQ"}"#,
+            ),
+        ] {
+            assert_eq!(
+                lookup(header, &jwks(key)),
+                Ok(KeyLookup::UnknownKid),
+                "{header} {key}"
+            );
+        }
+        let pinned = r#"{"kty":"RSA","kid":"k1","alg":"PS256","n":"AQ","e":"AQAB"}"#;
+        assert_eq!(
+            lookup(r#"{"alg":"PS256","kid":"k1"}"#, &jwks(pinned)),
+            Ok(rsa("AQ"))
         );
     }
 
     #[test]
     fn skips_keys_for_other_uses_or_algorithms() {
-        let jwt = decode(&token(r#"{"alg":"RS256","kid":"k1"}"#, &claims(""))).unwrap();
+        let header = r#"{"alg":"RS256","kid":"k1"}"#;
         for key in [
             r#"{"kty":"RSA","kid":"k1","use":"enc","n":"AQ","e":"AQAB"}"#,
             r#"{"kty":"RSA","kid":"k1","alg":"PS256","n":"AQ","e":"AQAB"}"#,
@@ -476,33 +650,29 @@ mod tests {
             r#"{"kty":"oct","kid":"k1","k":"c2VjcmV0"}"#,
         ] {
             assert_eq!(
-                select_key(&jwks(key), &jwt.header).unwrap(),
-                KeyLookup::UnknownKid,
+                lookup(header, &jwks(key)),
+                Ok(KeyLookup::UnknownKid),
                 "{key}"
             );
         }
-        assert_eq!(
-            select_key(&Jwks::default(), &jwt.header).unwrap(),
-            KeyLookup::UnknownKid
-        );
+        assert_eq!(lookup(header, &Jwks::default()), Ok(KeyLookup::UnknownKid));
         assert!(serde_json::from_str::<Jwks>("{}").is_err());
     }
 
     #[test]
     fn without_kid_needs_a_single_candidate() {
-        let jwt = decode(&token(r#"{"alg":"RS256"}"#, &claims(""))).unwrap();
+        let header = r#"{"alg":"RS256"}"#;
         let one = jwks(r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"}"#);
-        assert!(matches!(
-            select_key(&one, &jwt.header).unwrap(),
-            KeyLookup::Found(_)
-        ));
+        assert_eq!(lookup(header, &one), Ok(rsa("AQ")));
         let two = jwks(
             r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"},{"kty":"RSA","kid":"k2","n":"Ag","e":"AQAB"}"#,
         );
-        assert_eq!(
-            select_key(&two, &jwt.header).unwrap_err().code(),
-            "invalid_id_token"
+        assert_eq!(lookup(header, &two).unwrap_err().code(), "invalid_id_token");
+        // A key of another type is no candidate: the RSA key is the only one.
+        let mixed = jwks(
+            r#"{"kty":"RSA","kid":"k1","n":"AQ","e":"AQAB"},{"kty":"EC","kid":"k2","crv":"P-256","x":"AQ","y":"AQ"}"#,
         );
+        assert_eq!(lookup(header, &mixed), Ok(rsa("AQ")));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod error;
 pub mod form;
 pub mod jwt;
+pub mod keys;
 pub mod one_or_many;
 pub mod pkce;
 pub mod secret;

@@ -5,8 +5,15 @@ use super::error::{fail, AuthError, ErrorCode};
 use super::secret::{AccessToken, RefreshToken};
 use serde::{Deserialize, Serialize};
 
-/// Longest lifetime we believe (ten years); anything larger is a broken server.
+/// Longest lifetime we accept (ten years); anything larger is a broken server.
 const MAX_EXPIRES_IN: f64 = 315_360_000.0;
+
+/// Longest lifetime we believe, in ms: 2^31 - 1, the longest delay
+/// `setTimeout` takes (about 24.8 days). A token said to live longer is
+/// refreshed, or taken as expired, after that: `expiresAt` is never so far
+/// ahead that an app's `setTimeout(refresh, expiresAt - Date.now())` fires
+/// at once (every browser runs a longer delay immediately) and spins.
+pub const MAX_LIFETIME_MS: u64 = 2_147_483_647;
 /// Schema version of the stored token set.
 const SCHEMA_VERSION: f64 = 1.0;
 
@@ -83,8 +90,47 @@ pub fn unreadable_answer(status: u16) -> AuthError {
 fn expires_at(expires_in: Option<f64>, now_ms: u64) -> Result<Option<u64>, AuthError> {
     match expires_in {
         None => Ok(None),
-        Some(s) if (0.0..=MAX_EXPIRES_IN).contains(&s) => Ok(Some(now_ms + (s * 1000.0) as u64)),
+        Some(s) if (0.0..=MAX_EXPIRES_IN).contains(&s) => {
+            Ok(Some(now_ms + ((s * 1000.0) as u64).min(MAX_LIFETIME_MS)))
+        }
         Some(_) => fail(ErrorCode::InvalidResponse, "expires_in is out of range"),
+    }
+}
+
+/// RFC 6749 Appendix A.12, A.17: an access or refresh token (and a device
+/// code, RFC 8628 §3.2) is one or more visible ASCII characters or spaces.
+/// Anything else (a line break that would split the `Authorization` header
+/// an app builds from it, a control character, non-ASCII) is no token.
+pub fn is_token_text(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+fn check_token_text(
+    value: Option<String>,
+    name: &'static str,
+) -> Result<Option<String>, AuthError> {
+    match value {
+        Some(t) if !is_token_text(&t) => fail(ErrorCode::InvalidResponse, name),
+        other => Ok(other),
+    }
+}
+
+/// RFC 6749 §3.3: `scope` is scope tokens of `%x21 / %x23-5B / %x5D-7E`
+/// separated by spaces. The app reads it (and may show it or split it):
+/// quotes, backslashes, control characters or non-ASCII are no scope.
+fn check_scope(scope: Option<String>) -> Result<Option<String>, AuthError> {
+    let token_char = |b: u8| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
+    match scope {
+        Some(s)
+            if s.split(' ')
+                .any(|t| t.is_empty() || !t.bytes().all(token_char)) =>
+        {
+            fail(
+                ErrorCode::InvalidResponse,
+                "scope is not a space-separated list of scope tokens (RFC 6749 §3.3)",
+            )
+        }
+        other => Ok(other),
     }
 }
 
@@ -109,18 +155,23 @@ fn non_empty(value: Option<String>) -> Result<Option<String>, AuthError> {
     }
 }
 
+const ACCESS_TOKEN_TEXT: &str = "access_token has characters no token has (RFC 6749 A.12)";
+const REFRESH_TOKEN_TEXT: &str = "refresh_token has characters no token has (RFC 6749 A.17)";
+
 /// Builds the token set of a token endpoint answer (RFC 6749 §5.1) received at `now_ms`.
 pub fn token_set(response: TokenResponse, now_ms: u64) -> Result<TokenSet, AuthError> {
     let Some(access_token) = non_empty(response.access_token)? else {
         return fail(ErrorCode::InvalidResponse, "access_token is missing");
     };
+    let access_token = check_token_text(Some(access_token), ACCESS_TOKEN_TEXT)?.unwrap_or_default();
     let token_type = check_token_type(response.token_type.as_deref())?;
     Ok(TokenSet {
         access_token: AccessToken::new(access_token),
         token_type,
         expires_at_ms: expires_at(response.expires_in, now_ms)?,
-        scope: non_empty(response.scope)?,
-        refresh_token: non_empty(response.refresh_token)?.map(RefreshToken::new),
+        scope: check_scope(non_empty(response.scope)?)?,
+        refresh_token: check_token_text(non_empty(response.refresh_token)?, REFRESH_TOKEN_TEXT)?
+            .map(RefreshToken::new),
         id_token: non_empty(response.id_token)?,
     })
 }
@@ -136,7 +187,8 @@ pub fn implicit_token_set(
     now_ms: u64,
 ) -> Result<TokenSet, AuthError> {
     let access_token = match access_token {
-        Some(t) if !t.is_empty() => AccessToken::new(t),
+        Some(t) if is_token_text(t) => AccessToken::new(t),
+        Some(t) if !t.is_empty() => return fail(ErrorCode::InvalidResponse, ACCESS_TOKEN_TEXT),
         _ => return fail(ErrorCode::InvalidResponse, "access_token is missing"),
     };
     let token_type = check_token_type(token_type)?;
@@ -152,7 +204,7 @@ pub fn implicit_token_set(
         access_token,
         token_type,
         expires_at_ms: expires_at(expires_in, now_ms)?,
-        scope: scope.map(str::to_string),
+        scope: check_scope(scope.map(str::to_string))?,
         refresh_token: None,
         id_token: id_token.map(str::to_string),
     })
@@ -287,6 +339,61 @@ mod tests {
     }
 
     #[test]
+    fn tokens_and_scope_have_only_the_characters_their_grammar_allows() {
+        let body = |member: &str, value: &str| {
+            let mut v = serde_json::json!({"access_token":"at","token_type":"Bearer"});
+            v[member] = serde_json::Value::from(value);
+            v.to_string()
+        };
+        for (member, value) in [
+            ("access_token", "at\r\nX-Injected: 1"),
+            ("access_token", "at\u{0}"),
+            ("access_token", "jeton-é"),
+            ("refresh_token", "rt\n"),
+            ("refresh_token", "rt\u{7f}"),
+            ("scope", "openid é"),
+            ("scope", "openid\nprofile"),
+            ("scope", "openid  profile"),
+            ("scope", " openid"),
+            ("scope", "openid \"x\""),
+            ("scope", "a\\b"),
+        ] {
+            let e = ok(&body(member, value)).unwrap_err();
+            assert_eq!(e.code(), "invalid_response", "{member} {value:?}");
+            assert!(
+                !e.message().contains(value),
+                "the value stays out of the message"
+            );
+        }
+        for (member, value) in [
+            ("access_token", "2YotnFZFEjr1zCsicMWpAA"),
+            ("access_token", "a b~+/=:@!"),
+            ("refresh_token", "tGzv3JOkF0XG5Qx2TlKWIA"),
+            ("scope", "openid profile api:read https://api.example/x"),
+        ] {
+            assert!(ok(&body(member, value)).is_ok(), "{member} {value:?}");
+        }
+        let e = implicit_token_set(Some("a\nb"), Some("Bearer"), None, None, None, 0).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+        let e =
+            implicit_token_set(Some("a"), Some("Bearer"), None, Some("a\tb"), None, 0).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+    }
+
+    #[test]
+    fn a_lifetime_is_believed_at_most_as_long_as_set_timeout_can_wait() {
+        // 30 days is a real (if long) lifetime: taken, but believed for
+        // 2^31 - 1 ms, so an app's timer on expiresAt never overflows.
+        let t = ok(r#"{"access_token":"a","token_type":"Bearer","expires_in":2592000}"#).unwrap();
+        assert_eq!(t.expires_at_ms, Some(1_000_000 + MAX_LIFETIME_MS));
+        let t = ok(r#"{"access_token":"a","token_type":"Bearer","expires_in":2147483}"#).unwrap();
+        assert_eq!(t.expires_at_ms, Some(1_000_000 + 2_147_483_000));
+        let t = implicit_token_set(Some("a"), Some("Bearer"), Some("315360000"), None, None, 0)
+            .unwrap();
+        assert_eq!(t.expires_at_ms, Some(MAX_LIFETIME_MS));
+    }
+
+    #[test]
     fn keeps_the_servers_error() {
         let e = answer(
             400,
@@ -297,6 +404,21 @@ mod tests {
         assert_eq!(e.code(), "invalid_grant");
         assert_eq!(e.status(), Some(400));
         assert_eq!(e.description(), Some("grant request is invalid"));
+    }
+
+    #[test]
+    fn error_uri_is_never_read() {
+        // RFC 6749 §5.2's error_uri would be a link chosen by the provider:
+        // the SDK keeps the code and the text, and never that link.
+        let e = answer(
+            400,
+            r#"{"error":"invalid_grant","error_uri":"javascript:alert(1)"}"#,
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_grant");
+        assert_eq!(e.description(), None);
+        assert!(!format!("{e:?}").contains("javascript"));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 // A browser whose clock is wrong by 10 minutes either way (Playwright's page clock): the login
 // works (no "issued in the future" refusal of the ID token), and a token counts as expired exactly
 // when the page's own clock passes its expiry, after which getAccessToken() refreshes.
+// The SDK learns the offset from the token response's `Date` header, which the dev provider
+// exposes to the page (www/dev/expose-date.mjs), never from the ID token's own `iat`: a token
+// cannot set the clock it is checked against (tests/flows.rs ::
+// an_id_token_never_sets_the_clock_it_is_checked_against).
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -21,6 +25,10 @@ for (const [label, offset] of [["10 minutes fast", 10 * MINUTE], ["10 minutes sl
     await logInThroughDemo(page, stack, { login: `clock-${offset > 0 ? "fast" : "slow"}` });
     const pageNow = await page.evaluate(() => Date.now());
     assert.ok(Math.abs(pageNow - (Date.now() + offset)) < MINUTE, "the page's clock is off by the offset");
+
+    const date = await page.evaluate(async (issuer) =>
+      (await fetch(`${issuer}/.well-known/openid-configuration`)).headers.get("date"), stack.issuer);
+    assert.ok(date, "the provider lets the page read its Date header");
 
     const tokens = await tokensOf(page);
     assert.ok(tokens?.accessToken && tokens.idToken);

@@ -8,7 +8,8 @@ import { openDemo, signIn } from "./harness.mjs";
 export { DEMO_CLIENT_ID, ROUTES };
 
 /** The localStorage / sessionStorage key of the demo client's token set. */
-export const TOKENS_KEY = `wasm-oauth:v1:${DEMO_CLIENT_ID}:tokens`;
+// The SDK percent-encodes the client id into its keys (src/core/keys.rs); a UUID reads as it is.
+export const TOKENS_KEY = `wasm-oauth:v2:${DEMO_CLIENT_ID}:tokens`;
 
 /** The demo's URL with `params` (flow, storage, endSession, returnTo...) in the query. */
 export function demoAt(stack, params = {}) {

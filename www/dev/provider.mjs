@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { findAccount, loginAsUrnMiddleware } from "./accounts.mjs";
 import { deviceAuthorizationAsDocumented } from "./device.mjs";
+import { exposeDate } from "./expose-date.mjs";
 import { offlineAccessMeansConsent } from "./offline-access.mjs";
 import { JWT_BEARER, jwtBearerGrant } from "./service-account.mjs";
 import { statsMiddleware } from "./stats.mjs";
@@ -115,6 +116,7 @@ export async function createDevProvider({ issuer, clients, signingKey, serviceAc
   // Koa middleware run before oidc-provider's router, in this order.
   provider.use(statsMiddleware(ROUTES));
   provider.use(redirectProbeMiddleware(ROUTES));
+  provider.use(exposeDate());
   provider.use(deviceAuthorizationAsDocumented(ROUTES, issuer, deviceInterval));
   provider.use(offlineAccessMeansConsent(ROUTES));
   provider.use(loginAsUrnMiddleware());
