@@ -45,6 +45,8 @@ const FIREFOX_PREFS = {
   "app.update.enabled": false,
   "devtools.console.stdout.content": true,
   "extensions.update.enabled": false,
+  // geckodriver turns Firefox's popup blocker off; a user's Firefox has it on.
+  "dom.disable_open_during_load": true,
 };
 
 /** The first of `names` found on PATH (or as an absolute path), else undefined. */

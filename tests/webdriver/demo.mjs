@@ -131,3 +131,28 @@ export function writeStoredTokens(session, storage, text) {
     TOKENS_KEY, storage, text,
   );
 }
+
+/**
+ * Adds a button to the demo whose click handler first awaits `before` (a script: an expression
+ * whose promise the handler awaits) and then calls loginWithPopup(); the outcome ("resolved" or
+ * the error code) lands in window.__outcome, and whether the page still counted as user-activated
+ * in window.__active.
+ */
+export function addLoginButton(session, before, { timeoutSeconds = 5 } = {}) {
+  return session.execute(`
+    const timeoutSeconds = arguments[0];
+    const button = document.createElement("button");
+    button.id = "late-login";
+    button.type = "button";
+    button.textContent = "Log in (late)";
+    document.body.prepend(button);
+    window.__outcome = undefined;
+    button.addEventListener("click", async () => {
+      await (${before});
+      window.__active = navigator.userActivation?.isActive;
+      window.__auth.loginWithPopup({ timeoutSeconds }).then(
+        () => { window.__outcome = "resolved"; },
+        (error) => { window.__outcome = error.code; },
+      );
+    });`, timeoutSeconds);
+}
