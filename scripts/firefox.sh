@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests in Debian's firefox-esr: the wasm-bindgen-test adapters (tests/browser.rs)
-# through geckodriver, and the end-to-end redirect login (tests/firefox/, plain W3C WebDriver:
-# Playwright cannot drive stock Firefox).
+# through geckodriver, and the end-to-end redirect login and popup blocker (tests/firefox/, plain
+# W3C WebDriver through tests/webdriver/client.mjs: Playwright cannot drive stock Firefox).
 #
 #   bash scripts/firefox.sh             # set up, build pkg/, run both
 #   bash scripts/firefox.sh --no-build  # pkg/ is already fresh (scripts/test.sh built it)
@@ -54,5 +54,5 @@ if [ "$BUILD" = 1 ]; then
   bash scripts/build.sh
 fi
 
-step "end-to-end login (Node test runner + geckodriver + firefox-esr)"
+step "end-to-end login and popup blocker (Node test runner + geckodriver + firefox-esr)"
 node --test --test-concurrency=1 tests/firefox/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: native core + flows, browser
-# adapters in headless Chromium, the npm package, and end-to-end logins.
+# adapters in headless Chromium, Firefox and WebKit, the npm package, and
+# end-to-end logins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -28,8 +29,11 @@ step "build the npm package"
 bash scripts/build.sh
 node scripts/size.mjs --check
 
-step "Firefox: browser tests (wasm-bindgen-test + geckodriver) and the e2e login over WebDriver"
+step "Firefox: browser tests (wasm-bindgen-test + geckodriver) and the e2e login and popup blocker over WebDriver"
 bash scripts/firefox.sh --no-build
+
+step "WebKit (Safari's engine): browser tests (wasm-bindgen-test + WebKitWebDriver) and the e2e logins over WebDriver, under Xvfb"
+bash scripts/webkit.sh --no-build
 
 step "package, server runtimes, SSR, types, bundlers and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + playwright-core + Chromium)"
 node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/e2e/

@@ -38,3 +38,25 @@ test("a popup login the browser blocks rejects with popup_blocked, and nothing i
   assert.equal(stats.authorization ?? 0, 0, "the provider saw no authorization request");
   assert.deepEqual(pageErrors.map(String), []);
 });
+
+// The other side of tests/webkit/popup.test.mjs: Chromium lets a page open a window for as long as
+// the click's transient activation lasts (5 s), across an awaited request; WebKit does not.
+test("Chromium: loginWithPopup() after an awaited request in the click still opens the popup", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await openDemo(page, demoAt(stack, { flow: "popup" }));
+  await page.evaluate(() => {
+    const button = document.createElement("button");
+    button.id = "late-login";
+    button.textContent = "Log in (late)";
+    document.body.prepend(button);
+    button.addEventListener("click", async () => {
+      await fetch(location.href, { cache: "no-store" });
+      window.__outcome = window.__auth.loginWithPopup({ timeoutSeconds: 5 }).then(() => "resolved", (error) => error.code);
+    });
+  });
+  const [popup] = await Promise.all([context.waitForEvent("page"), page.click("#late-login")]);
+  await popup.waitForURL((url) => url.pathname.startsWith("/interaction/"));
+  await popup.close();
+  assert.equal(await page.evaluate(() => window.__outcome), "popup_closed", "the popup was open until closed");
+  assert.deepEqual(pageErrors.map(String), []);
+});
