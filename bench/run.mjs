@@ -54,6 +54,8 @@ const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
   "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
   "--disable-ipc-flooding-protection", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+  // The memory columns: exact JS heap numbers, and a GC the page may ask for before reading them.
+  "--enable-precise-memory-info", "--js-flags=--expose-gc",
 ];
 const CLIENT_ID = "8d0c2a52-3f7e-4c1b-9a6d-5e2f1b7c9d31";
 
@@ -458,6 +460,24 @@ for (const key of [...SDKS.map((s) => s.id), ...Object.keys(cpu).filter((k) => k
     `${c ? c.issuerHits : "n/a"} / ${rd.length ? readyIssuerHits[key] : "n/a"} |`);
 }
 
+const kib = (b) => (Number.isFinite(b) ? `${(b / 1024).toFixed(0)} KiB` : "n/a");
+const memoryRows = [];
+for (const [key, c] of Object.entries(cpu)) {
+  const m = c.memory;
+  if (!m) continue;
+  memoryRows.push(`| ${key} | ${kib(m.afterInit.linearBytes)} / ${kib(m.afterLogins.linearBytes)} | ${kib(m.afterInit.jsHeapBytes)} | ${kib(m.afterLogins.jsHeapBytes - m.afterInit.jsHeapBytes)} over ${c.logins} logins |`);
+}
+const traces = (ready["wasm-oauth"] ?? []).map((r) => r.trace).filter(Boolean);
+const readyTrace = traces.length
+  ? [
+      "| step | median (ms) |", "|---|--:|",
+      `| import() of the bundle | ${ms(median(ready["wasm-oauth"].map((r) => r.importMs)))} |`,
+      `| init(): download of the .wasm (Resource Timing) | ${ms(median(traces.map((t) => t.wasmFetchMs)))} |`,
+      `| init(): all of it (download, compile, instantiate) | ${ms(median(traces.map((t) => t.initMs)))} |`,
+      `| new AuthClient() | ${ms(median(traces.map((t) => t.constructMs)))} |`,
+    ].join("\n")
+  : "(no trace: wasm-oauth's ready phase did not run)";
+
 const sizeRows = ["| SDK | part | raw (min) | gzip -9 | brotli |", "|---|---|--:|--:|--:|"];
 for (const [id, b] of Object.entries(bytes)) {
   if (ALL_SDKS.find((x) => x.id === id)?.variantOf) continue;
@@ -505,6 +525,24 @@ ${isolated ? "Timed pages were cross-origin isolated (COOP + COEP), so `performa
 "Callback requests in the CPU phase" is what the SDK asked the in-page network for during its first
 callback (later ones may use metadata it cached); "issuer hits" must be 0 (everything answered in-page
 / nothing fetched before login).
+
+### Memory
+
+After the client is created, and after the CPU phase's logins (warm-up and timed), in the same
+page, each read after a GC (\`--js-flags=--expose-gc\`, \`--enable-precise-memory-info\`). Linear
+memory is the \`.wasm\`'s (wasm-oauth only); the JS heap is the page's, SDK and harness together.
+
+| SDK | linear memory after init / after the logins | JS heap after init | JS heap growth over the logins |
+|---|--:|--:|--:|
+${memoryRows.join("\n")}
+
+### Where wasm-oauth's ready time goes
+
+Median of the ready phase's cold loads: \`import()\` of the bundle, then \`init()\` (the \`.wasm\`'s
+download, read from Resource Timing, with its streaming compile and instantiation), then
+\`new AuthClient()\`.
+
+${readyTrace}
 
 ### Worst-case inputs (wasm-oauth)
 

@@ -17,11 +17,15 @@ const SCOPE = "api"; // no `openid` where the SDK allows it (see bench/README.md
 export const ADAPTERS = {
   "wasm-oauth": {
     async create(mod, S, storage) {
-      await mod.default(); // fetches, compiles and instantiates the .wasm
+      const t0 = performance.now();
+      const exports = await mod.default(); // fetches, compiles and instantiates the .wasm
+      const t1 = performance.now();
       const auth = new mod.AuthClient({
         clientId: S.clientId, redirectUri: S.redirectUri, issuer: S.issuer, scope: S.scope ?? SCOPE, storage,
       });
-      return { auth };
+      const t2 = performance.now();
+      const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
+      return { auth, trace: { initMs: t1 - t0, constructMs: t2 - t1 }, linearMemory: () => memory.buffer.byteLength };
     },
     authorize: (ctx) => ctx.auth.buildAuthorizeUrl(undefined),
     async callback(ctx, url) {

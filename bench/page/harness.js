@@ -36,7 +36,11 @@ window.setTimeout = function benchSetTimeout(fn, delay, ...rest) {
   return realSetTimeout.call(this, fn, delay, ...rest);
 };
 
-/** Phase "ready": from import() to a client object ready to use. */
+/**
+ * Phase "ready": from import() to a client object ready to use. Where the adapter reports its
+ * own steps (wasm-oauth: init() and the constructor), `trace` splits the create time, and the
+ * .wasm's download is read from Resource Timing.
+ */
 async function ready() {
   const t0 = now();
   const mod = await import(S.bundle);
@@ -44,7 +48,21 @@ async function ready() {
   const ctx = await A.create(mod, S, "memory");
   const t2 = now();
   if (!ctx) throw new Error("no client");
-  return { importMs: t1 - t0, createMs: t2 - t1, totalMs: t2 - t0 };
+  let trace;
+  if (ctx.trace) {
+    const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+    trace = { ...ctx.trace, wasmFetchMs: wasm ? wasm.responseEnd - wasm.startTime : NaN };
+  }
+  return { importMs: t1 - t0, createMs: t2 - t1, totalMs: t2 - t0, trace };
+}
+
+/** The page's memory now: JS heap (after a GC where the page may ask for one) and the SDK's linear memory. */
+function memoryNow(ctx) {
+  globalThis.gc?.();
+  return {
+    jsHeapBytes: performance.memory?.usedJSHeapSize ?? NaN,
+    linearBytes: ctx.linearMemory ? ctx.linearMemory() : NaN,
+  };
 }
 
 /**
@@ -91,7 +109,7 @@ async function cpuSetup({ storage = "memory" } = {}) {
   const net = installInstantNetwork(key);
   const mod = await import(S.bundle);
   const ctx = await A.create(mod, S, storage);
-  cpuState = { key, net, ctx, logins: 0, first: undefined };
+  cpuState = { key, net, ctx, logins: 0, first: undefined, memoryAfterInit: memoryNow(ctx) };
   return { isolated: globalThis.crossOriginIsolated === true, visibility: document.visibilityState };
 }
 
@@ -142,6 +160,7 @@ async function cpuBlock({ n, discard = false }) {
 function cpuSummary() {
   const perLogin = (x) => Math.round((x / cpuState.logins) * 100) / 100;
   return {
+    memory: { afterInit: cpuState.memoryAfterInit, afterLogins: memoryNow(cpuState.ctx) },
     first: cpuState.first,
     logins: cpuState.logins,
     isolated: globalThis.crossOriginIsolated === true,
