@@ -54,7 +54,12 @@ fuzz_target!(|data: &[u8]| {
     assert!((MIN_INTERVAL_SECONDS..=MAX_SECONDS).contains(&device.interval));
 
     // The members a plain JSON reader sees: the codes as sent, times rounded up.
-    let v = value_of(&body).expect("read as a device response, so JSON");
+    // A member the type ignores may hold a number no f64 holds (1e699999900):
+    // serde_json skips it unread, but a serde_json::Value cannot hold it. Only
+    // documents a Value can hold are cross-checked.
+    let Some(v) = value_of(&body) else {
+        return;
+    };
     let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
     assert_eq!(str_of("device_code"), Some(device.device_code.secret()));
     assert_eq!(str_of("user_code"), Some(device.user_code.as_str()));

@@ -77,7 +77,12 @@ fn fuzz_key_selection(rest: &[u8]) {
     ) else {
         return;
     };
-    let jwks_value: Value = read_json(jwks_text).expect("read as a Jwks, so JSON");
+    // A member the type ignores may hold a number no f64 holds (1e699999900):
+    // serde_json skips it unread, but a serde_json::Value cannot hold it. Only
+    // documents a Value can hold are cross-checked.
+    let Some(jwks_value) = read_json::<Value>(jwks_text) else {
+        return;
+    };
     // serde_json reads a key given as an array member by member; the
     // browser's reader sees an object with no members. Neither is a key.
     if jwks_value["keys"].as_array().is_some_and(|keys| keys.iter().any(Value::is_array)) {
@@ -150,7 +155,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     // Only RS256, PS256 and ES256, and no critical extension.
-    let h: Value = read_json(&parts.header).expect("read as a header, so JSON");
+    // A member the type ignores may hold a number no f64 holds (1e699999900):
+    // serde_json skips it unread, but a serde_json::Value cannot hold it. Only
+    // documents a Value can hold are cross-checked.
+    let Some(h) = read_json::<Value>(&parts.header) else {
+        return;
+    };
     assert!(
         matches!(h["alg"].as_str(), Some("RS256" | "PS256" | "ES256")),
         "only RS256, PS256 and ES256 pass"
@@ -188,7 +198,12 @@ fuzz_target!(|data: &[u8]| {
         match validate_id_token(&claims, check) {
             Ok(()) => {
                 // Every property below is read from the JSON, not the struct.
-                let c: Value = read_json(&parts.claims).expect("read as claims, so JSON");
+                // A member the type ignores may hold a number no f64 holds (1e699999900):
+                // serde_json skips it unread, but a serde_json::Value cannot hold it. Only
+                // documents a Value can hold are cross-checked.
+                let Some(c) = read_json::<Value>(&parts.claims) else {
+                    return;
+                };
                 let s = |k: &str| c.get(k).and_then(Value::as_str);
                 let n = |k: &str| c.get(k).and_then(Value::as_f64);
                 assert_eq!(s("iss"), Some(ISSUER));

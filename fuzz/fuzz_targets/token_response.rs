@@ -58,7 +58,12 @@ fuzz_target!(|data: &[u8]| {
                 !token.is_empty() && token.bytes().all(|b| b != b'"' && b != b'\\' && b > 0x20 && b < 0x7f)
             })), "a scope outside RFC 6749 §3.3");
             // Each member is the one a plain JSON reader sees in the body.
-            let v = value_of(&body).expect("read as a TokenResponse, so JSON");
+            // A member the type ignores may hold a number no f64 holds (1e699999900):
+            // serde_json skips it unread, but a serde_json::Value cannot hold it. Only
+            // documents a Value can hold are cross-checked.
+            let Some(v) = value_of(&body) else {
+                return;
+            };
             let str_of = |k: &str| v.get(k).and_then(|x| x.as_str());
             assert_eq!(str_of("access_token"), Some(t.access_token.secret()));
             assert!(str_of("token_type").is_some_and(|ty| ty.eq_ignore_ascii_case("bearer")));

@@ -206,6 +206,17 @@ mod tests {
     }
 
     #[test]
+    fn hosts_with_capitals_beside_non_ascii_are_read_not_a_crash() {
+        // Found by fuzz/device_response: the ASCII-only idna adapter asserted
+        // on such a host; the url crate's own (ICU4X) one reads it.
+        assert!(parse("https://a+sc=ABC\u{fffd}W/").is_none_or(|u| u.protocol == "https:"));
+        assert_eq!(
+            parse("https://ÄB.example/").map(|u| u.hostname),
+            Some("xn--b-zfa.example".into())
+        );
+    }
+
+    #[test]
     fn http_only_on_loopback() {
         for ok in [
             "http://127.0.0.1:3000/",
