@@ -837,3 +837,19 @@ fn the_engines_url_reads_option_urls_as_the_native_parser_does() {
         Some("https://app.example")
     );
 }
+
+#[wasm_bindgen_test]
+async fn http_timeout_seconds_bounds_every_request() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory","discovery":true,"issuer":"http://127.0.0.1:9","httpTimeoutSeconds":1}"#,
+    ))
+    .unwrap();
+    fetch_that_waits_for_abort();
+    let started = js_sys::Date::now();
+    let err = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED)).await;
+    restore_fetch();
+    let waited = js_sys::Date::now() - started;
+    assert_eq!(error_code(&err.unwrap_err()), "timeout");
+    assert!((900.0..10_000.0).contains(&waited), "waited {waited} ms");
+}

@@ -46,6 +46,7 @@ impl BrowserAdapters {
     pub fn open(
         kind: StorageKind,
         client_id: &str,
+        timeout_ms: u32,
         listener: Rc<dyn Fn(Event<'_>)>,
         events: &JsValue,
     ) -> Self {
@@ -61,7 +62,7 @@ impl BrowserAdapters {
             tabs: BrowserTabs::open(shared, client_id, events),
             transactions: transactions.unwrap_or_else(|| BrowserStorage::open(kind)),
             storage,
-            http: FetchHttp::default(),
+            http: FetchHttp { timeout_ms },
             json: EngineJson,
             listener,
         }

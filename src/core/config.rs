@@ -11,6 +11,8 @@ use tsify::Tsify;
 pub const DEFAULT_ISSUER: &str = "https://auth.xeonr.io";
 /// Scope asked for when the app names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email";
+/// Default time any one request to the provider may take.
+pub const DEFAULT_HTTP_TIMEOUT_SECONDS: u32 = 30;
 /// Default allowance for the difference between our clock and the provider's.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u32 = 60;
 
@@ -122,6 +124,10 @@ pub struct AuthClientOptions {
     /// clock offset. Default 60; 0 to 3600.
     #[tsify(optional)]
     pub clock_skew_seconds: Option<f64>,
+    /// How long any one request to the provider may take, in seconds, before
+    /// it fails with `timeout`. Default 30; 1 to 600.
+    #[tsify(optional)]
+    pub http_timeout_seconds: Option<f64>,
     /// Server runtimes only: refused in a browser (`secret_in_browser`).
     #[tsify(optional)]
     pub client_secret: Option<String>,
@@ -170,6 +176,8 @@ pub struct Config {
     pub use_par: bool,
     pub discovery: bool,
     pub clock_skew_seconds: u32,
+    /// How long any one request may take, in milliseconds.
+    pub http_timeout_ms: u32,
     pub client_secret: Option<ClientSecret>,
     /// The endpoints the app set itself (option names): discovery leaves them alone.
     pub explicit_endpoints: Vec<String>,
@@ -246,6 +254,16 @@ impl Config {
                 )
             }
         };
+        let http_timeout_ms = match o.http_timeout_seconds {
+            None => DEFAULT_HTTP_TIMEOUT_SECONDS * 1000,
+            Some(s) if (1.0..=600.0).contains(&s) => (s * 1000.0) as u32,
+            Some(_) => {
+                return Err(AuthError::option(
+                    "httpTimeoutSeconds",
+                    "must be between 1 and 600 seconds",
+                ))
+            }
+        };
         let mut endpoints = Endpoints::for_issuer(&issuer);
         let mut explicit_endpoints = Vec::new();
         let e = o.endpoints.unwrap_or_default();
@@ -297,6 +315,7 @@ impl Config {
             use_par: o.use_par.unwrap_or(false),
             discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
+            http_timeout_ms,
             client_secret: o
                 .client_secret
                 .filter(|s| !s.is_empty())
@@ -360,6 +379,7 @@ mod tests {
         assert_eq!(c.scope, "openid profile email");
         assert_eq!(c.storage, StorageKind::Session);
         assert_eq!(c.clock_skew_seconds, 60);
+        assert_eq!(c.http_timeout_ms, 30_000);
     }
 
     #[test]
@@ -419,6 +439,18 @@ mod tests {
         let mut o = base();
         o.storage = Some("cookie".into());
         assert_eq!(code_of(o), "invalid_options");
+        let mut o = base();
+        o.clock_skew_seconds = Some(-1.0);
+        assert_eq!(code_of(o), "invalid_options");
+        for bad in [0.5, 601.0, f64::NAN] {
+            let mut o = base();
+            o.http_timeout_seconds = Some(bad);
+            let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+            assert_eq!(e.option_name(), Some("httpTimeoutSeconds"), "{bad}");
+        }
+        let mut o = base();
+        o.http_timeout_seconds = Some(2.5);
+        assert_eq!(Config::from_options(o, &WhatwgUrl).unwrap().http_timeout_ms, 2_500);
         let mut o = base();
         o.clock_skew_seconds = Some(-1.0);
         assert_eq!(code_of(o), "invalid_options");

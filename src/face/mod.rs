@@ -142,6 +142,7 @@ impl AuthClient {
         let adapters = BrowserAdapters::open(
             config.storage,
             &config.client_id,
+            config.http_timeout_ms,
             listeners.clone().sink(),
             listeners.registry(),
         );
