@@ -450,7 +450,10 @@ mod tests {
         }
         let mut o = base();
         o.http_timeout_seconds = Some(2.5);
-        assert_eq!(Config::from_options(o, &WhatwgUrl).unwrap().http_timeout_ms, 2_500);
+        assert_eq!(
+            Config::from_options(o, &WhatwgUrl).unwrap().http_timeout_ms,
+            2_500
+        );
         let mut o = base();
         o.clock_skew_seconds = Some(-1.0);
         assert_eq!(code_of(o), "invalid_options");
