@@ -2074,18 +2074,25 @@ fn implicit_token_only_login_completes_with_an_openid_scope() {
     assert_eq!(h.client.tokens().unwrap().access_token, "IMPLICIT-AT");
 }
 
-#[test]
-fn a_refresh_whose_id_token_cannot_be_checked_keeps_the_rotated_refresh_token() {
-    let h = harness();
-    signed_in(&h);
-    // The provider rotates its signing key; the refreshed ID token names k2,
-    // so the JWKS is refetched, and that fetch fails (network blip).
+/// Queues a refresh answer (access token AT-2, rotated refresh token RT-2)
+/// whose new ID token names the key `k2`, which the cached JWKS lacks: the
+/// client must fetch the JWKS again to check it.
+fn answer_refresh_signed_with_a_new_key(h: &Harness) {
     let claims = claims_at("ignored", NOW / 1000 + 10).replace(",\"nonce\":\"ignored\"", "");
     let new_id = jwt(r#"{"alg":"RS256","kid":"k2"}"#, &claims, GOOD_SIGNATURE);
     h.http.answer(
         200,
         &format!(r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2","id_token":"{new_id}"}}"#),
     );
+}
+
+#[test]
+fn a_refresh_whose_id_token_cannot_be_checked_keeps_the_rotated_refresh_token() {
+    let h = harness();
+    signed_in(&h);
+    // The provider rotates its signing key; the refreshed ID token names k2,
+    // so the JWKS is refetched, and that fetch fails (network blip).
+    answer_refresh_signed_with_a_new_key(&h);
     h.http.jwks_down.set(true);
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "network_error");
@@ -2112,12 +2119,7 @@ fn a_jwks_endpoint_answering_an_oauth_error_ends_no_session() {
     // session: the ID token simply cannot be checked.
     let h = harness();
     signed_in(&h);
-    let claims = claims_at("ignored", NOW / 1000 + 10).replace(",\"nonce\":\"ignored\"", "");
-    let new_id = jwt(r#"{"alg":"RS256","kid":"k2"}"#, &claims, GOOD_SIGNATURE);
-    h.http.answer(
-        200,
-        &format!(r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2","id_token":"{new_id}"}}"#),
-    );
+    answer_refresh_signed_with_a_new_key(&h);
     *h.http.jwks_answer.borrow_mut() = Some((400, r#"{"error":"login_required"}"#.into()));
     let e = block_on(h.client.access_token(30, true)).unwrap_err();
     assert_eq!(e.code(), "invalid_id_token");

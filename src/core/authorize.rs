@@ -325,6 +325,19 @@ mod tests {
         Config::from_options(options, &WhatwgUrl).unwrap()
     }
 
+    /// A code login with the test configuration and fixed entropy.
+    fn begin(request: &LoginRequest) -> Result<(PendingLogin, Vec<(String, String)>), AuthError> {
+        begin_login(
+            &config(),
+            request,
+            &ReturnTo::Absent,
+            &WhatwgUrl,
+            None,
+            &[1; LOGIN_ENTROPY],
+            0,
+        )
+    }
+
     fn query_of(url: &str) -> Vec<(String, String)> {
         parse_pairs(url::Url::parse(url).unwrap().query().unwrap()).unwrap()
     }
@@ -403,16 +416,7 @@ mod tests {
             response_mode_fragment: true,
             ..LoginRequest::default()
         };
-        let (p, params) = begin_login(
-            &config(),
-            &req,
-            &ReturnTo::Absent,
-            &WhatwgUrl,
-            None,
-            &[1; LOGIN_ENTROPY],
-            0,
-        )
-        .unwrap();
+        let (p, params) = begin(&req).unwrap();
         let q = query_of(&authorize_url("https://a.example/authz", &params));
         assert_eq!(find(&q, "prompt"), Some("consent"));
         assert_eq!(find(&q, "login_hint"), Some("a@b.example"));
@@ -431,16 +435,7 @@ mod tests {
             scope: Some("api:read".into()),
             ..LoginRequest::default()
         };
-        let (p, params) = begin_login(
-            &config(),
-            &req,
-            &ReturnTo::Absent,
-            &WhatwgUrl,
-            None,
-            &[1; LOGIN_ENTROPY],
-            0,
-        )
-        .unwrap();
+        let (p, params) = begin(&req).unwrap();
         assert!(p.nonce.is_none());
         assert!(!params.iter().any(|(k, _)| k == "nonce"));
     }
@@ -464,16 +459,7 @@ mod tests {
                 extra_params: vec![(key.into(), "x".into())],
                 ..LoginRequest::default()
             };
-            let e = begin_login(
-                &config(),
-                &req,
-                &ReturnTo::Absent,
-                &WhatwgUrl,
-                None,
-                &[1; LOGIN_ENTROPY],
-                0,
-            )
-            .unwrap_err();
+            let e = begin(&req).unwrap_err();
             assert_eq!(e.code(), "invalid_options", "{key}");
         }
     }
