@@ -44,14 +44,27 @@ function fileUnder(root, rel) {
  */
 export async function startAppServer({ pageDir, bundleDir, config }) {
   const server = createHttpServer((req, res) => {
-    const { pathname } = new URL(req.url, "http://x");
+    const { pathname, searchParams } = new URL(req.url, "http://x");
     const headers = {
       "cache-control": "no-store",
       "cross-origin-opener-policy": "same-origin",
       "cross-origin-embedder-policy": "require-corp",
     };
     let file;
-    if (/^\/app\/[^/]+\/$/.test(pathname)) file = join(pageDir, "index.html");
+    const app = pathname.match(/^\/app\/([^/]+)\/$/);
+    if (app && searchParams.has("preload")) {
+      // The page as an app following the README's advice: the SDK's module and its .wasm
+      // asked for while the page loads (modulepreload, and preload as fetch).
+      const html = readFileSync(join(pageDir, "index.html"), "utf8").replace(
+        "<title>",
+        `<link rel="modulepreload" href="/bundles/${app[1]}.js">\n` +
+          '<link rel="preload" href="/bundles/wasm_oauth_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n<title>',
+      );
+      res.writeHead(200, { ...headers, "content-type": TYPES[".html"] });
+      res.end(html);
+      return;
+    }
+    if (app) file = join(pageDir, "index.html");
     else if (pathname.startsWith("/bench/page/")) file = fileUnder(pageDir, pathname.slice("/bench/page/".length));
     else if (pathname.startsWith("/bundles/")) file = fileUnder(bundleDir, pathname.slice("/bundles/".length));
     else if (pathname === "/bench/config.json") {
