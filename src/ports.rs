@@ -133,6 +133,10 @@ pub enum Event<'a> {
     Logout,
     /// A background operation failed (a refresh, a callback).
     Error(&'a AuthError),
+    /// The access token expires within the lead time, at this time (ms).
+    TokenExpiring(u64),
+    /// The access token has expired.
+    TokenExpired,
 }
 
 /// What the other tabs last said about the shared session.

@@ -318,6 +318,8 @@ impl<S: Storage> Adapters for Fakes<S> {
             Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
             Event::Logout => "logout".to_string(),
             Event::Error(e) => format!("error:{}", e.code()),
+            Event::TokenExpiring(at) => format!("expiring:{at}"),
+            Event::TokenExpired => "expired".to_string(),
         };
         self.events.borrow_mut().push(name);
     }
@@ -2189,4 +2191,77 @@ fn a_refreshed_id_token_for_another_user_ends_the_session() {
         h.events.borrow().last().map(String::as_str),
         Some("error:login_required")
     );
+}
+
+// ---- Expiry events ----
+
+/// The events told so far whose names start with `prefix`.
+fn told(h: &Harness, prefix: &str) -> Vec<String> {
+    h.events
+        .borrow()
+        .iter()
+        .filter(|e| e.starts_with(prefix))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn token_expiring_and_expired_are_told_once_each_on_the_wall_clock() {
+    let h = harness();
+    signed_in(&h);
+    let expires_at = h.client.tokens().unwrap().expires_at_ms.unwrap();
+    h.clock.set(expires_at - 61_000);
+    block_on(h.client.on_clock(true));
+    assert!(told(&h, "expiring").is_empty() && told(&h, "expired").is_empty());
+    h.clock.set(expires_at - 60_000);
+    block_on(h.client.on_clock(true));
+    block_on(h.client.on_clock(true));
+    assert_eq!(told(&h, "expiring"), vec![format!("expiring:{expires_at}")]);
+    h.clock.set(expires_at);
+    block_on(h.client.on_clock(false));
+    block_on(h.client.on_clock(false));
+    assert_eq!(told(&h, "expired"), vec!["expired".to_string()]);
+    assert!(h.http.sent().len() == 1, "no refresh without autoRefresh");
+}
+
+#[test]
+fn a_page_asleep_past_expiry_hears_expired_once_and_never_expiring() {
+    let h = harness();
+    signed_in(&h);
+    let expires_at = h.client.tokens().unwrap().expires_at_ms.unwrap();
+    block_on(h.client.on_clock(true));
+    // The laptop sleeps three hours; the page wakes up (visibility, focus).
+    h.clock.set(expires_at + 3 * 3_600_000);
+    block_on(h.client.on_clock(true));
+    block_on(h.client.on_clock(true));
+    assert!(told(&h, "expiring").is_empty(), "{:?}", h.events.borrow());
+    assert_eq!(told(&h, "expired"), vec!["expired".to_string()]);
+}
+
+#[test]
+fn auto_refresh_renews_an_expiring_token_only_while_the_page_is_visible() {
+    let mut o = options();
+    o.auto_refresh = Some(true);
+    let h = harness_with(o);
+    signed_in(&h);
+    let expires_at = h.client.tokens().unwrap().expires_at_ms.unwrap();
+    h.clock.set(expires_at - 30_000);
+    block_on(h.client.on_clock(false));
+    assert_eq!(h.http.sent().len(), 1, "a hidden page does not refresh");
+    let h = harness_with({
+        let mut o = options();
+        o.auto_refresh = Some(true);
+        o
+    });
+    signed_in(&h);
+    let expires_at = h.client.tokens().unwrap().expires_at_ms.unwrap();
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    h.clock.set(expires_at - 30_000);
+    block_on(h.client.on_clock(true));
+    let refreshed = h.client.tokens().unwrap();
+    assert_eq!(refreshed.access_token, "AT-2");
+    assert!(refreshed.expires_at_ms.unwrap() > expires_at);
 }

@@ -17,6 +17,7 @@ pub use login::CallbackOutcome;
 use crate::core::config::{Config, Endpoints};
 use crate::core::discovery::{self, ProviderMetadata};
 use crate::core::error::{fail, AuthError, ErrorCode};
+use crate::core::expiry::{ExpiryNotice, ExpiryWatch};
 use crate::core::form::encode_pairs;
 use crate::core::jwt::{
     check_header, select_key, split, unreadable, validate_id_token, IdTokenCheck, IdTokenClaims,
@@ -70,6 +71,8 @@ pub struct Client<A: Adapters> {
     /// a readable `Date` header.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+    /// What `tokenExpiring` / `tokenExpired` already told, per token.
+    expiry: RefCell<ExpiryWatch>,
     /// Server-runtime grants: token sets cached by grant and scope.
     grant_cache: RefCell<Vec<(String, TokenSet)>>,
     /// A token set the storage refused (quota), and the entry it failed to
@@ -82,6 +85,7 @@ impl<A: Adapters> Client<A> {
     /// A client over the given adapters. A token set stored by a release
     /// before v2 of the key names is moved to this one's key first.
     pub fn new(config: Config, adapters: A) -> Self {
+        let lead_ms = u64::from(config.token_expiring_ms);
         let client = Client {
             namespace: keys::namespace(&config.client_id),
             config,
@@ -90,6 +94,7 @@ impl<A: Adapters> Client<A> {
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
+            expiry: RefCell::new(ExpiryWatch::new(lead_ms)),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
         };
@@ -397,6 +402,29 @@ impl<A: Adapters> Client<A> {
     /// so a tab that slept for hours never reports an expired token as good.
     pub fn is_authenticated(&self) -> bool {
         self.tokens().is_some_and(|t| t.is_valid_for(self.now(), 0))
+    }
+
+    /// One look at the clock: tells the app `tokenExpiring` (once, the lead
+    /// time before expiry) or `tokenExpired` (once, at it), and with
+    /// `autoRefresh` renews an expiring token while the page is visible.
+    /// The browser calls it on a short timer and when the page wakes up
+    /// (visibility, focus, back online), so sleep and throttling only delay it.
+    pub async fn on_clock(&self, page_visible: bool) {
+        let expires_at = self.tokens().and_then(|t| t.expires_at_ms);
+        let notice = self.expiry.borrow_mut().check(expires_at, self.now());
+        match notice {
+            None => {}
+            Some(ExpiryNotice::Expired) => self.adapters.emit(Event::TokenExpired),
+            Some(ExpiryNotice::Expiring { expires_at_ms }) => {
+                self.adapters.emit(Event::TokenExpiring(expires_at_ms));
+                if self.config.auto_refresh && page_visible {
+                    // A failure is an `error` event (access_token emits it);
+                    // the tokens are kept.
+                    let lead_s = self.config.token_expiring_ms.div_ceil(1000);
+                    let _ = self.access_token(lead_s, false).await;
+                }
+            }
+        }
     }
 
     pub(crate) fn refuse_in_browser(&self) -> Result<(), AuthError> {

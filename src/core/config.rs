@@ -2,6 +2,7 @@
 //! provider's endpoint layout derived from the issuer.
 
 use super::error::{fail, AuthError, ErrorCode};
+use super::expiry::DEFAULT_LEAD_SECONDS;
 use super::secret::ClientSecret;
 use super::url::{check_option_url, join, UrlParser};
 use serde::Deserialize;
@@ -128,6 +129,13 @@ pub struct AuthClientOptions {
     /// it fails with `timeout`. Default 30; 1 to 600.
     #[tsify(optional)]
     pub http_timeout_seconds: Option<f64>,
+    /// How long before the access token expires the `tokenExpiring` event
+    /// comes, in seconds. Default 60; 0 to 3600.
+    #[tsify(optional)]
+    pub token_expiring_seconds: Option<f64>,
+    /// Refresh on `tokenExpiring` while the page is visible. Default false.
+    #[tsify(optional)]
+    pub auto_refresh: Option<bool>,
     /// Server runtimes only: refused in a browser (`secret_in_browser`).
     #[tsify(optional)]
     pub client_secret: Option<String>,
@@ -178,6 +186,10 @@ pub struct Config {
     pub clock_skew_seconds: u32,
     /// How long any one request may take, in milliseconds.
     pub http_timeout_ms: u32,
+    /// The lead time of `tokenExpiring`, in milliseconds.
+    pub token_expiring_ms: u32,
+    /// Refresh on `tokenExpiring` while the page is visible.
+    pub auto_refresh: bool,
     pub client_secret: Option<ClientSecret>,
     /// The endpoints the app set itself (option names): discovery leaves them alone.
     pub explicit_endpoints: Vec<String>,
@@ -264,6 +276,16 @@ impl Config {
                 ))
             }
         };
+        let token_expiring_ms = match o.token_expiring_seconds {
+            None => DEFAULT_LEAD_SECONDS * 1000,
+            Some(s) if (0.0..=3600.0).contains(&s) => (s * 1000.0) as u32,
+            Some(_) => {
+                return Err(AuthError::option(
+                    "tokenExpiringSeconds",
+                    "must be between 0 and 3600 seconds",
+                ))
+            }
+        };
         let mut endpoints = Endpoints::for_issuer(&issuer);
         let mut explicit_endpoints = Vec::new();
         let e = o.endpoints.unwrap_or_default();
@@ -316,6 +338,8 @@ impl Config {
             discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
             http_timeout_ms,
+            token_expiring_ms,
+            auto_refresh: o.auto_refresh.unwrap_or(false),
             client_secret: o
                 .client_secret
                 .filter(|s| !s.is_empty())
@@ -447,6 +471,12 @@ mod tests {
             o.http_timeout_seconds = Some(bad);
             let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
             assert_eq!(e.option_name(), Some("httpTimeoutSeconds"), "{bad}");
+        }
+        for bad in [-1.0, 3601.0] {
+            let mut o = base();
+            o.token_expiring_seconds = Some(bad);
+            let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+            assert_eq!(e.option_name(), Some("tokenExpiringSeconds"), "{bad}");
         }
         let mut o = base();
         o.http_timeout_seconds = Some(2.5);

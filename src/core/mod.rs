@@ -10,6 +10,7 @@ pub mod config;
 pub mod device;
 pub mod discovery;
 pub mod error;
+pub mod expiry;
 pub mod form;
 pub mod jwt;
 pub mod keys;

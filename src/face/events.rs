@@ -53,6 +53,10 @@ impl Listeners {
             Event::Tokens(t) => emit(&self.0, "tokens", &tokens_object(t)),
             Event::Logout => emit(&self.0, "logout", &JsValue::UNDEFINED),
             Event::Error(e) => emit(&self.0, "error", &error_to_js(e.clone())),
+            Event::TokenExpiring(at) => {
+                emit(&self.0, "tokenExpiring", &JsValue::from_f64(at as f64))
+            }
+            Event::TokenExpired => emit(&self.0, "tokenExpired", &JsValue::UNDEFINED),
         })
     }
 }
