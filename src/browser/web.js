@@ -111,7 +111,9 @@ export function popupWait(popup, url, timeoutMs) {
 
 // ---- the app's event listeners (src/face/events.rs) ----
 export function listeners() {
-  return { tokens: new Set(), logout: new Set(), error: new Set() };
+  return {
+    tokens: new Set(), logout: new Set(), error: new Set(), tokenExpiring: new Set(), tokenExpired: new Set(),
+  };
 }
 
 // Adds `listener` for `event`; answers the function that removes it, or null
@@ -134,6 +136,30 @@ export function emit(registry, event, payload) {
       listener(payload);
     } catch {}
   }
+}
+
+// ---- the expiry clock (src/face/clock.rs) ----
+// Calls `tick(visible)` every `everyMs`, and at once when the page wakes up (shown again,
+// focused, back online): timers stop while a laptop sleeps and slow down in background tabs, so
+// the Rust side reads the wall clock at each call rather than counting calls. Answers the
+// function that stops it; the listeners stay on the page's own window and document only.
+export function watchClock(tick, everyMs) {
+  const visible = () => document.visibilityState !== "hidden";
+  const run = () => {
+    try {
+      tick(visible());
+    } catch {}
+  };
+  const timer = setInterval(run, everyMs);
+  document.addEventListener("visibilitychange", run);
+  addEventListener("focus", run);
+  addEventListener("online", run);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener("visibilitychange", run);
+    removeEventListener("focus", run);
+    removeEventListener("online", run);
+  };
 }
 
 // ---- the tabs of a shared session (tabs.rs) ----

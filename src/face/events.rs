@@ -41,7 +41,7 @@ impl Listeners {
         if off.is_null() {
             return Err(AuthError::new(
                 ErrorCode::InvalidOptions,
-                "the event must be \"tokens\", \"logout\" or \"error\"",
+                "the event must be \"tokens\", \"logout\", \"error\", \"tokenExpiring\" or \"tokenExpired\"",
             ));
         }
         Ok(off)

@@ -5,6 +5,7 @@
 mod read;
 mod write;
 
+mod clock;
 mod events;
 
 use crate::browser::popup;
@@ -119,6 +120,8 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 pub struct AuthClient {
     inner: Rc<BrowserClient>,
     listeners: Rc<Listeners>,
+    /// Drives `tokenExpiring` / `tokenExpired` (in a page).
+    _clock: Option<clock::Clock>,
 }
 
 #[wasm_bindgen]
@@ -146,8 +149,10 @@ impl AuthClient {
             listeners.clone().sink(),
             listeners.registry(),
         );
+        let inner = Rc::new(Client::new(config, adapters));
         Ok(AuthClient {
-            inner: Rc::new(Client::new(config, adapters)),
+            _clock: clock::Clock::start(&inner),
+            inner,
             listeners,
         })
     }

@@ -81,7 +81,7 @@ export interface UserInfo extends StandardClaims {
   [claim: string]: unknown;
 }
 
-export type AuthEventName = "tokens" | "logout" | "error";
+export type AuthEventName = "tokens" | "logout" | "error" | "tokenExpiring" | "tokenExpired";
 
 /** What each event's listener receives. */
 export interface AuthEventMap {
@@ -89,6 +89,13 @@ export interface AuthEventMap {
   tokens: TokenSet;
   /** The session ended (logout, refresh token refused, or another tab). */
   logout: undefined;
+  /**
+   * The access token expires within `tokenExpiringSeconds` (default 60): at this time, in
+   * milliseconds since the epoch. Told once per token; never after it expired.
+   */
+  tokenExpiring: number;
+  /** The access token has expired (told once, also to a page that slept past it). */
+  tokenExpired: undefined;
   /** A background operation failed. */
   error: import("./auth-error.js").AuthError;
 }
