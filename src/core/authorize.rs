@@ -186,7 +186,13 @@ pub fn begin_login(
             );
         }
     }
-    check_return_to(return_to, &config.redirect_uri, urls)?;
+    let Some(redirect_uri) = config.redirect_uri.as_deref() else {
+        return Err(AuthError::option(
+            "redirectUri",
+            "is required to log in (only a client for clientCredentials, exchangeServiceToken or device sign-in may leave it out)",
+        ));
+    };
+    check_return_to(return_to, redirect_uri, urls)?;
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = URL_SAFE_NO_PAD.encode(state_bytes);
@@ -225,7 +231,7 @@ pub fn begin_login(
     let mut params: Vec<(String, String)> = vec![
         ("response_type".into(), response_type.into()),
         ("client_id".into(), config.client_id.clone()),
-        ("redirect_uri".into(), config.redirect_uri.clone()),
+        ("redirect_uri".into(), redirect_uri.to_string()),
         ("scope".into(), scope.clone()),
         ("state".into(), state.clone()),
     ];
@@ -261,7 +267,7 @@ pub fn begin_login(
         flow,
         code_verifier,
         nonce,
-        redirect_uri: config.redirect_uri.clone(),
+        redirect_uri: redirect_uri.to_string(),
         scope,
         max_age: request.max_age,
         app_state: request.app_state.clone(),
@@ -443,6 +449,27 @@ mod tests {
         .unwrap();
         assert!(p.nonce.is_none());
         assert!(!params.iter().any(|(k, _)| k == "nonce"));
+    }
+
+    #[test]
+    fn a_client_without_redirect_uri_cannot_log_in() {
+        let mut c = config();
+        c.redirect_uri = None;
+        for implicit in [None, Some(ImplicitType::IdTokenToken)] {
+            let e = begin_login(
+                &c,
+                &LoginRequest::default(),
+                &ReturnTo::Absent,
+                &WhatwgUrl,
+                implicit,
+                &[1; LOGIN_ENTROPY],
+                0,
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "invalid_options");
+            assert_eq!(e.option_name(), Some("redirectUri"));
+            assert!(e.message().contains("\"redirectUri\""));
+        }
     }
 
     #[test]
