@@ -171,14 +171,17 @@ pub enum ResponseMode {
 }
 
 /// The options of `loginWithRedirect`, `buildAuthorizeUrl`,
-/// `loginWithImplicit` and `loginWithPopup`.
+/// `loginWithImplicit` and `loginWithPopup`. `TAppState` is the type of
+/// your `appState` (TypeScript only: the value travels as JSON).
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(type_params = "TAppState = unknown")]
 pub struct LoginOptions {
-    /// Any JSON-serializable value, handed back by `handleRedirectCallback`.
-    /// A `returnTo` in it must be a path of this app (same origin).
+    /// Any JSON-serializable value, handed back by `handleRedirectCallback`
+    /// (stored in this browser, never sent to the provider). A `returnTo` in
+    /// it must be a path of this app (same origin).
     #[allow(dead_code)]
-    #[tsify(optional, type = "unknown")]
+    #[tsify(optional, type = "TAppState")]
     app_state: Option<IgnoredAny>,
     /// Space-separated scopes for this login; default: the client's `scope`.
     #[tsify(optional)]

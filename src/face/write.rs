@@ -12,13 +12,16 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// What a handled login gives the app.
+/// What a handled login gives the app. `TAppState` is the type of the
+/// `appState` given at login (TypeScript only: nothing checks it at run time).
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(type_params = "TAppState = unknown")]
 pub struct CallbackResult<'a> {
-    /// The `appState` given at login, as its JSON parses.
+    /// The `appState` given at login, as its JSON parses; absent when the
+    /// login gave none.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "unknown")]
+    #[tsify(optional, type = "TAppState")]
     app_state: JsValue,
     /// The stored token set.
     tokens: TokenSet<'a>,
@@ -42,44 +45,64 @@ pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ParsedCallback<'a> {
+    /// A code response (the code flow).
     #[serde(rename_all = "camelCase")]
     Code {
+        /// The authorization code (secret: exchange it, never log it).
         code: &'a str,
+        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
+        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        /// Where the response came: `"query"` or `"fragment"`.
         #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
+    /// Tokens in the fragment (the legacy implicit flow).
     #[serde(rename_all = "camelCase")]
     Tokens {
+        /// The access token of an implicit response (secret).
         #[serde(skip_serializing_if = "Option::is_none")]
         access_token: Option<&'a str>,
+        /// The token type of an implicit response (`Bearer`).
         #[serde(skip_serializing_if = "Option::is_none")]
         token_type: Option<&'a str>,
+        /// The access token's lifetime in seconds, as the text the URL carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         expires_in: Option<&'a str>,
+        /// The scopes granted, space-separated.
         #[serde(skip_serializing_if = "Option::is_none")]
         scope: Option<&'a str>,
+        /// The ID token of an implicit response (unchecked here).
         #[serde(skip_serializing_if = "Option::is_none")]
         id_token: Option<&'a str>,
+        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
+        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        /// Where the response came: `"query"` or `"fragment"`.
         #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
+    /// An error response from the provider.
     #[serde(rename_all = "camelCase")]
     Error {
+        /// The OAuth error code (`access_denied`, ...).
         error: &'a str,
+        /// The provider's human text, when it sent one.
         #[serde(skip_serializing_if = "Option::is_none")]
         error_description: Option<&'a str>,
+        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
+        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
+        /// Where the response came: `"query"` or `"fragment"`.
         #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
