@@ -252,8 +252,6 @@ export async function quickStart(): Promise<void> {
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "cookie" });
   // @ts-expect-error clientId is required
   new AuthClient({ redirectUri: "https://app.example/" });
-  // @ts-expect-error redirectUri is required
-  new AuthClient({ clientId: "c" });
   // @ts-expect-error options are required
   new AuthClient();
   // @ts-expect-error clockSkewSeconds is a number
