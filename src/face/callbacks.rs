@@ -7,7 +7,8 @@
 
 use std::cell::RefCell;
 
-/// The callback URL a client (issuer, client id) is handling or handled last.
+/// A callback being handled or handled: which client (issuer, client id),
+/// which URL, and the promise of its outcome.
 struct Handled {
     issuer: String,
     client_id: String,
@@ -16,8 +17,9 @@ struct Handled {
 }
 
 thread_local! {
-    /// One entry per client: a page handles one callback per login round trip.
-    static HANDLED: RefCell<Vec<Handled>> = const { RefCell::new(Vec::new()) };
+    /// The callback this page handled last: a page handles one callback per
+    /// login round trip.
+    static LAST: RefCell<Option<Handled>> = const { RefCell::new(None) };
 }
 
 /// The promise of the client's handling of `url`: the one already started
@@ -28,25 +30,19 @@ pub fn once(
     url: &str,
     start: impl FnOnce() -> js_sys::Promise,
 ) -> js_sys::Promise {
-    let same_client = |h: &Handled| h.issuer == issuer && h.client_id == client_id;
-    let known = HANDLED.with_borrow(|handled| {
-        handled
-            .iter()
-            .find(|h| same_client(h) && h.url == url)
+    let known = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|h| h.issuer == issuer && h.client_id == client_id && h.url == url)
             .map(|h| h.promise.clone())
     });
-    if let Some(promise) = known {
-        return promise;
-    }
-    let promise = start();
-    HANDLED.with_borrow_mut(|handled| {
-        handled.retain(|h| !same_client(h));
-        handled.push(Handled {
+    known.unwrap_or_else(|| {
+        let promise = start();
+        LAST.set(Some(Handled {
             issuer: issuer.to_string(),
             client_id: client_id.to_string(),
             url: url.to_string(),
             promise: promise.clone(),
-        });
-    });
-    promise
+        }));
+        promise
+    })
 }

@@ -52,13 +52,23 @@ fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
 }
 
 /// The known name an unknown one was probably meant to be: the same but for
-/// letter case (`clientID`), or one character added, dropped or changed
-/// (`tokn`, `scopes`).
+/// letter case (`clientID`), one character added, dropped or changed (`tokn`,
+/// `scopes`), or two neighbours swapped (`forceRefersh`).
 fn did_you_mean(unknown: &str, known: &[&'static str]) -> Option<&'static str> {
-    known
-        .iter()
-        .copied()
-        .find(|k| k.eq_ignore_ascii_case(unknown) || one_edit_apart(k, unknown))
+    known.iter().copied().find(|k| {
+        k.eq_ignore_ascii_case(unknown) || one_edit_apart(k, unknown) || one_swap_apart(k, unknown)
+    })
+}
+
+/// True when `b` is `a` with two neighbouring characters swapped.
+fn one_swap_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    a.len() == b.len()
+        && same + 1 < a.len()
+        && a[same] == b[same + 1]
+        && a[same + 1] == b[same]
+        && a[same + 2..] == b[same + 2..]
 }
 
 /// True when `a` and `b` differ by exactly one inserted, deleted or changed
