@@ -40,18 +40,23 @@ writeFileSync(
 );
 
 // ---- 2. the generated declarations ------------------------------------------------------------
+// Marked when done, so that `node scripts/package.mjs` may run again on the same build.
+const FINISHED = "// Finished by scripts/package.mjs.\n";
 const dtsPath = join(pkg, "wasm_oauth.d.ts");
-let dts = readFileSync(dtsPath, "utf8");
-const initStart = dts.indexOf("\nexport type InitInput =");
-if (initStart < 0 || !/export default function __wbg_init\b[^\n]*\n?$/.test(dts)) {
-  fail("wasm_oauth.d.ts: wasm-bindgen's init declarations (InitInput ... __wbg_init) were not found at its end");
-}
-dts = `${dts.slice(0, initStart).trimEnd()}\n`;
-const FREE = "    free(): void;\n    [Symbol.dispose](): void;\n";
-if (!dts.includes(FREE)) fail("wasm_oauth.d.ts: AuthClient's free() / [Symbol.dispose]() declarations were not found");
-dts = dts.replace(
-  FREE,
-  `    /**
+const generated = readFileSync(dtsPath, "utf8");
+if (!generated.endsWith(FINISHED)) writeFileSync(dtsPath, `${finishDeclarations(generated)}\n${FINISHED}`);
+
+function finishDeclarations(dts) {
+  const initStart = dts.indexOf("\nexport type InitInput =");
+  if (initStart < 0 || !/export default function __wbg_init\b[^\n]*\n?$/.test(dts)) {
+    fail("wasm_oauth.d.ts: wasm-bindgen's init declarations (InitInput ... __wbg_init) were not found at its end");
+  }
+  dts = `${dts.slice(0, initStart).trimEnd()}\n`;
+  const FREE = "    free(): void;\n    [Symbol.dispose](): void;\n";
+  if (!dts.includes(FREE)) fail("wasm_oauth.d.ts: AuthClient's free() / [Symbol.dispose]() declarations were not found");
+  dts = dts.replace(
+    FREE,
+    `    /**
      * Releases the client's WebAssembly memory now, instead of when it is garbage-collected.
      * Optional: only for apps that make many clients. The client is unusable afterwards;
      * the stored session (Web Storage) is kept.
@@ -60,11 +65,12 @@ dts = dts.replace(
     /** \`free()\`, for \`using auth = new AuthClient(...)\` (explicit resource management). */
     [Symbol.dispose](): void;
 `,
-);
-for (const internal of ["InitOutput", "__wbg_init", "readonly memory"]) {
-  if (dts.includes(internal)) fail(`wasm_oauth.d.ts: still names ${internal} after the init declarations were removed`);
+  );
+  for (const internal of ["InitOutput", "__wbg_init", "readonly memory"]) {
+    if (dts.includes(internal)) fail(`wasm_oauth.d.ts: still names ${internal} after the init declarations were removed`);
+  }
+  return dts;
 }
-writeFileSync(dtsPath, dts);
 
 // ---- 3. README and licenses -------------------------------------------------------------------
 for (const file of ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, file), join(pkg, file));

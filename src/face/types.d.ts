@@ -1,8 +1,9 @@
 // The declarations wasm-bindgen cannot derive from the Rust types: the error
 // codes (the SDK's own and the servers'), the provider's documents (ID-token
 // claims, userinfo) that pass through as JSON.parse built them, the option
-// variants of the login methods, and the generic event subscription. Every
-// other option and result type is generated from its Rust type (tsify).
+// variants of the login methods, parseCallbackUrl's documented variants, and
+// AuthClient's generic methods. Every other option and result type is
+// generated from its Rust type (tsify), with its doc comments.
 
 /**
  * Stable error codes: the SDK's own, or an OAuth error code from the server.
@@ -34,6 +35,58 @@ export type ImplicitLoginOptions<TAppState = unknown> = LoginOptions<TAppState> 
 
 /** `loginWithPopup`'s options (`timeoutSeconds` applies). */
 export type PopupLoginOptions<TAppState = unknown> = LoginOptions<TAppState>;
+
+/** `parseCallbackUrl`'s result for a code response (the code flow), unchecked. */
+export interface ParsedCallbackCode {
+  /** What the response holds. */
+  kind: "code";
+  /** The authorization code: a secret, to exchange and never to log. */
+  code: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
+
+/** `parseCallbackUrl`'s result for tokens in the address (the legacy implicit flow), unchecked. */
+export interface ParsedCallbackTokens {
+  /** What the response holds. */
+  kind: "tokens";
+  /** The access token: a secret. */
+  accessToken?: string;
+  /** The token type (`Bearer`). */
+  tokenType?: string;
+  /** The access token's lifetime in seconds, as the text the URL carries. */
+  expiresIn?: string;
+  /** The scopes granted, space-separated. */
+  scope?: string;
+  /** The ID token (a JWT), not checked here. */
+  idToken?: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
+
+/** `parseCallbackUrl`'s result for an error response from the provider. */
+export interface ParsedCallbackError {
+  /** What the response holds. */
+  kind: "error";
+  /** The OAuth error code (`access_denied`, ...). */
+  error: string;
+  /** The provider's human text, when it sent one. */
+  errorDescription?: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
 
 /** The standard claims (OIDC Core §5.1), any of which a provider may send. */
 export interface StandardClaims {

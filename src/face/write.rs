@@ -41,69 +41,51 @@ pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
 }
 
 /// `parseCallbackUrl`'s result: what an authorization response holds,
-/// unchecked. `responseMode` says where it came: `"query"` or `"fragment"`.
+/// unchecked. Its TypeScript, with each field's documentation, is in
+/// `types.d.ts` (tsify writes no documentation for the fields of enum variants).
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "lowercase")]
+#[tsify(type = "ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError")]
 pub enum ParsedCallback<'a> {
     /// A code response (the code flow).
     #[serde(rename_all = "camelCase")]
     Code {
-        /// The authorization code (secret: exchange it, never log it).
         code: &'a str,
-        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
-        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        /// Where the response came: `"query"` or `"fragment"`.
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
     /// Tokens in the fragment (the legacy implicit flow).
     #[serde(rename_all = "camelCase")]
     Tokens {
-        /// The access token of an implicit response (secret).
         #[serde(skip_serializing_if = "Option::is_none")]
         access_token: Option<&'a str>,
-        /// The token type of an implicit response (`Bearer`).
         #[serde(skip_serializing_if = "Option::is_none")]
         token_type: Option<&'a str>,
-        /// The access token's lifetime in seconds, as the text the URL carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         expires_in: Option<&'a str>,
-        /// The scopes granted, space-separated.
         #[serde(skip_serializing_if = "Option::is_none")]
         scope: Option<&'a str>,
-        /// The ID token of an implicit response (unchecked here).
         #[serde(skip_serializing_if = "Option::is_none")]
         id_token: Option<&'a str>,
-        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
-        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        /// Where the response came: `"query"` or `"fragment"`.
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
     /// An error response from the provider.
     #[serde(rename_all = "camelCase")]
     Error {
-        /// The OAuth error code (`access_denied`, ...).
         error: &'a str,
-        /// The provider's human text, when it sent one.
         #[serde(skip_serializing_if = "Option::is_none")]
         error_description: Option<&'a str>,
-        /// The `state` the response carries.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<&'a str>,
-        /// The issuer the response names (RFC 9207).
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        /// Where the response came: `"query"` or `"fragment"`.
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
 }
