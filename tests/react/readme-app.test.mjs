@@ -96,7 +96,13 @@ test("npm run dev: at localhost, under StrictMode, sign in, get a token, sign ou
   await page.waitForFunction(() => document.querySelector("#token-info")?.textContent?.startsWith("an access token of"));
   await page.click("#logout");
   await page.waitForFunction(() => document.querySelector("#status")?.textContent === "signed out");
-  assert.equal((await stack.stats()).revocation, 2, "logout revoked the refresh and the access token");
+  // The session is cleared first, so the page shows "signed out" while the revocations are sent.
+  let revocations = 0;
+  for (let waited = 0; waited < 5000 && revocations < 2; waited += 100) {
+    revocations = (await stack.stats()).revocation;
+    if (revocations < 2) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(revocations, 2, "logout revoked the refresh and the access token");
   await page.reload();
   await page.waitForFunction(() => document.querySelector("#status")?.textContent === "signed out");
 
