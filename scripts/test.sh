@@ -31,5 +31,5 @@ node scripts/size.mjs --check
 step "Firefox: browser tests (wasm-bindgen-test + geckodriver) and the e2e login over WebDriver"
 bash scripts/firefox.sh --no-build
 
-step "package, server runtimes, SSR, types, bundlers and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + playwright-core + Chromium)"
-node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/e2e/
+step "package, server runtimes, SSR, types, bundlers, React and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + React + playwright-core + Chromium)"
+node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/react/ tests/e2e/
