@@ -429,7 +429,8 @@ mod tests {
             );
             name
         };
-        let cases: [(&str, fn(&mut AuthClientOptions)); 9] = [
+        type Spoil = fn(&mut AuthClientOptions);
+        let cases: [(&str, Spoil); 9] = [
             ("clientId", |o| o.client_id = None),
             ("clientId", |o| o.client_id = Some("x".repeat(300))),
             ("redirectUri", |o| {
