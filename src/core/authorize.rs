@@ -154,10 +154,10 @@ pub fn check_return_to(
     if ok {
         Ok(())
     } else {
-        fail(
-            ErrorCode::InvalidOptions,
-            "appState.returnTo must be a path of this app (same origin)",
-        )
+        Err(AuthError::option(
+            "appState.returnTo",
+            "must be a path of this app (same origin)",
+        ))
     }
 }
 
@@ -180,10 +180,10 @@ pub fn begin_login(
 ) -> Result<(PendingLogin, Vec<(String, String)>), AuthError> {
     for (key, _) in &request.extra_params {
         if RESERVED.contains(&key.as_str()) {
-            return fail(
-                ErrorCode::InvalidOptions,
-                "extraParams may not set a parameter the SDK controls",
-            );
+            return Err(AuthError::option(
+                &format!("extraParams.{key}"),
+                "is a parameter the SDK sets itself",
+            ));
         }
     }
     let Some(redirect_uri) = config.redirect_uri.as_deref() else {
@@ -208,10 +208,10 @@ pub fn begin_login(
     };
     // OIDC Core §3.2.2.1: the nonce is required when an ID token comes in the fragment.
     if implicit == Some(ImplicitType::IdTokenToken) && !openid {
-        return fail(
-            ErrorCode::InvalidOptions,
-            "responseType \"id_token token\" needs the openid scope",
-        );
+        return Err(AuthError::option(
+            "responseType",
+            "\"id_token token\" needs the openid scope",
+        ));
     }
     let nonce = (openid && implicit != Some(ImplicitType::Token))
         .then(|| URL_SAFE_NO_PAD.encode(nonce_bytes));

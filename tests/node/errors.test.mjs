@@ -138,6 +138,8 @@ describe("option errors name the option and come before the session is looked at
     ["loginWithRedirect({ loginHInt })", `auth.loginWithRedirect({ loginHInt: "ada" })`, "loginHInt", /did you mean "loginHint"/],
     ["loginWithRedirect({ maxAge: 1.5 })", `auth.loginWithRedirect({ maxAge: 1.5 })`, "maxAge", /whole number/],
     ["buildAuthorizeUrl({ extraParams: { a: 1 } })", `auth.buildAuthorizeUrl({ extraParams: { a: 1 } })`, "extraParams", /./],
+    ["buildAuthorizeUrl({ extraParams: { state } })", `auth.buildAuthorizeUrl({ extraParams: { state: "mine" } })`, "extraParams.state", /the SDK sets itself/],
+    ["loginWithRedirect({ appState: { returnTo: elsewhere } })", `auth.loginWithRedirect({ appState: { returnTo: "https://elsewhere.example/" } })`, "appState.returnTo", /path of this app/],
     ["loginWithPopup({ timeoutSecond })", `auth.loginWithPopup({ timeoutSecond: 5 })`, "timeoutSecond", /did you mean "timeoutSeconds"/],
     ["loginWithImplicit({ responseType: \"code\" })", `auth.loginWithImplicit({ responseType: "code" })`, "responseType", /token/],
     ["startDeviceAuthorization({ scopes })", `auth.startDeviceAuthorization({ scopes: "openid" })`, "scopes", /did you mean "scope"/],
