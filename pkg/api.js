@@ -85,7 +85,8 @@ export function api(glue, source) {
     /** Loads the .wasm once; later calls (and concurrent ones) share the first. */
     init(input) {
       if (loading === undefined) {
-        loading = load(input);
+        // After initSync() there is nothing left to load.
+        loading = ready ? Promise.resolve() : load(input);
         loading.catch(() => {
           loading = undefined;
         });

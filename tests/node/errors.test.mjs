@@ -63,6 +63,18 @@ describe("a call before init() is AuthError not_initialized naming init()", () =
     assert.equal(outcome.after, "S256");
   });
 
+  test("init() after initSync() loads nothing more", async () => {
+    const outcome = await inFreshProcess(
+      `sdk.initSync();
+       const fetched = [];
+       globalThis.fetch = async (input) => { fetched.push(String(input)); throw new Error("no fetch expected"); };
+       await sdk.default({ module_or_path: "http://127.0.0.1:9/never.wasm" });
+       return { fetched, pkce: sdk.createPkcePair().codeChallengeMethod };`,
+      join(PKG, "node.js"),
+    );
+    assert.deepEqual(outcome, { fetched: [], pkce: "S256" });
+  });
+
   test("init() called from several places at once loads once, and is safe to call again", async () => {
     const outcome = await inFreshProcess(
       `const [a, b] = [sdk.default(), sdk.default()];
