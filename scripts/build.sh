@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/: release .wasm -> wasm-bindgen (--target web)
-# -> wasm-opt -Oz (npm binaryen) -> index.js / index.d.ts / package.json.
+# -> wasm-opt -Oz (npm binaryen) -> scripts/package.mjs (the generated glue's
+# finishing touches; the package's own files in pkg/ are committed source).
 #
 # The release .wasm is built with the pinned nightly and panic=immediate-abort
 # (std rebuilt with -Zbuild-std), which drops the panic formatting machinery.
@@ -17,7 +18,10 @@ source scripts/toolchain.sh
 # loads and what the size budget counts) and, with the `server` feature, the
 # server runtimes' build (pkg/wasm_oauth_server*, what node.js loads), which
 # adds client credentials and service tokens.
-rm -rf pkg target/pkg-input && mkdir -p pkg target/pkg-input
+# pkg/ is a folder of the repository: its hand-written files (package.json, the entry modules,
+# their .d.ts) are source; only what this script generates (pkg/.gitignore) is removed here.
+rm -rf target/pkg-input pkg/snippets pkg/wasm_oauth*.js pkg/wasm_oauth*.d.ts pkg/wasm_oauth*.wasm
+mkdir -p target/pkg-input
 # A 64 KiB stack (the linker's default is 1 MiB), as in .cargo/config.toml.
 STACK="-Clink-arg=-zstack-size=65536"
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext

@@ -35,5 +35,5 @@ bash scripts/firefox.sh --no-build
 step "WebKit (Safari's engine): browser tests (wasm-bindgen-test + WebKitWebDriver) and the e2e logins over WebDriver, under Xvfb"
 bash scripts/webkit.sh --no-build
 
-step "package, server runtimes, SSR, types, bundlers and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + playwright-core + Chromium)"
-node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/e2e/
+step "package, server runtimes, SSR, types, bundlers, React and end-to-end tests (Node test runner + tsc + Vite/webpack/esbuild + React + playwright-core + Chromium)"
+node --test --test-concurrency=1 tests/package/ tests/node/ tests/types/ tests/bundlers/ tests/react/ tests/e2e/

@@ -1607,6 +1607,29 @@ fn device_polling_waits_the_interval_slows_down_and_stores_tokens() {
 }
 
 #[test]
+fn a_client_without_redirect_uri_uses_device_sign_in_but_cannot_log_in() {
+    let h = harness_with(AuthClientOptions {
+        redirect_uri: None,
+        ..options()
+    });
+    for implicit in [None, Some(ImplicitType::IdTokenToken)] {
+        let e = block_on(h.client.start_login(&LoginRequest::default(), implicit)).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert_eq!(e.option_name(), Some("redirectUri"));
+    }
+    assert!(h.http.sent().is_empty(), "a refused login sends nothing");
+    h.http.answer_at(DEVICE_URL, 200, DEVICE_BODY);
+    let d = block_on(h.client.start_device_authorization(Some("openid"))).unwrap();
+    h.http.answer(
+        200,
+        r#"{"access_token":"DEV-AT","token_type":"Bearer","expires_in":3600}"#,
+    );
+    let abort = FakeAbort::on(&h, None);
+    let tokens = block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+    assert_eq!(tokens.access_token, "DEV-AT");
+}
+
+#[test]
 fn device_denied_expired_and_aborted() {
     let (h, d) = device_harness();
     h.http.answer(400, r#"{"error":"access_denied"}"#);

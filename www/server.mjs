@@ -6,13 +6,15 @@
 //   PROVIDER_PORT, DEMO_PORT   ports (both on 127.0.0.1 only)
 //   EXTRA_DEMO_PORTS           comma-separated: more demo origins, each with its own public client
 //                              (id from extraDemoClientId(port) in dev/clients.mjs)
+//   APP_REDIRECT_URIS          comma-separated redirect URIs of your own app (http://localhost:5173/):
+//                              registers them for the public client APP_CLIENT_ID (dev/clients.mjs)
 //   EXTRA_CLIENTS_JSON         a JSON array of extra oidc-provider client metadata
 //   DEVICE_POLL_INTERVAL       device flow polling interval in seconds (default 5, as documented)
 // Prints one line when ready: "demo: http://127.0.0.1:8080/  provider: http://127.0.0.1:3000".
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO_CLIENT_ID, devClients, extraDemoClientId } from "./dev/clients.mjs";
+import { APP_CLIENT_ID, DEMO_CLIENT_ID, appRedirectUris, devClients, extraDemoClientId } from "./dev/clients.mjs";
 import { generateRsaJwk, publicJwk } from "./dev/jwt.mjs";
 import { createDevProvider, ROUTES } from "./dev/provider.mjs";
 import { serviceAccountDevRoutes } from "./dev/service-account.mjs";
@@ -36,6 +38,7 @@ const demoPort = port("DEMO_PORT", 8080);
 const extraPorts = (process.env.EXTRA_DEMO_PORTS ?? "").split(",").filter(Boolean).map((p) => Number(p));
 if (extraPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new Error("EXTRA_DEMO_PORTS must list TCP ports");
 const extraClients = JSON.parse(process.env.EXTRA_CLIENTS_JSON ?? "[]");
+const appRedirects = appRedirectUris(process.env.APP_REDIRECT_URIS);
 const deviceInterval = Number(process.env.DEVICE_POLL_INTERVAL ?? 5);
 if (!Number.isInteger(deviceInterval) || deviceInterval < 1) throw new Error("DEVICE_POLL_INTERVAL must be a whole number of seconds");
 
@@ -51,6 +54,7 @@ const provider = await createDevProvider({
     demoOrigin: origin(demoPort),
     extraOrigins: extraPorts.map((p) => ({ port: p, origin: origin(p) })),
     extraClients,
+    appRedirects,
   }),
   signingKey,
   serviceAccountKey: publicJwk(serviceAccountKey),
@@ -87,6 +91,7 @@ await Promise.all([
 ]);
 
 console.log(`demo: ${origin(demoPort)}/  provider: ${issuer}`);
+if (appRedirects.length) console.log(`your app: issuer ${issuer}  clientId ${APP_CLIENT_ID}  redirectUri ${appRedirects.join(" or ")}`);
 
 function once(server) {
   return new Promise((resolveListening, reject) => {

@@ -154,10 +154,10 @@ pub fn check_return_to(
     if ok {
         Ok(())
     } else {
-        fail(
-            ErrorCode::InvalidOptions,
-            "appState.returnTo must be a path of this app (same origin)",
-        )
+        Err(AuthError::option(
+            "appState.returnTo",
+            "must be a path of this app (same origin)",
+        ))
     }
 }
 
@@ -180,13 +180,19 @@ pub fn begin_login(
 ) -> Result<(PendingLogin, Vec<(String, String)>), AuthError> {
     for (key, _) in &request.extra_params {
         if RESERVED.contains(&key.as_str()) {
-            return fail(
-                ErrorCode::InvalidOptions,
-                "extraParams may not set a parameter the SDK controls",
-            );
+            return Err(AuthError::option(
+                &format!("extraParams.{key}"),
+                "is a parameter the SDK sets itself",
+            ));
         }
     }
-    check_return_to(return_to, &config.redirect_uri, urls)?;
+    let Some(redirect_uri) = config.redirect_uri.as_deref() else {
+        return Err(AuthError::option(
+            "redirectUri",
+            "is required to log in (only a client for clientCredentials, exchangeServiceToken or device sign-in may leave it out)",
+        ));
+    };
+    check_return_to(return_to, redirect_uri, urls)?;
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = URL_SAFE_NO_PAD.encode(state_bytes);
@@ -202,10 +208,10 @@ pub fn begin_login(
     };
     // OIDC Core §3.2.2.1: the nonce is required when an ID token comes in the fragment.
     if implicit == Some(ImplicitType::IdTokenToken) && !openid {
-        return fail(
-            ErrorCode::InvalidOptions,
-            "responseType \"id_token token\" needs the openid scope",
-        );
+        return Err(AuthError::option(
+            "responseType",
+            "\"id_token token\" needs the openid scope",
+        ));
     }
     let nonce = (openid && implicit != Some(ImplicitType::Token))
         .then(|| URL_SAFE_NO_PAD.encode(nonce_bytes));
@@ -225,7 +231,7 @@ pub fn begin_login(
     let mut params: Vec<(String, String)> = vec![
         ("response_type".into(), response_type.into()),
         ("client_id".into(), config.client_id.clone()),
-        ("redirect_uri".into(), config.redirect_uri.clone()),
+        ("redirect_uri".into(), redirect_uri.to_string()),
         ("scope".into(), scope.clone()),
         ("state".into(), state.clone()),
     ];
@@ -261,7 +267,7 @@ pub fn begin_login(
         flow,
         code_verifier,
         nonce,
-        redirect_uri: config.redirect_uri.clone(),
+        redirect_uri: redirect_uri.to_string(),
         scope,
         max_age: request.max_age,
         app_state: request.app_state.clone(),
@@ -438,6 +444,27 @@ mod tests {
         let (p, params) = begin(&req).unwrap();
         assert!(p.nonce.is_none());
         assert!(!params.iter().any(|(k, _)| k == "nonce"));
+    }
+
+    #[test]
+    fn a_client_without_redirect_uri_cannot_log_in() {
+        let mut c = config();
+        c.redirect_uri = None;
+        for implicit in [None, Some(ImplicitType::IdTokenToken)] {
+            let e = begin_login(
+                &c,
+                &LoginRequest::default(),
+                &ReturnTo::Absent,
+                &WhatwgUrl,
+                implicit,
+                &[1; LOGIN_ENTROPY],
+                0,
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "invalid_options");
+            assert_eq!(e.option_name(), Some("redirectUri"));
+            assert!(e.message().contains("\"redirectUri\""));
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Client configuration: the options the app gives, checked once, with the
 //! provider's endpoint layout derived from the issuer.
 
-use super::error::{fail, AuthError, ErrorCode};
+use super::error::AuthError;
 use super::expiry::DEFAULT_LEAD_SECONDS;
 use super::secret::ClientSecret;
-use super::url::{check_option_url, join, UrlParser};
+use super::url::{check_option_url, join, UrlParser, WebUrl};
 use serde::Deserialize;
 use tsify::Tsify;
 
@@ -32,10 +32,10 @@ impl StorageKind {
             "memory" => Ok(StorageKind::Memory),
             "session" => Ok(StorageKind::Session),
             "local" => Ok(StorageKind::Local),
-            _ => fail(
-                ErrorCode::InvalidOptions,
-                "storage must be \"memory\", \"session\" or \"local\"",
-            ),
+            _ => Err(AuthError::option(
+                "storage",
+                "must be \"memory\", \"session\" or \"local\"",
+            )),
         }
     }
 }
@@ -71,20 +71,6 @@ impl Endpoints {
             requires_iss: false,
         }
     }
-
-    fn urls(&self) -> impl Iterator<Item = &String> {
-        [
-            &self.authorization,
-            &self.token,
-            &self.revocation,
-            &self.userinfo,
-            &self.jwks,
-            &self.device_authorization,
-            &self.pushed_authorization,
-        ]
-        .into_iter()
-        .chain(self.end_session.iter())
-    }
 }
 
 /// The options of `new AuthClient(options)`, as the app wrote them, before
@@ -97,9 +83,10 @@ pub struct AuthClientOptions {
     #[tsify(type = "string")]
     pub client_id: Option<String>,
     /// The exact registered redirect URI: https, or http on a loopback host;
-    /// no fragment. Required (except for a client that only uses
-    /// server-runtime grants).
-    #[tsify(type = "string")]
+    /// no fragment. Required to log in; a client that only uses
+    /// `clientCredentials`, `exchangeServiceToken` or device sign-in may
+    /// leave it out (its login methods then reject with `invalid_options`).
+    #[tsify(optional)]
     pub redirect_uri: Option<String>,
     /// The issuer, compared exactly with `iss` everywhere. Default
     /// `https://auth.xeonr.io`; the endpoints default to its layout.
@@ -176,7 +163,9 @@ pub struct EndpointOptions {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Config {
     pub client_id: String,
-    pub redirect_uri: String,
+    /// `None` for a client that only uses grants without a browser redirect
+    /// (client credentials, service tokens, device sign-in).
+    pub redirect_uri: Option<String>,
     pub issuer: String,
     pub scope: String,
     pub endpoints: Endpoints,
@@ -209,47 +198,57 @@ impl core::fmt::Debug for AuthClientOptions {
     }
 }
 
-fn non_empty(value: Option<String>, message: &'static str) -> Result<String, AuthError> {
+/// A required text option (`name`): present, not blank, no control characters.
+fn non_empty(value: Option<String>, name: &str) -> Result<String, AuthError> {
     match value {
         Some(v) if !v.chars().all(char::is_whitespace) && !v.chars().any(char::is_control) => Ok(v),
-        _ => fail(ErrorCode::InvalidOptions, message),
+        Some(_) => Err(AuthError::option(name, "must not be empty")),
+        None => Err(AuthError::option(name, "is required")),
     }
+}
+
+/// The URL option `name`: absolute https, or http on a loopback host.
+fn web_url(urls: &dyn UrlParser, text: &str, name: &str) -> Result<WebUrl, AuthError> {
+    check_option_url(urls, text, "").map_err(|_| {
+        AuthError::option(
+            name,
+            "must be an absolute https URL (http only on loopback)",
+        )
+    })
 }
 
 impl Config {
     /// Checks the options and fills in the defaults; `urls` reads the URLs.
+    /// Each error is `invalid_options` naming its option.
     pub fn from_options(o: AuthClientOptions, urls: &dyn UrlParser) -> Result<Config, AuthError> {
-        let client_id = non_empty(o.client_id, "clientId is required")?;
+        let client_id = non_empty(o.client_id, "clientId")?;
         if client_id.len() > 256 {
-            return fail(ErrorCode::InvalidOptions, "clientId is too long");
+            return Err(AuthError::option(
+                "clientId",
+                "is too long (256 bytes at most)",
+            ));
         }
-        let redirect_uri = non_empty(o.redirect_uri, "redirectUri is required")?;
-        let redirect = check_option_url(
-            urls,
-            &redirect_uri,
-            "redirectUri must be an absolute https URL (http only on loopback)",
-        )?;
-        // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
-        if redirect.has_fragment {
-            return fail(
-                ErrorCode::InvalidOptions,
-                "redirectUri must not have a fragment",
-            );
-        }
+        let redirect_uri = match o.redirect_uri {
+            None => None,
+            Some(text) => {
+                let text = non_empty(Some(text), "redirectUri")?;
+                // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
+                if web_url(urls, &text, "redirectUri")?.has_fragment {
+                    return Err(AuthError::option("redirectUri", "must not have a fragment"));
+                }
+                Some(text)
+            }
+        };
         let issuer = o.issuer.unwrap_or_else(|| DEFAULT_ISSUER.to_string());
-        let issuer_url = check_option_url(
-            urls,
-            &issuer,
-            "issuer must be an absolute https URL (http only on loopback)",
-        )?;
+        let issuer_url = web_url(urls, &issuer, "issuer")?;
         if issuer_url.has_query || issuer_url.has_fragment {
-            return fail(
-                ErrorCode::InvalidOptions,
-                "issuer must not have a query or fragment",
-            );
+            return Err(AuthError::option(
+                "issuer",
+                "must not have a query or fragment",
+            ));
         }
         let scope = match o.scope {
-            Some(s) => non_empty(Some(s), "scope must not be empty")?,
+            Some(s) => non_empty(Some(s), "scope")?,
             None => DEFAULT_SCOPE.to_string(),
         };
         let storage = match o.storage {
@@ -260,10 +259,10 @@ impl Config {
             None => DEFAULT_CLOCK_SKEW_SECONDS,
             Some(s) if (0.0..=3600.0).contains(&s) => s as u32,
             Some(_) => {
-                return fail(
-                    ErrorCode::InvalidOptions,
-                    "clockSkewSeconds must be between 0 and 3600",
-                )
+                return Err(AuthError::option(
+                    "clockSkewSeconds",
+                    "must be between 0 and 3600",
+                ))
             }
         };
         let http_timeout_ms = match o.http_timeout_seconds {
@@ -310,22 +309,18 @@ impl Config {
                 &mut endpoints.pushed_authorization,
             ),
         ];
+        // The defaults derive from the issuer, checked above; each override is checked here.
         for (name, url, slot) in overrides {
             if let Some(url) = url {
+                web_url(urls, &url, &format!("endpoints.{name}"))?;
                 explicit_endpoints.push(name.to_string());
                 *slot = url;
             }
         }
         if let Some(url) = e.end_session {
+            web_url(urls, &url, "endpoints.endSession")?;
             explicit_endpoints.push("endSession".to_string());
             endpoints.end_session = Some(url);
-        }
-        for url in endpoints.urls() {
-            check_option_url(
-                urls,
-                url,
-                "endpoints must be absolute https URLs (http only on loopback)",
-            )?;
         }
         Ok(Config {
             client_id,
@@ -443,9 +438,6 @@ mod tests {
         o.client_id = Some("  ".into());
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
-        o.redirect_uri = None;
-        assert_eq!(code_of(o), "invalid_options");
-        let mut o = base();
         o.redirect_uri = Some("https://app.example/cb#frag".into());
         assert_eq!(code_of(o), "invalid_options");
         let mut o = base();
@@ -487,6 +479,57 @@ mod tests {
         let mut o = base();
         o.clock_skew_seconds = Some(-1.0);
         assert_eq!(code_of(o), "invalid_options");
+    }
+
+    #[test]
+    fn each_option_error_names_its_option() {
+        let option_of = |o: AuthClientOptions| {
+            let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+            assert_eq!(e.code(), "invalid_options");
+            let name = e.option_name().unwrap_or_default().to_string();
+            assert!(
+                e.message().contains(&format!("\"{name}\"")),
+                "{}",
+                e.message()
+            );
+            name
+        };
+        type Spoil = fn(&mut AuthClientOptions);
+        let cases: [(&str, Spoil); 9] = [
+            ("clientId", |o| o.client_id = None),
+            ("clientId", |o| o.client_id = Some("x".repeat(300))),
+            ("redirectUri", |o| {
+                o.redirect_uri = Some("ftp://app.example/".into())
+            }),
+            ("redirectUri", |o| {
+                o.redirect_uri = Some("https://app.example/#f".into())
+            }),
+            ("issuer", |o| {
+                o.issuer = Some("https://auth.example/?q".into())
+            }),
+            ("scope", |o| o.scope = Some(" ".into())),
+            ("storage", |o| o.storage = Some("cookie".into())),
+            ("clockSkewSeconds", |o| o.clock_skew_seconds = Some(7200.0)),
+            ("endpoints.userinfo", |o| {
+                o.endpoints = Some(EndpointOptions {
+                    userinfo: Some("http://api.example/me".into()),
+                    ..EndpointOptions::default()
+                })
+            }),
+        ];
+        for (name, spoil) in cases {
+            let mut o = base();
+            spoil(&mut o);
+            assert_eq!(option_of(o), name);
+        }
+    }
+
+    #[test]
+    fn redirect_uri_may_be_left_out_for_server_only_grants() {
+        let mut o = base();
+        o.redirect_uri = None;
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
+        assert_eq!(c.redirect_uri, None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! field by field into the core's types, results are built as plain objects,
 //! errors become `AuthError` objects. No protocol logic lives here.
 
+mod callbacks;
 mod read;
 mod write;
 
@@ -175,11 +176,9 @@ impl AuthClient {
     }
 
     /// Starts a code + PKCE login and sends the browser to the provider.
-    #[wasm_bindgen(js_name = loginWithRedirect, unchecked_return_type = "Promise<void>")]
-    pub fn login_with_redirect(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
-    ) -> js_sys::Promise {
+    /// (Declared generically in `types.d.ts`: `LoginOptions<TAppState>`.)
+    #[wasm_bindgen(js_name = loginWithRedirect, skip_typescript)]
+    pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (_, request) = login_request(&opts)?;
@@ -190,11 +189,9 @@ impl AuthClient {
 
     /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
     /// only when asked for by name. Prefer `loginWithRedirect`.
-    #[wasm_bindgen(js_name = loginWithImplicit, unchecked_return_type = "Promise<void>")]
-    pub fn login_with_implicit(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ImplicitLoginOptions")] opts: JsValue,
-    ) -> js_sys::Promise {
+    /// (Declared generically in `types.d.ts`: `ImplicitLoginOptions<TAppState>`.)
+    #[wasm_bindgen(js_name = loginWithImplicit, skip_typescript)]
+    pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (o, request) = login_request(&opts)?;
@@ -216,11 +213,9 @@ impl AuthClient {
     /// Code + PKCE login in a popup window; resolves like
     /// `handleRedirectCallback` once the popup's callback page hands the
     /// response back. Rejects with `popup_blocked`, `popup_closed` or `timeout`.
-    #[wasm_bindgen(js_name = loginWithPopup, unchecked_return_type = "Promise<CallbackResult>")]
-    pub fn login_with_popup(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "PopupLoginOptions")] opts: JsValue,
-    ) -> js_sys::Promise {
+    /// (Declared generically in `types.d.ts`: `CallbackResult<TAppState>`.)
+    #[wasm_bindgen(js_name = loginWithPopup, skip_typescript)]
+    pub fn login_with_popup(&self, opts: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             // Check the options first (synchronous, so still inside the
@@ -341,34 +336,35 @@ impl AuthClient {
 
     /// Handles the authorization response in `url` (default: the current
     /// address): checks state, issuer and nonce, exchanges the code, stores the
-    /// tokens, and removes the response from the address bar.
-    #[wasm_bindgen(js_name = handleRedirectCallback, unchecked_return_type = "Promise<CallbackResult>")]
-    pub fn handle_redirect_callback(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] url: JsValue,
-    ) -> js_sys::Promise {
+    /// tokens, and removes the response from the address bar. A second call
+    /// for the same URL in this page gets the first call's promise.
+    /// (Declared generically in `types.d.ts`: `CallbackResult<TAppState>`.)
+    #[wasm_bindgen(js_name = handleRedirectCallback, skip_typescript)]
+    pub fn handle_redirect_callback(&self, url: JsValue) -> js_sys::Promise {
+        let Some(url) = url_or_here(&url) else {
+            return js_sys::Promise::reject(&error_to_js(AuthError::new(
+                ErrorCode::InvalidOptions,
+                "no URL to handle: pass the callback URL as a string",
+            )));
+        };
+        let config = &self.inner.config;
         let inner = self.inner.clone();
-        promise(async move {
-            let here = current_url();
-            let Some(url) = url_or_here(&url) else {
-                return Err(AuthError::new(
-                    ErrorCode::InvalidOptions,
-                    "no URL to handle: pass the callback URL as a string",
-                ));
-            };
-            // Scrub first: whatever happens next, the code must not stay in
-            // the address bar or the history.
-            if here.as_deref() == Some(url.as_str()) {
-                replace_url(&scrub(&url));
-                // In a login popup the opener finishes the login: hand the
-                // response over and close; this promise never settles.
-                if let Some(opener) = popup::is_own_popup() {
-                    popup::hand_back(&opener, &url);
-                    std::future::pending::<()>().await;
+        callbacks::once(&config.issuer, &config.client_id, &url.clone(), move || {
+            promise(async move {
+                // Scrub first: whatever happens next, the code must not stay in
+                // the address bar or the history.
+                if current_url().as_deref() == Some(url.as_str()) {
+                    replace_url(&scrub(&url));
+                    // In a login popup the opener finishes the login: hand the
+                    // response over and close; this promise never settles.
+                    if let Some(opener) = popup::is_own_popup() {
+                        popup::hand_back(&opener, &url);
+                        std::future::pending::<()>().await;
+                    }
                 }
-            }
-            let outcome = inner.handle_callback(&url).await?;
-            Ok(callback_object(&outcome))
+                let outcome = inner.handle_callback(&url).await?;
+                Ok(callback_object(&outcome))
+            })
         })
     }
 

@@ -52,13 +52,23 @@ fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
 }
 
 /// The known name an unknown one was probably meant to be: the same but for
-/// letter case (`clientID`), or one character added, dropped or changed
-/// (`tokn`, `scopes`).
+/// letter case (`clientID`), one character added, dropped or changed (`tokn`,
+/// `scopes`), or two neighbours swapped (`forceRefersh`).
 fn did_you_mean(unknown: &str, known: &[&'static str]) -> Option<&'static str> {
-    known
-        .iter()
-        .copied()
-        .find(|k| k.eq_ignore_ascii_case(unknown) || one_edit_apart(k, unknown))
+    known.iter().copied().find(|k| {
+        k.eq_ignore_ascii_case(unknown) || one_edit_apart(k, unknown) || one_swap_apart(k, unknown)
+    })
+}
+
+/// True when `b` is `a` with two neighbouring characters swapped.
+fn one_swap_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    a.len() == b.len()
+        && same + 1 < a.len()
+        && a[same] == b[same + 1]
+        && a[same + 1] == b[same]
+        && a[same + 2..] == b[same + 2..]
 }
 
 /// True when `a` and `b` differ by exactly one inserted, deleted or changed
@@ -171,14 +181,17 @@ pub enum ResponseMode {
 }
 
 /// The options of `loginWithRedirect`, `buildAuthorizeUrl`,
-/// `loginWithImplicit` and `loginWithPopup`.
+/// `loginWithImplicit` and `loginWithPopup`. `TAppState` is the type of
+/// your `appState` (TypeScript only: the value travels as JSON).
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(type_params = "TAppState = unknown")]
 pub struct LoginOptions {
-    /// Any JSON-serializable value, handed back by `handleRedirectCallback`.
-    /// A `returnTo` in it must be a path of this app (same origin).
+    /// Any JSON-serializable value, handed back by `handleRedirectCallback`
+    /// (stored in this browser, never sent to the provider). A `returnTo` in
+    /// it must be a path of this app (same origin).
     #[allow(dead_code)]
-    #[tsify(optional, type = "unknown")]
+    #[tsify(optional, type = "TAppState")]
     app_state: Option<IgnoredAny>,
     /// Space-separated scopes for this login; default: the client's `scope`.
     #[tsify(optional)]

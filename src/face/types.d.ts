@@ -1,11 +1,18 @@
 // The declarations wasm-bindgen cannot derive from the Rust types: the error
 // codes (the SDK's own and the servers'), the provider's documents (ID-token
 // claims, userinfo) that pass through as JSON.parse built them, the option
-// variants of the login methods, and the generic event subscription. Every
-// other option and result type is generated from its Rust type (tsify).
+// variants of the login methods, parseCallbackUrl's documented variants, and
+// AuthClient's generic methods. Every other option and result type is
+// generated from its Rust type (tsify), with its doc comments.
 
-/** Stable error codes: the SDK's own, or an OAuth error code from the server. */
+/**
+ * Stable error codes: the SDK's own, or an OAuth error code from the server.
+ * `not_initialized` (a call before `await init()` finished) and
+ * `wasm_load_failed` (`init()` could not load the `.wasm`) come from the
+ * package's entry module, before any WebAssembly runs.
+ */
 export type AuthErrorCode =
+  | "not_initialized" | "wasm_load_failed"
   | "state_mismatch" | "missing_transaction" | "transaction_expired" | "issuer_mismatch"
   | "nonce_mismatch" | "invalid_id_token" | "login_required" | "network_error"
   | "storage_unavailable" | "expired_token" | "aborted" | "popup_blocked" | "popup_closed"
@@ -21,38 +28,117 @@ export type AuthErrorCode =
 export type Endpoints = EndpointOptions;
 
 /** `loginWithImplicit`'s options: `responseType` is required. */
-export type ImplicitLoginOptions = LoginOptions & { responseType: "token" | "id_token token" };
+export type ImplicitLoginOptions<TAppState = unknown> = LoginOptions<TAppState> & {
+  /** The legacy response type, asked for by name. */
+  responseType: "token" | "id_token token";
+};
 
 /** `loginWithPopup`'s options (`timeoutSeconds` applies). */
-export type PopupLoginOptions = LoginOptions;
+export type PopupLoginOptions<TAppState = unknown> = LoginOptions<TAppState>;
+
+/** `parseCallbackUrl`'s result for a code response (the code flow), unchecked. */
+export interface ParsedCallbackCode {
+  /** What the response holds. */
+  kind: "code";
+  /** The authorization code: a secret, to exchange and never to log. */
+  code: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
+
+/** `parseCallbackUrl`'s result for tokens in the address (the legacy implicit flow), unchecked. */
+export interface ParsedCallbackTokens {
+  /** What the response holds. */
+  kind: "tokens";
+  /** The access token: a secret. */
+  accessToken?: string;
+  /** The token type (`Bearer`). */
+  tokenType?: string;
+  /** The access token's lifetime in seconds, as the text the URL carries. */
+  expiresIn?: string;
+  /** The scopes granted, space-separated. */
+  scope?: string;
+  /** The ID token (a JWT), not checked here. */
+  idToken?: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
+
+/** `parseCallbackUrl`'s result for an error response from the provider. */
+export interface ParsedCallbackError {
+  /** What the response holds. */
+  kind: "error";
+  /** The OAuth error code (`access_denied`, ...). */
+  error: string;
+  /** The provider's human text, when it sent one. */
+  errorDescription?: string;
+  /** The `state` it carries. */
+  state?: string;
+  /** The issuer it names (RFC 9207). */
+  iss?: string;
+  /** Where it came: the query or the fragment. */
+  responseMode: "query" | "fragment";
+}
 
 /** The standard claims (OIDC Core §5.1), any of which a provider may send. */
 export interface StandardClaims {
   /** The user: an opaque identifier, never to be parsed. */
   sub: string;
+  /** Full name, in displayable form. */
   name?: string;
+  /** Given (first) name(s). */
   given_name?: string;
+  /** Surname(s) or last name(s). */
   family_name?: string;
+  /** Middle name(s). */
   middle_name?: string;
+  /** Casual name. */
   nickname?: string;
+  /** The name the user likes to be called by (e.g. a login name); not unique, not stable: never key on it. */
   preferred_username?: string;
+  /** URL of the user's profile page. */
   profile?: string;
+  /** URL of the user's picture. */
   picture?: string;
+  /** URL of the user's web page or blog. */
   website?: string;
+  /** Preferred email address; check `email_verified` before trusting it. */
   email?: string;
+  /** True when the provider verified `email`. */
   email_verified?: boolean;
+  /** Gender (`female`, `male`, or another value). */
   gender?: string;
+  /** Birthday: `YYYY-MM-DD`, or `YYYY` alone. */
   birthdate?: string;
+  /** Time zone, from the IANA database (`Europe/Paris`). */
   zoneinfo?: string;
+  /** Locale, a BCP 47 tag (`en-US`). */
   locale?: string;
+  /** Preferred telephone number (E.164 recommended). */
   phone_number?: string;
+  /** True when the provider verified `phone_number`. */
   phone_number_verified?: boolean;
+  /** Preferred postal address (OIDC Core §5.1.1). */
   address?: {
+    /** The full address, for display (may hold line breaks). */
     formatted?: string;
+    /** Street address (may hold line breaks). */
     street_address?: string;
+    /** City or locality. */
     locality?: string;
+    /** State, province, prefecture or region. */
     region?: string;
+    /** Zip or postal code. */
     postal_code?: string;
+    /** Country name. */
     country?: string;
   };
   /** When the user's information was last updated, in seconds since the epoch. */
@@ -61,26 +147,41 @@ export interface StandardClaims {
 
 /** The checked ID token's claims (OIDC Core §2); times are seconds since the epoch. */
 export interface IdTokenClaims extends StandardClaims {
+  /** The issuer: equal to the client's `issuer` (checked). */
   iss: string;
+  /** The audience: includes the client id (checked). */
   aud: string | string[];
+  /** Expiry, in seconds since the epoch (checked with the clock skew). */
   exp: number;
+  /** When the token was issued, in seconds since the epoch. */
   iat: number;
+  /** Not valid before this time, in seconds since the epoch (checked). */
   nbf?: number;
+  /** The login's nonce (checked). */
   nonce?: string;
+  /** When the user signed in, in seconds since the epoch (checked against `maxAge`). */
   auth_time?: number;
+  /** The authorized party: the client id when there are several audiences (checked). */
   azp?: string;
+  /** Hash of the access token issued with it (checked when present). */
   at_hash?: string;
+  /** The authentication context class the sign-in satisfied. */
   acr?: string;
+  /** The authentication methods used (`pwd`, `otp`, ...; RFC 8176). */
   amr?: string[];
+  /** The provider's session id (for logout). */
   sid?: string;
+  /** Any other claim the provider sends, as its JSON parses. */
   [claim: string]: unknown;
 }
 
 /** The userinfo response (OIDC Core §5.3): its `sub` is the ID token's. */
 export interface UserInfo extends StandardClaims {
+  /** Any other claim the provider sends, as its JSON parses. */
   [claim: string]: unknown;
 }
 
+/** The events `on()` subscribes to. */
 export type AuthEventName = "tokens" | "logout" | "error" | "tokenExpiring" | "tokenExpired";
 
 /** What each event's listener receives. */
@@ -100,7 +201,44 @@ export interface AuthEventMap {
   error: import("./auth-error.js").AuthError;
 }
 
+// AuthClient's generic methods (wasm-bindgen declares no type parameters):
+// this interface merges with the generated class.
 export interface AuthClient {
+  /**
+   * Starts a code + PKCE (S256) login and sends the browser to the provider.
+   * `appState` (any JSON value, typed `TAppState`) stays in this browser and
+   * comes back from `handleRedirectCallback`. Rejects with `invalid_options`
+   * for a wrong option, or without `redirectUri`.
+   *
+   * @example
+   * await auth.loginWithRedirect({ appState: { returnTo: location.pathname } });
+   */
+  loginWithRedirect<TAppState = unknown>(options?: LoginOptions<TAppState>): Promise<void>;
+  /**
+   * Code + PKCE login in a popup window; resolves like `handleRedirectCallback`
+   * once the popup's page (which calls `handleRedirectCallback()` as usual)
+   * hands the response back. Call it from a click. Rejects with
+   * `popup_blocked`, `popup_closed` or `timeout` (default 300 s).
+   */
+  loginWithPopup<TAppState = unknown>(options?: PopupLoginOptions<TAppState>): Promise<CallbackResult<TAppState>>;
+  /**
+   * Legacy implicit login (`responseType: "token"` or `"id_token token"`),
+   * only when asked for by name; no refresh token is ever kept. Prefer
+   * `loginWithRedirect`.
+   */
+  loginWithImplicit<TAppState = unknown>(options: ImplicitLoginOptions<TAppState>): Promise<void>;
+  /**
+   * Handles the authorization response in `url` (default: the current
+   * address): removes it from the address bar first, then checks state,
+   * issuer and nonce, exchanges the code and stores the tokens. Idempotent
+   * within a page: a second call for the same URL (React StrictMode, two
+   * components) gets the first call's promise. `TAppState` types the
+   * `appState` given at login (nothing checks it at run time).
+   *
+   * @example
+   * const { appState } = await auth.handleRedirectCallback<{ returnTo?: string }>();
+   */
+  handleRedirectCallback<TAppState = unknown>(url?: string | null): Promise<CallbackResult<TAppState>>;
   /**
    * Subscribes to `"tokens"` (a new token set, also from another tab),
    * `"logout"` or `"error"`. Returns the function that unsubscribes.

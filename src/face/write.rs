@@ -12,13 +12,16 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// What a handled login gives the app.
+/// What a handled login gives the app. `TAppState` is the type of the
+/// `appState` given at login (TypeScript only: nothing checks it at run time).
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(type_params = "TAppState = unknown")]
 pub struct CallbackResult<'a> {
-    /// The `appState` given at login, as its JSON parses.
+    /// The `appState` given at login, as its JSON parses; absent when the
+    /// login gave none.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "unknown")]
+    #[tsify(optional, type = "TAppState")]
     app_state: JsValue,
     /// The stored token set.
     tokens: TokenSet<'a>,
@@ -38,10 +41,13 @@ pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
 }
 
 /// `parseCallbackUrl`'s result: what an authorization response holds,
-/// unchecked. `responseMode` says where it came: `"query"` or `"fragment"`.
+/// unchecked. Its TypeScript, with each field's documentation, is in
+/// `types.d.ts` (tsify writes no documentation for the fields of enum variants).
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "lowercase")]
+#[tsify(type = "ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError")]
 pub enum ParsedCallback<'a> {
+    /// A code response (the code flow).
     #[serde(rename_all = "camelCase")]
     Code {
         code: &'a str,
@@ -49,9 +55,9 @@ pub enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
+    /// Tokens in the fragment (the legacy implicit flow).
     #[serde(rename_all = "camelCase")]
     Tokens {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,9 +74,9 @@ pub enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
+    /// An error response from the provider.
     #[serde(rename_all = "camelCase")]
     Error {
         error: &'a str,
@@ -80,7 +86,6 @@ pub enum ParsedCallback<'a> {
         state: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         iss: Option<&'a str>,
-        #[tsify(type = "\"query\" | \"fragment\"")]
         response_mode: &'static str,
     },
 }

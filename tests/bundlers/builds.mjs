@@ -1,9 +1,9 @@
-// The consumer app (tests/bundlers/app) built the ways front-end developers build: Vite, webpack
-// and esbuild (each through its Node API, no plugins), unbundled through an import map, and the
-// React example (www/examples/react) bundled by esbuild. Each returns
+// The consumer app (tests/bundlers/app) built the ways front-end developers build: Vite 8 and 7,
+// webpack and esbuild (each through its Node API, no plugins), unbundled through an import map,
+// and the React example (www/examples/react) built by Vite 8 as its own build does. Each returns
 // `{ root, scriptHashes? }`: the directory to serve and the hashes of inline scripts it needs.
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../node/tarball.mjs";
 
@@ -17,9 +17,12 @@ export function filesUnder(dir, prefix = "") {
   });
 }
 
-/** Vite 7 production build: index.html is the entry; the .wasm is emitted as a hashed asset. */
-export async function buildVite(appDir, outDir) {
-  const { build } = await import("vite");
+/**
+ * Vite production build (`vite` is the package: "vite" is Vite 8, "vite7" Vite 7): index.html is
+ * the entry; the .wasm is emitted as a hashed asset.
+ */
+export async function buildVite(appDir, outDir, { vite = "vite" } = {}) {
+  const { build } = await import(vite);
   await build({
     root: appDir,
     configFile: false,
@@ -57,23 +60,22 @@ export async function buildWebpack(appDir, outDir) {
 
 /**
  * esbuild: it keeps `new URL("wasm_oauth_bg.wasm", import.meta.url)` but does not emit the file,
- * so the .wasm is copied next to the bundle (the one extra step an esbuild user takes).
+ * so the .wasm is copied next to the bundle (the one extra step an esbuild user takes; without it,
+ * `copyWasm: false`, init() must say so).
  */
-export async function buildEsbuild(appDir, outDir, { entry = "main.js", html = "index.html", nodePaths = [], define = {} } = {}) {
+export async function buildEsbuild(appDir, outDir, { copyWasm = true } = {}) {
   const esbuild = await import("esbuild");
   await esbuild.build({
-    entryPoints: [join(appDir, entry)],
+    entryPoints: [join(appDir, "main.js")],
     bundle: true,
     format: "esm",
     platform: "browser",
     minify: true,
     outfile: join(outDir, "main.js"),
-    nodePaths,
-    define,
     logLevel: "silent",
   });
-  copyFileSync(join(appDir, html), join(outDir, "index.html"));
-  copyFileSync(wasmOf(appDir), join(outDir, "wasm_oauth_bg.wasm"));
+  copyFileSync(join(appDir, "index.html"), join(outDir, "index.html"));
+  if (copyWasm) copyFileSync(wasmOf(appDir), join(outDir, "wasm_oauth_bg.wasm"));
   return { root: outDir };
 }
 
@@ -93,16 +95,22 @@ export async function preparePlain(appDir) {
 }
 
 /**
- * The React example (www/examples/react) bundled by esbuild in development mode (so StrictMode
- * runs every effect twice); react and react-dom come from the repository's node_modules.
+ * The React example (www/examples/react: Vite 8, React, TypeScript) built as its `npm run build`
+ * does (`vite build` with its own vite.config.ts), its client settings in .env.production.local.
  */
-export async function buildReact(appDir, outDir) {
-  const exampleDir = join(appDir, "react");
-  cpSync(join(ROOT, "www", "examples", "react"), exampleDir, { recursive: true });
-  return buildEsbuild(appDir, outDir, {
-    entry: "react/main.js",
-    html: "react/index.html",
-    nodePaths: [join(ROOT, "node_modules")],
-    define: { "process.env.NODE_ENV": '"development"' },
+export async function buildReact(appDir, outDir, { config }) {
+  const exampleDir = join(appDir, "react-example");
+  cpSync(join(ROOT, "www", "examples", "react"), exampleDir, {
+    recursive: true,
+    filter: (f) => !/node_modules|dist|package\.json$/.test(f),
   });
+  // The example depends on wasm-oauth through the consumer app's node_modules (the tarball).
+  symlinkSync(join(appDir, "node_modules"), join(exampleDir, "node_modules"));
+  writeFileSync(
+    join(exampleDir, ".env.production.local"),
+    `VITE_OAUTH_ISSUER=${config.issuer}\nVITE_OAUTH_CLIENT_ID=${config.clientId}\n`,
+  );
+  const { build } = await import("vite");
+  await build({ root: exampleDir, logLevel: "silent", build: { outDir, emptyOutDir: true } });
+  return { root: outDir };
 }

@@ -1,32 +1,33 @@
-// Issue 7, every bundler: the packed tarball installed into a tiny consumer app (tests/bundlers/app)
-// that is built with Vite 7, webpack 5 and esbuild (no plugins), served unbundled through an
-// import map, run by Vite's dev server, plus the React example (www/examples/react) bundled. Each
-// is served on its own 127.0.0.1 port (builds under the demo's strict CSP), for which a public
-// client is registered at the dev provider; loaded in headless Chromium, it signs in for real
-// through the provider's login and consent pages.
+// Every bundler: the packed tarball installed into a tiny consumer app (tests/bundlers/app) that
+// is built with Vite 8 and Vite 7, webpack 5 and esbuild (no plugins), served unbundled through an
+// import map, run by Vite 8's dev server (nothing configured) and Vite 7's (optimizeDeps.exclude),
+// plus the React example (www/examples/react) built by Vite 8. Each is served on its own 127.0.0.1
+// port (builds under the demo's strict CSP), for which a public client is registered at the dev
+// provider; loaded in headless Chromium, it signs in for real through the provider's login and
+// consent pages. Then each bundler note of the README left out: init() must say which.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, launchBrowser, openPage, signIn, startStack } from "../e2e/harness.mjs";
 import { extraDemoClientId, publicDemoClient } from "../../www/dev/clients.mjs";
-import { ROOT, installTarball, packTarball, tempDir } from "../node/tarball.mjs";
+import { ROOT, appDir, installTarball, packTarball } from "../node/tarball.mjs";
 import { buildEsbuild, buildReact, buildVite, buildWebpack, filesUnder, preparePlain } from "./builds.mjs";
 import { serveBuild } from "./serve.mjs";
 
 const SCOPE = "openid profile email offline_access";
 
 /** Builds `appDir` and serves the result on `port`: resolves with `{ url, close, buildMs }`. */
-function built(build) {
+function built(build, { expectWasm = true } = {}) {
   return async (appDir, { port, issuer, config }) => {
     const outDir = join(appDir, "dist");
     const started = performance.now();
-    const { root, scriptHashes } = await build(appDir, outDir);
+    const { root, scriptHashes } = await build(appDir, outDir, { config });
     const buildMs = Math.round(performance.now() - started);
     // The browser entry was bundled, never the Node one (it reads the .wasm from disk).
     if (root === outDir) {
       const files = filesUnder(outDir);
-      assert.ok(files.some((f) => f.endsWith(".wasm")), `a .wasm in the output: ${files.join(", ")}`);
+      assert.equal(files.some((f) => f.endsWith(".wasm")), expectWasm, `a .wasm in the output: ${files.join(", ")}`);
       for (const js of files.filter((f) => f.endsWith(".js"))) {
         assert.ok(!readFileSync(join(outDir, js), "utf8").includes("node:fs"), `${js} does not import node:fs`);
       }
@@ -41,11 +42,11 @@ function built(build) {
  * moves the glue to node_modules/.vite/deps/, where `new URL("wasm_oauth_bg.wasm", import.meta.url)`
  * finds no .wasm, unless the package is excluded from it (`optimizeDeps.exclude`).
  */
-function viteDev({ exclude }) {
+function viteDev({ exclude, vite = "vite" }) {
   return async (appDir, { port, config }) => {
     mkdirSync(join(appDir, "public"), { recursive: true });
     writeFileSync(join(appDir, "public", "config.json"), JSON.stringify(config));
-    const { createServer: createViteServer } = await import("vite");
+    const { createServer: createViteServer } = await import(vite);
     const started = performance.now();
     const server = await createViteServer({
       root: appDir,
@@ -60,12 +61,30 @@ function viteDev({ exclude }) {
 }
 
 const VARIANTS = [
-  { name: "vite", serve: built(buildVite) },
+  { name: "vite", serve: built(buildVite), note: "Vite 8 build" },
+  { name: "vite7", serve: built((dir, out) => buildVite(dir, out, { vite: "vite7" })), note: "Vite 7 build" },
   { name: "webpack", serve: built(buildWebpack) },
-  { name: "esbuild", serve: built(buildEsbuild) },
-  { name: "plain", serve: built((appDir) => preparePlain(appDir)) },
-  { name: "react", serve: built(buildReact) },
-  { name: "vite-dev", serve: viteDev({ exclude: true }), note: "vite dev server, optimizeDeps.exclude: [\"wasm-oauth\"]" },
+  { name: "esbuild", serve: built(buildEsbuild), note: "esbuild, the .wasm copied beside the bundle" },
+  { name: "plain", serve: built((dir) => preparePlain(dir)), note: "no bundler, an import map" },
+  { name: "react", serve: built(buildReact), note: "www/examples/react, Vite 8 build" },
+  { name: "vite-dev", serve: viteDev({ exclude: false }), note: "Vite 8 dev server, nothing configured" },
+  { name: "vite7-dev", serve: viteDev({ exclude: true, vite: "vite7" }), note: "Vite 7 dev server, optimizeDeps.exclude: [\"wasm-oauth\"]" },
+];
+
+// The README's bundler notes, each left out: init() rejects with wasm_load_failed naming it.
+const MISSED_NOTES = [
+  {
+    name: "vite7-dev-no-exclude",
+    serve: viteDev({ exclude: false, vite: "vite7" }),
+    note: "Vite 7 dev server without optimizeDeps.exclude",
+    says: /^wasm_load_failed: init\(\): .*answered HTTP 200 text\/html.*optimizeDeps: \{ exclude: \["wasm-oauth"\] \}/,
+  },
+  {
+    name: "esbuild-no-copy",
+    serve: built((dir, out) => buildEsbuild(dir, out, { copyWasm: false }), { expectWasm: false }),
+    note: "esbuild without the copied .wasm",
+    says: /^wasm_load_failed: init\(\): .*wasm_oauth_bg\.wasm answered HTTP 404 .*esbuild: copy wasm_oauth_bg\.wasm beside the bundle/,
+  },
 ];
 
 let work;
@@ -75,7 +94,9 @@ let browser;
 const ports = new Map();
 
 before(async () => {
-  work = tempDir("wasm-oauth-bundlers-");
+  // Inside the repository: the React example takes react and @vitejs/plugin-react from its
+  // pinned node_modules.
+  work = appDir("bundlers-");
   consumer = join(work, "consumer");
   mkdirSync(consumer);
   cpSync(join(ROOT, "tests", "bundlers", "app"), consumer, { recursive: true });
@@ -86,7 +107,7 @@ before(async () => {
   // for that origin). EXTRA_DEMO_PORTS would also start a demo server on those ports, so the
   // clients are registered through EXTRA_CLIENTS_JSON with the same metadata instead.
   const clients = [];
-  for (const { name } of VARIANTS) {
+  for (const { name } of [...VARIANTS, ...MISSED_NOTES]) {
     let port = await freePort();
     while ([...ports.values()].includes(port)) port = await freePort();
     ports.set(name, port);
@@ -155,12 +176,12 @@ describe("consumer app", () => {
       assert.equal(address.searchParams.has("state"), false, "the state was scrubbed from the address bar");
 
       if (name === "react") {
-        // The hook's other actions: an access token, then log out.
+        // useAuth()'s other actions: an access token, then log out.
         await page.click("#token");
         await page.waitForFunction(() => document.querySelector("#token-info")?.textContent?.startsWith("an access token"));
         await page.click("#logout");
         await page.waitForFunction(() => document.querySelector("#status")?.textContent === "signed out");
-        assert.equal(await page.textContent("#sub"), "—");
+        assert.equal(await page.locator("#sub").count(), 0, "no user shown");
         await page.reload();
         await page.waitForFunction(() => document.querySelector("#status")?.textContent === "signed out");
       }
@@ -169,6 +190,25 @@ describe("consumer app", () => {
       assert.deepEqual(errors, [], `${name}: console errors (CSP, 404s...)`);
       assert.deepEqual(pageErrors.map(String), [], `${name}: page errors`);
       t.diagnostic(`${name}: build or dev-server start ${server.buildMs} ms`);
+    });
+  }
+});
+
+describe("a bundler note left out", () => {
+  for (const { name, serve, note, says } of MISSED_NOTES) {
+    test(`${note}: init() rejects with wasm_load_failed naming the note`, async (t) => {
+      const appDir = join(work, name);
+      cpSync(consumer, appDir, { recursive: true });
+      const port = ports.get(name);
+      const config = { issuer: stack.issuer, clientId: extraDemoClientId(port), redirectUri: `http://127.0.0.1:${port}/`, scope: SCOPE };
+      const server = await serve(appDir, { port, issuer: stack.issuer, config });
+      t.after(() => server.close());
+      const { page, pageErrors } = await openPage(browser, t);
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 15_000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.ready), "failed", "the app did not boot");
+      assert.match(await page.textContent("#error"), says);
+      assert.deepEqual(pageErrors.map(String), [], "the failure is the AuthError the app caught, nothing uncaught");
     });
   }
 });

@@ -135,14 +135,15 @@ export function useStackAndBrowser(launch = launchBrowser) {
 /**
  * A page in a fresh browser context (closed after the test `t`), which records its console
  * messages and page errors. Requests that leave the loopback interface are aborted (the
- * provider's dev pages import a web font; nothing here may dial out).
+ * provider's dev pages import a web font; nothing here may dial out); `hosts` are the host
+ * names allowed (add "localhost" for an app served as Vite serves it by default).
  */
-export async function openPage(browser, t) {
+export async function openPage(browser, t, { hosts = ["127.0.0.1"] } = {}) {
   const context = await browser.newContext();
   t.after(() => context.close());
   await context.route("**/*", (route) => {
     const { hostname } = new URL(route.request().url());
-    return hostname === "127.0.0.1" ? route.continue() : route.abort("blockedbyclient");
+    return hosts.includes(hostname) ? route.continue() : route.abort("blockedbyclient");
   });
   const page = await context.newPage();
   const consoleMessages = [];

@@ -12,11 +12,14 @@ import { logInThroughDemo, tokensOf, waitForStatus } from "./demo.mjs";
 
 useStackAndBrowser();
 
-/** Bytes of the SDK's linear memory in `page` (init() again hands back the same exports). */
+/**
+ * Bytes of the SDK's linear memory in `page`. The package's init() hands back nothing; the
+ * generated glue's own init, called again, hands back the module's exports (internal names).
+ */
 function linearMemory(page) {
   return page.evaluate(async () => {
-    const { default: init } = await import("/pkg/index.js");
-    const exports = await init();
+    const { default: glueInit } = await import("/pkg/wasm_oauth.js");
+    const exports = await glueInit();
     return Object.values(exports).find((v) => v instanceof WebAssembly.Memory).buffer.byteLength;
   });
 }

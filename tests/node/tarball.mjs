@@ -1,7 +1,7 @@
 // Helpers shared by the tests that consume the package as an app would: `npm pack` of pkg/
 // and an offline `npm install` of that tarball into a throwaway project.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,16 @@ export const PKG = join(ROOT, "pkg");
 /** A fresh temporary directory (the caller removes it). */
 export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A fresh temporary directory inside this repository (target/tmp/), for an app that takes what
+ * the package leaves to the app (react, vite, typescript, @types/*) from the repository's pinned
+ * node_modules, found by Node's and TypeScript's usual walk up the directories.
+ */
+export function appDir(prefix) {
+  mkdirSync(join(ROOT, "target", "tmp"), { recursive: true });
+  return mkdtempSync(join(ROOT, "target", "tmp", prefix));
 }
 
 /** Packs pkg/ into `dir`; returns the tarball's path and the list of files in it. */

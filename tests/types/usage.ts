@@ -24,6 +24,7 @@ import init, {
   type ParsedCallback,
   type PkcePair,
   type PopupLoginOptions,
+  type StandardClaims,
   type TokenSet,
   type UserInfo,
 } from "wasm-oauth";
@@ -243,6 +244,49 @@ export async function quickStart(): Promise<void> {
     type _tokens = Expect<Equal<typeof parsed.kind, "tokens">>;
   }
 
+  // ---- the app's own appState type (issue 16) ---------------------------------------------------------
+  type AppState = { returnTo: string };
+  await auth.loginWithRedirect<AppState>({ appState: { returnTo: "/orders" } });
+  const typed = await auth.handleRedirectCallback<AppState>();
+  type _typedState = Expect<Equal<typeof typed.appState, AppState | undefined>>;
+  const returnTo: string = typed.appState?.returnTo ?? "/";
+  void returnTo;
+  const untyped = await auth.handleRedirectCallback();
+  type _untypedState = Expect<Equal<typeof untyped.appState, unknown>>;
+  const fromPopupTyped = await auth.loginWithPopup({ appState: { step: 2 } });
+  type _popupState = Expect<Equal<typeof fromPopupTyped.appState, { step: number } | undefined>>;
+  const typedLogin: LoginOptions<AppState> = { appState: { returnTo: "/" } };
+  await auth.loginWithImplicit<AppState>({ responseType: "token", appState: { returnTo: "/" } });
+  void typedLogin;
+
+  // ---- standard claims, typed on the ID token and on userinfo ----------------------------------------
+  if (claims) {
+    const email: string | undefined = claims.email;
+    const verified: boolean | undefined = claims.email_verified;
+    const authTime: number | undefined = claims.auth_time;
+    const amr: string[] | undefined = claims.amr;
+    const locality: string | undefined = claims.address?.locality;
+    void [email, verified, authTime, amr, locality];
+  }
+  const standard: StandardClaims = user;
+  const givenName: string | undefined = user.given_name;
+  const updated: number | undefined = user.updated_at;
+  void [standard, givenName, updated];
+
+  // ---- a server-only client needs no redirectUri; free() and `using` ---------------------------------
+  const serverOnly = new AuthClient({ clientId: "svc", clientSecret: "s", storage: "memory" });
+  serverOnly.free();
+  {
+    using scoped = new AuthClient({ clientId: "c", storage: "memory" });
+    void scoped;
+  }
+  const initResult = await init();
+  type _init = Expect<Equal<typeof initResult, void>>;
+  const newcomerCodes: AuthErrorCode[] = ["not_initialized", "wasm_load_failed"];
+  void newcomerCodes;
+  const option: string | undefined = new AuthError("invalid_options", "m").option;
+  void option;
+
   // ---- no `any` leaks from the public surface ---------------------------------------------------------
   type _m1 = Expect<Not<IsAny<Parameters<AuthClient["exchangeServiceToken"]>[0]>>>;
   type _m2 = Expect<Not<IsAny<Parameters<Parameters<AuthClient["on"]>[1]>[0]>>>;
@@ -252,8 +296,6 @@ export async function quickStart(): Promise<void> {
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "cookie" });
   // @ts-expect-error clientId is required
   new AuthClient({ redirectUri: "https://app.example/" });
-  // @ts-expect-error redirectUri is required
-  new AuthClient({ clientId: "c" });
   // @ts-expect-error options are required
   new AuthClient();
   // @ts-expect-error clockSkewSeconds is a number
@@ -276,6 +318,12 @@ export async function quickStart(): Promise<void> {
   auth.on("login", () => {});
   // @ts-expect-error the assertion is a string (a compact JWT)
   await server.exchangeServiceToken(42, { scope: "api:read" });
+  // @ts-expect-error appState must be the declared type
+  await auth.loginWithRedirect<AppState>({ appState: { returnTo: 42 } });
+  // @ts-expect-error the typed appState has no other member
+  void typed.appState?.somethingElse;
+  // @ts-expect-error wasm-bindgen's internal init output is not part of the API
+  type _noInitOutput = import("wasm-oauth").InitOutput;
   // @ts-expect-error pollDeviceToken needs the device authorization
   await auth.pollDeviceToken({ userCode: "ABC123" });
   // @ts-expect-error the token set is read-only data, not a string

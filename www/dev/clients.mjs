@@ -12,19 +12,48 @@ export function extraDemoClientId(port) {
   return `4f1c2e0a-6b7d-4e8f-9a10-${String(port).padStart(12, "0")}`;
 }
 
+/**
+ * The public client for your own app during development (APP_REDIRECT_URIS): one id, whatever
+ * the redirect URIs, so an app's settings stay the same from run to run.
+ */
+export const APP_CLIENT_ID = "0a7f3e5c-1d2b-4c8e-9f60-5a4b3c2d1e0f";
+
 /** A public browser client whose one redirect URI is `origin + "/"`. */
 export function publicDemoClient(clientId, origin) {
-  const redirectUri = `${origin}/`;
+  return publicClient(clientId, [`${origin}/`], "wasm-oauth demo");
+}
+
+/**
+ * A public browser client (no secret: PKCE) with these exact redirect URIs, which are also its
+ * post-logout redirect URIs and, by their origins, the origins allowed to call the provider.
+ */
+export function publicClient(clientId, redirectUris, name = "your app") {
   return {
     client_id: clientId,
-    client_name: "wasm-oauth demo",
+    client_name: name,
     application_type: "web",
     token_endpoint_auth_method: "none",
-    redirect_uris: [redirectUri],
-    post_logout_redirect_uris: [redirectUri],
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
     grant_types: ["authorization_code", "refresh_token", "implicit", DEVICE_CODE_GRANT],
     response_types: ["code", "id_token token"],
   };
+}
+
+/**
+ * APP_REDIRECT_URIS: comma-separated redirect URIs (each http on a loopback host, or https), such
+ * as `http://localhost:5173/`; each exactly as the app passes it as `redirectUri`.
+ */
+export function appRedirectUris(text = "") {
+  const uris = text.split(",").map((u) => u.trim()).filter(Boolean);
+  for (const uri of uris) {
+    const url = URL.parse(uri);
+    const loopback = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && loopback)) || url.hash) {
+      throw new Error(`APP_REDIRECT_URIS: ${uri} is not an absolute https URL, or http on localhost / 127.0.0.1, without a fragment`);
+    }
+  }
+  return uris;
 }
 
 /** The server-side client: client credentials, service tokens and device sign-in. */
@@ -43,12 +72,14 @@ export function confidentialClient() {
 
 /**
  * Every client for a provider that serves the demo at `demoOrigin` and at `extraOrigins`
- * (`{ port, origin }` each), plus any raw metadata from `extraClients` (EXTRA_CLIENTS_JSON).
+ * (`{ port, origin }` each), your app's client when `appRedirects` (APP_REDIRECT_URIS) names
+ * redirect URIs, plus any raw metadata from `extraClients` (EXTRA_CLIENTS_JSON).
  */
-export function devClients({ demoOrigin, extraOrigins = [], extraClients = [] }) {
+export function devClients({ demoOrigin, extraOrigins = [], extraClients = [], appRedirects = [] }) {
   return [
     publicDemoClient(DEMO_CLIENT_ID, demoOrigin),
     ...extraOrigins.map(({ port, origin }) => publicDemoClient(extraDemoClientId(port), origin)),
+    ...(appRedirects.length ? [publicClient(APP_CLIENT_ID, appRedirects)] : []),
     confidentialClient(),
     ...extraClients,
   ];
