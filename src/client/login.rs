@@ -9,7 +9,7 @@ use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocat
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
 use crate::core::secret::AccessToken;
-use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
+use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet, TokenType};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
 use crate::ports::{Adapters, Event, Http, Storage};
 
@@ -333,6 +333,10 @@ impl<A: Adapters> Client<A> {
             .await?;
         let now = self.now();
         self.track_date(&r, now);
-        token_set(self.read_answer::<TokenResponse>(&r)?, now)
+        token_set(
+            self.read_answer::<TokenResponse>(&r)?,
+            now,
+            TokenType::Bearer,
+        )
     }
 }

@@ -6,7 +6,7 @@ use super::Client;
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::secret::{AccessToken, RefreshToken};
-use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
+use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet, TokenType};
 use crate::core::url::with_query;
 use crate::ports::{Adapters, Event, JsonCodec, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -98,7 +98,7 @@ impl<A: Adapters> Client<A> {
         let now = self.now();
         self.track_date(&r, now);
         let answer = self.read_answer::<TokenResponse>(&r);
-        let tokens = match answer.and_then(|t| token_set(t, now)) {
+        let tokens = match answer.and_then(|t| token_set(t, now, TokenType::Bearer)) {
             Ok(t) => t.merged_over(current),
             Err(e) if e.server_code() == Some(&OAuthErrorCode::InvalidGrant) => {
                 // Another tab or client rotated the token meanwhile: use its set.
