@@ -106,6 +106,7 @@ pub trait Http {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError>;
 }
 
+pub use crate::core::dpop::DpopJwk;
 pub use crate::core::jwt::{Algorithm, PublicKey};
 
 /// Reads and writes JSON text: provider answers, ID-token parts and stored
@@ -122,6 +123,21 @@ pub trait JsonCodec {
     fn read<T: DeserializeOwned>(&self, value: &Self::Value) -> Option<T>;
     /// Writes a core type as JSON text.
     fn write<T: Serialize>(&self, value: &T) -> Option<String>;
+}
+
+/// The client's DPoP key pair (RFC 9449): ES256 on P-256, its private half
+/// made non-extractable by WebCrypto, so no script (and no XSS) can copy it.
+pub trait DpopKeys {
+    /// The public key: of the pair kept (IndexedDB, or this page's memory),
+    /// or of a new pair made and kept now when there is none or it cannot be
+    /// read. The caller compares its thumbprint with the one its session is
+    /// bound to: a replaced key means a lost session.
+    async fn public_key(&self) -> Result<DpopJwk, AuthError>;
+    /// Signs `signing_input` with the private key of [`DpopKeys::public_key`]'s
+    /// pair: an ES256 signature, `r || s` (RFC 7518 §3.4).
+    async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError>;
+    /// Forgets the pair (logout): the next call makes a new one.
+    async fn delete(&self);
 }
 
 /// Something the client tells the app (`auth.on(...)`).

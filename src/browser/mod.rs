@@ -8,6 +8,7 @@
 //! [`BrowserAdapters`] bundles them for the client.
 
 pub mod crypto;
+pub mod dpop;
 pub mod http;
 pub mod json;
 pub mod objects;
