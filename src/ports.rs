@@ -77,8 +77,11 @@ pub struct HttpRequest {
     pub url: String,
     /// `Some` makes it a POST of `application/x-www-form-urlencoded`.
     pub form: Option<String>,
-    /// An access token sent as `Authorization: Bearer`.
+    /// An access token sent as `Authorization: Bearer`, or as
+    /// `Authorization: DPoP` when `dpop` is set.
     pub bearer: Option<String>,
+    /// A DPoP proof (RFC 9449 §4.1) sent as the `DPoP` header.
+    pub dpop: Option<String>,
 }
 
 impl core::fmt::Debug for HttpRequest {
@@ -87,6 +90,7 @@ impl core::fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("form", &self.form.as_ref().map(|_| "[redacted]"))
             .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .field("dpop", &self.dpop.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -98,6 +102,8 @@ pub struct HttpResponse {
     pub body: String,
     /// The `Date` header, as milliseconds since the epoch, for clock-skew tracking.
     pub date_ms: Option<u64>,
+    /// The `DPoP-Nonce` header as sent (RFC 9449 §8), when the server sent one.
+    pub dpop_nonce: Option<String>,
 }
 
 /// Sends HTTP requests. A failure to get any response is `network_error`
@@ -196,6 +202,7 @@ pub trait Adapters {
     type Abort: Abort;
     type Json: JsonCodec;
     type Urls: UrlParser;
+    type DpopKeys: DpopKeys;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -216,6 +223,8 @@ pub trait Adapters {
         self.http().send(request).await
     }
     fn tabs(&self) -> &Self::Tabs;
+    /// The client's DPoP key pair (used only with the `dpop` option).
+    fn dpop_keys(&self) -> &Self::DpopKeys;
     /// Wall-clock time in milliseconds since the epoch.
     fn now_ms(&self) -> u64;
     /// Cryptographically secure random bytes.

@@ -149,6 +149,7 @@ async fn unreachable_server_is_a_network_error() {
             url: "http://127.0.0.1:9/token".into(),
             form: Some("a=b".into()),
             bearer: None,
+            dpop: None,
         })
         .await
         .unwrap_err();
@@ -409,6 +410,7 @@ async fn a_response_that_never_comes_times_out() {
             url: "http://127.0.0.1:9/token".into(),
             form: Some("a=b".into()),
             bearer: None,
+            dpop: None,
         })
         .await;
     restore_fetch();
@@ -425,6 +427,7 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
         url: format!("http://127.0.0.1:9{path}"),
         form: Some("a=b".into()),
         bearer: None,
+        dpop: None,
     };
     let http = FetchHttp::default(); // a 30 s timeout
 
@@ -480,6 +483,7 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
             url: "https://auth.example/token".into(),
             form: Some("a=b".into()),
             bearer: Some("AT".into()),
+            dpop: None,
         })
         .await;
     let get = http
@@ -487,6 +491,7 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
             url: "https://auth.example/userinfo".into(),
             form: None,
             bearer: None,
+            dpop: None,
         })
         .await;
     let seen = recorded_requests();
@@ -516,6 +521,7 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
                 url: "https://auth.example/token".into(),
                 form: Some("code_verifier=v".into()),
                 bearer: None,
+                dpop: None,
             })
             .await
             .unwrap_err();

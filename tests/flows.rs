@@ -18,8 +18,8 @@ use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Algorithm, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage,
-    PublicKey, Published, Storage, Tabs,
+    Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
+    JsonCodec, MemoryStorage, PublicKey, Published, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -102,6 +102,19 @@ impl FakeHttp {
                 status,
                 body: body.to_string(),
                 date_ms: self.date_ms.get(),
+                dpop_nonce: None,
+            }),
+        ));
+    }
+    /// Queues an answer that carries a `DPoP-Nonce` header.
+    fn answer_with_nonce(&self, url: &str, status: u16, body: &str, nonce: &str) {
+        self.answers.borrow_mut().push((
+            url.to_string(),
+            Ok(HttpResponse {
+                status,
+                body: body.to_string(),
+                date_ms: self.date_ms.get(),
+                dpop_nonce: Some(nonce.to_string()),
             }),
         ));
     }
@@ -159,6 +172,7 @@ impl Http for FakeHttp {
                 status,
                 body,
                 date_ms: None,
+                dpop_nonce: None,
             });
         }
         Gate(self.gate.clone()).await;
@@ -216,8 +230,34 @@ impl Tabs for FakeTabs {
     }
 }
 
+/// The DPoP key pair: RFC 9449's example public key, a fixed "signature",
+/// and a count of deletions.
+#[derive(Clone, Default)]
+struct FakeDpopKeys {
+    deleted: Rc<Cell<u32>>,
+}
+
+/// What the fake key "signs" with.
+const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
+
+impl DpopKeys for FakeDpopKeys {
+    async fn public_key(&self) -> Result<DpopJwk, AuthError> {
+        DpopJwk::p256(
+            "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
+            "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA",
+        )
+    }
+    async fn sign(&self, _: &[u8]) -> Result<Vec<u8>, AuthError> {
+        Ok(DPOP_SIGNATURE.to_vec())
+    }
+    async fn delete(&self) {
+        self.deleted.set(self.deleted.get() + 1);
+    }
+}
+
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
+    dpop: FakeDpopKeys,
     storage: S,
     /// Pending logins' own storage when set (the browser keeps them in
     /// sessionStorage whatever the token storage is); else `storage`.
@@ -234,6 +274,7 @@ impl<S> Fakes<S> {
     /// The same fakes over another storage.
     fn with_storage<T>(self, storage: T) -> Fakes<T> {
         Fakes {
+            dpop: self.dpop,
             storage,
             transactions: None,
             http: self.http,
@@ -253,6 +294,10 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Abort = FakeAbort;
     type Json = FakeJson;
     type Urls = WhatwgUrl;
+    type DpopKeys = FakeDpopKeys;
+    fn dpop_keys(&self) -> &FakeDpopKeys {
+        &self.dpop
+    }
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -375,10 +420,12 @@ struct Harness {
     storage: SharedStorage,
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
+    dpop: FakeDpopKeys,
 }
 
 fn fakes() -> Fakes {
     Fakes {
+        dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
         http: FakeHttp::default(),
@@ -397,6 +444,7 @@ fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
         events: f.events.clone(),
+        dpop: f.dpop.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
 }
@@ -2187,4 +2235,229 @@ fn a_refreshed_id_token_for_another_user_ends_the_session() {
         h.events.borrow().last().map(String::as_str),
         Some("error:login_required")
     );
+}
+
+mod dpop {
+    //! DPoP (RFC 9449): proofs on token requests, nonces, token types, the key's lifetime.
+    use super::*;
+
+    /// RFC 7638 thumbprint of the fake key (RFC 9449's example key).
+    const JKT: &str = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+
+    fn dpop_harness() -> Harness {
+        harness_with(AuthClientOptions {
+            dpop: Some(true),
+            ..options()
+        })
+    }
+
+    fn dpop_body(id_token: &str) -> String {
+        token_body(id_token).replace("\"Bearer\"", "\"DPoP\"")
+    }
+
+    /// The header and claims of a proof, checked for its signature.
+    fn proof(request: &HttpRequest) -> (serde_json::Value, serde_json::Value) {
+        use base64::Engine;
+        let proof = request.dpop.as_deref().expect("a DPoP proof");
+        let parts: Vec<&str> = proof.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        assert_eq!(b64.decode(parts[2]).unwrap(), DPOP_SIGNATURE);
+        let json = |p: &str| serde_json::from_slice(&b64.decode(p).unwrap()).unwrap();
+        (json(parts[0]), json(parts[1]))
+    }
+
+    const USE_NONCE: &str = r#"{"error":"use_dpop_nonce","error_description":"nonce required"}"#;
+
+    #[test]
+    fn a_dpop_login_binds_the_code_and_proves_the_key_at_the_token_endpoint() {
+        let h = dpop_harness();
+        let (params, state, nonce) = start(&h);
+        // RFC 9449 §10: the authorization code is bound to the key.
+        assert_eq!(find(&params, "dpop_jkt"), Some(JKT));
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        let sent = h.http.sent();
+        let (header, claims) = proof(&sent[0]);
+        assert_eq!(header["typ"], "dpop+jwt");
+        assert_eq!(header["alg"], "ES256");
+        assert_eq!(
+            header["jwk"]["x"],
+            "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"
+        );
+        assert_eq!(claims["htm"], "POST");
+        assert_eq!(claims["htu"], TOKEN_URL);
+        assert_eq!(claims["iat"].as_f64(), Some((NOW / 1000) as f64));
+        assert!(claims["jti"].as_str().is_some_and(|j| j.len() >= 16));
+        assert!(claims.get("nonce").is_none() && claims.get("ath").is_none());
+        assert_eq!(h.client.tokens().unwrap().token_type, "DPoP");
+    }
+
+    #[test]
+    fn without_dpop_nothing_carries_a_proof_or_a_thumbprint() {
+        let h = harness();
+        let (params, state, nonce) = start(&h);
+        assert_eq!(find(&params, "dpop_jkt"), None);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        assert!(h.http.sent().iter().all(|r| r.dpop.is_none()));
+    }
+
+    #[test]
+    fn a_bearer_answer_to_a_dpop_exchange_stores_nothing() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+        assert!(h.client.tokens().is_none());
+    }
+
+    #[test]
+    fn use_dpop_nonce_is_retried_once_with_the_servers_nonce() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-1");
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        let sent = h.http.sent();
+        assert_eq!(sent.len(), 2);
+        let (_, first) = proof(&sent[0]);
+        let (_, second) = proof(&sent[1]);
+        assert!(first.get("nonce").is_none());
+        assert_eq!(second["nonce"], "n-1");
+        assert_ne!(first["jti"], second["jti"], "a proof is never reused");
+        assert_eq!(sent[0].form, sent[1].form);
+    }
+
+    #[test]
+    fn a_server_that_keeps_asking_for_a_nonce_gets_one_retry_then_its_own_error() {
+        let h = dpop_harness();
+        let (_, state, _) = start(&h);
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-1");
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-2");
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "use_dpop_nonce");
+        assert_eq!(h.http.sent().len(), 2);
+    }
+
+    #[test]
+    fn use_dpop_nonce_without_a_usable_nonce_is_not_retried() {
+        let h = dpop_harness();
+        let (_, state, _) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "not a nonce");
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "use_dpop_nonce");
+        assert_eq!(h.http.sent().len(), 1);
+    }
+
+    #[test]
+    fn a_refresh_is_proved_with_the_newest_nonce_of_the_token_endpoint() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 200, &dpop_body(&good_id_token(&nonce)), "n-7");
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-2");
+        let sent = h.http.sent();
+        let form = parse_pairs(sent[1].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
+        let (_, claims) = proof(&sent[1]);
+        assert_eq!(claims["nonce"], "n-7");
+        assert_eq!(
+            claims["iat"].as_f64(),
+            Some(((NOW + 3_590_000) / 1000) as f64)
+        );
+    }
+
+    #[test]
+    fn a_bearer_answer_to_a_dpop_refresh_is_refused() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+    }
+
+    #[test]
+    fn pushed_authorization_requests_carry_a_proof_and_the_thumbprint() {
+        let h = harness_with(AuthClientOptions {
+            dpop: Some(true),
+            use_par: Some(true),
+            ..options()
+        });
+        let par = format!("{ISSUER}/api/v1/oauth/par");
+        h.http.answer_at(
+            &par,
+            201,
+            r#"{"request_uri":"urn:ietf:params:oauth:request_uri:x","expires_in":60}"#,
+        );
+        block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+        let sent = h.http.sent();
+        assert_eq!(sent[0].url, par);
+        let form = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "dpop_jkt"), Some(JKT));
+        let (_, claims) = proof(&sent[0]);
+        assert_eq!(claims["htu"], par.as_str());
+    }
+
+    #[test]
+    fn userinfo_sends_the_dpop_token_with_a_proof_of_its_hash() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.http.answer_with_nonce(USERINFO_URL, 401, "", "rs-1");
+        h.http
+            .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:alice"}"#);
+        block_on(h.client.userinfo()).unwrap();
+        let sent = h.http.sent();
+        let (first, second) = (&sent[1], &sent[2]);
+        assert_eq!(second.bearer.as_deref(), Some("AT-1"));
+        let (_, claims) = proof(second);
+        assert_eq!(claims["htm"], "GET");
+        assert_eq!(claims["nonce"], "rs-1");
+        assert_eq!(
+            claims["ath"].as_str(),
+            Some(wasm_oauth::core::dpop::ath(&AccessToken::new("AT-1")).as_str())
+        );
+        assert!(proof(first).1.get("nonce").is_none());
+    }
+
+    #[test]
+    fn implicit_login_is_refused_with_dpop() {
+        let h = dpop_harness();
+        let e = block_on(
+            h.client
+                .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert!(h.http.sent().is_empty());
+    }
+
+    #[test]
+    fn logout_deletes_the_key() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        block_on(h.client.logout(false, None)).unwrap();
+        assert_eq!(h.dpop.deleted.get(), 1);
+        let plain = harness();
+        block_on(plain.client.logout(false, None)).unwrap();
+        assert_eq!(plain.dpop.deleted.get(), 0);
+    }
 }

@@ -101,6 +101,7 @@ fn debug_of_every_type_holding_a_secret_shows_none() {
         url: "https://auth.example/token".into(),
         form: Some("refresh_token=FORM-SECRET".into()),
         bearer: Some("BEARER-SECRET".into()),
+        dpop: None,
     };
     assert_redacted("HttpRequest", format!("{request:?}"));
 }

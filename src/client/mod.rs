@@ -7,6 +7,7 @@
 //! the clock offset, the refresh in flight).
 
 mod device;
+mod dpop;
 mod flight;
 mod login;
 mod server;
@@ -16,6 +17,7 @@ pub use login::CallbackOutcome;
 
 use crate::core::config::{Config, Endpoints};
 use crate::core::discovery::{self, ProviderMetadata};
+use crate::core::dpop::NonceBook;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::jwt::{
@@ -76,6 +78,8 @@ pub struct Client<A: Adapters> {
     /// replace: held here so a rotated refresh token is not lost, until a
     /// later write succeeds or another tab writes a newer entry.
     unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
+    /// The newest `DPoP-Nonce` of each server origin.
+    dpop_nonces: RefCell<NonceBook>,
 }
 
 impl<A: Adapters> Client<A> {
@@ -92,6 +96,7 @@ impl<A: Adapters> Client<A> {
             refreshing: RefCell::new(None),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
+            dpop_nonces: RefCell::new(NonceBook::default()),
         };
         client.move_legacy_tokens();
         client
@@ -197,6 +202,7 @@ impl<A: Adapters> Client<A> {
             url,
             form: None,
             bearer,
+            dpop: None,
         })
     }
 
@@ -206,6 +212,16 @@ impl<A: Adapters> Client<A> {
         pairs: &[(&str, &str)],
     ) -> Result<HttpResponse, AuthError> {
         self.adapters.http().send(form_request(url, pairs)).await
+    }
+
+    /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
+    async fn post_token_form(
+        &self,
+        url: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<HttpResponse, AuthError> {
+        self.send_to_token_endpoint(form_request(url, pairs), None)
+            .await
     }
 
     /// Notes the provider's clock from a response's `Date` header.
@@ -416,5 +432,6 @@ fn form_request<K: AsRef<str>, V: AsRef<str>>(url: &str, pairs: &[(K, V)]) -> Ht
         url: url.to_string(),
         form: Some(encode_pairs(pairs)),
         bearer: None,
+        dpop: None,
     }
 }

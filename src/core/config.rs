@@ -131,6 +131,11 @@ pub struct AuthClientOptions {
     /// Server runtimes only: refused in a browser (`secret_in_browser`).
     #[tsify(optional)]
     pub client_secret: Option<String>,
+    /// Bind tokens to a key only this browser holds (DPoP, RFC 9449): a
+    /// non-extractable ES256 key signs a proof for every token request, and
+    /// the provider must answer `token_type: "DPoP"`. Default false.
+    #[tsify(optional)]
+    pub dpop: Option<bool>,
 }
 
 /// Provider endpoints, each an absolute URL (https, or http on loopback).
@@ -174,6 +179,8 @@ pub struct Config {
     pub endpoints: Endpoints,
     pub storage: StorageKind,
     pub use_par: bool,
+    /// Token requests carry a DPoP proof and expect DPoP-bound tokens.
+    pub dpop: bool,
     pub discovery: bool,
     pub clock_skew_seconds: u32,
     /// How long any one request may take, in milliseconds.
@@ -313,6 +320,7 @@ impl Config {
             endpoints,
             storage,
             use_par: o.use_par.unwrap_or(false),
+            dpop: o.dpop.unwrap_or(false),
             discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
             http_timeout_ms,
