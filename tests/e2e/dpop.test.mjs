@@ -1,0 +1,119 @@
+// DPoP (RFC 9449) against the real dev provider, which demands a nonce in every proof: a DPoP
+// login (the first proof is refused with use_dpop_nonce and retried), a bound refresh, userinfo
+// with a proof, a stolen access token refused without its proof, and a private key no script
+// can export.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { browser, openPage, stack, useStackAndBrowser } from "./harness.mjs";
+import { ROUTES, assertNoError, logInThroughDemo, tokensOf } from "./demo.mjs";
+
+useStackAndBrowser();
+
+/** Counts the page's token-endpoint answers by status, and the proofs sent. */
+function watchTokenEndpoint(page) {
+  const tokenUrl = `${stack.issuer}${ROUTES.token}`;
+  const seen = { proofs: [], statuses: [], nonces: [] };
+  page.on("request", (request) => {
+    if (request.url() === tokenUrl && request.method() === "POST") seen.proofs.push(request.headers().dpop);
+  });
+  page.on("response", (response) => {
+    if (response.url() !== tokenUrl || response.request().method() !== "POST") return;
+    seen.statuses.push(response.status());
+    seen.nonces.push(response.headers()["dpop-nonce"]);
+  });
+  return seen;
+}
+
+/** The header and claims of a compact proof. */
+function decodeProof(proof) {
+  const [header, claims] = proof.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url")));
+  return { header, claims };
+}
+
+test("a DPoP login: use_dpop_nonce retried once, DPoP-bound tokens, a bound refresh, userinfo with a proof", async (t) => {
+  const { page, pageErrors } = await openPage(browser, t);
+  const seen = watchTokenEndpoint(page);
+  await logInThroughDemo(page, stack, { login: "dpop-user", params: { dpop: "1" } });
+  const tokens = await tokensOf(page);
+  assert.equal(tokens.tokenType, "DPoP");
+
+  // The first proof had no nonce: 400 use_dpop_nonce with one; the retry carried it.
+  assert.deepEqual(seen.statuses, [400, 200], `token endpoint answers: ${seen.statuses}`);
+  assert.equal(seen.proofs.length, 2);
+  const first = decodeProof(seen.proofs[0]);
+  const second = decodeProof(seen.proofs[1]);
+  assert.equal(first.header.typ, "dpop+jwt");
+  assert.equal(first.header.alg, "ES256");
+  assert.equal(first.header.jwk.d, undefined, "no private key material in the proof");
+  assert.equal(first.claims.nonce, undefined);
+  assert.equal(second.claims.nonce, seen.nonces[0]);
+  assert.equal(second.claims.htu, `${stack.issuer}${ROUTES.token}`);
+  assert.notEqual(first.claims.jti, second.claims.jti);
+
+  // A bound refresh, proved by the same key, with the newest nonce (no second retry needed).
+  await page.click("#refresh");
+  await page.waitForFunction((old) => window.__auth.getTokens()?.accessToken !== old, tokens.accessToken);
+  await page.waitForSelector("#refresh:enabled");
+  await assertNoError(page);
+  const refreshed = await tokensOf(page);
+  assert.equal(refreshed.tokenType, "DPoP");
+  const refreshProof = decodeProof(seen.proofs.at(-1));
+  assert.deepEqual(refreshProof.header.jwk, first.header.jwk, "the refresh is proved by the same key");
+  assert.equal(seen.statuses.at(-1), 200);
+
+  // userinfo with `Authorization: DPoP` and a proof carrying `ath`.
+  await page.click("#userinfo");
+  await page.waitForFunction(() => document.querySelector("#userinfo-output")?.textContent.includes("sub"));
+  await assertNoError(page);
+
+  // The access token alone, as a thief would replay it: refused as Bearer and as DPoP without a proof.
+  const userinfo = `${stack.issuer}${ROUTES.userinfo}`;
+  const asBearer = await fetch(userinfo, { headers: { Authorization: `Bearer ${refreshed.accessToken}` } });
+  assert.equal(asBearer.status, 401, "a DPoP-bound token is no bearer token");
+  const noProof = await fetch(userinfo, { headers: { Authorization: `DPoP ${refreshed.accessToken}` } });
+  assert.ok([400, 401].includes(noProof.status), `without its proof: ${noProof.status}`);
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+test("the DPoP private key is non-extractable and survives a reload in IndexedDB", async (t) => {
+  const { page } = await openPage(browser, t);
+  await logInThroughDemo(page, stack, { login: "dpop-keeper", params: { dpop: "1" } });
+  const readKey = () => page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("wasm-oauth-dpop", 1);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const pairs = await new Promise((resolve) => {
+      const all = db.transaction("keys").objectStore("keys").getAll();
+      all.onsuccess = () => resolve(all.result);
+    });
+    db.close();
+    const [pair] = pairs;
+    const exported = await crypto.subtle.exportKey("jwk", pair.privateKey).then(() => "exported", (e) => e.name);
+    const publicJwk = await crypto.subtle.exportKey("jwk", pair.publicKey);
+    return { count: pairs.length, extractable: pair.privateKey.extractable, exported, x: publicJwk.x };
+  });
+  const before = await readKey();
+  assert.equal(before.count, 1);
+  assert.equal(before.extractable, false);
+  assert.equal(before.exported, "InvalidAccessError");
+  await page.reload();
+  await page.waitForSelector("html[data-ready]");
+  const after = await readKey();
+  assert.equal(after.x, before.x, "the same key after a reload");
+  assert.equal((await tokensOf(page)).tokenType, "DPoP");
+
+  await page.click("#logout");
+  await page.waitForSelector("html[data-ready]");
+  await page.waitForFunction(() => !window.__auth?.getTokens());
+  const left = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open("wasm-oauth-dpop", 1);
+    open.onsuccess = () => {
+      const count = open.result.transaction("keys").objectStore("keys").count();
+      count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    };
+  }));
+  assert.equal(left, 0, "logout deleted the key");
+});
