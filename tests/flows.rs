@@ -235,6 +235,8 @@ impl Tabs for FakeTabs {
 #[derive(Clone, Default)]
 struct FakeDpopKeys {
     deleted: Rc<Cell<u32>>,
+    /// Set by a test: the key was lost and replaced by another.
+    replaced: Rc<Cell<bool>>,
 }
 
 /// What the fake key "signs" with.
@@ -242,10 +244,11 @@ const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
 
 impl DpopKeys for FakeDpopKeys {
     async fn public_key(&self) -> Result<DpopJwk, AuthError> {
-        DpopJwk::p256(
-            "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
-            "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA",
-        )
+        let x = match self.replaced.get() {
+            true => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            false => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
+        };
+        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")
     }
     async fn sign(&self, _: &[u8]) -> Result<Vec<u8>, AuthError> {
         Ok(DPOP_SIGNATURE.to_vec())
@@ -2449,6 +2452,26 @@ mod dpop {
     }
 
     #[test]
+    fn a_session_bound_to_a_lost_key_ends_with_login_required() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-1");
+        // IndexedDB lost the key; a new one was made: the tokens are bound to the old one.
+        h.dpop.replaced.set(true);
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(h.client.tokens().is_none(), "the session is cleared");
+        assert!(h.events.borrow().iter().any(|e| e == "logout"));
+        assert_eq!(
+            h.http.sent().len(),
+            1,
+            "no refresh with a key the server never saw"
+        );
+    }
+
+    #[test]
     fn logout_deletes_the_key() {
         let h = dpop_harness();
         let (_, state, nonce) = start(&h);
@@ -2459,5 +2482,209 @@ mod dpop {
         let plain = harness();
         block_on(plain.client.logout(false, None)).unwrap();
         assert_eq!(plain.dpop.deleted.get(), 0);
+    }
+}
+
+mod api_fetch {
+    //! `auth.fetch`: the token goes only to `apiOrigins`; nonce and invalid_token retries.
+    use super::*;
+    use wasm_oauth::client::{ApiAnswer, ApiCredentials};
+
+    const API: &str = "https://api.example/v1/me?x=1";
+
+    fn api_harness(dpop: bool) -> Harness {
+        let h = harness_with(AuthClientOptions {
+            dpop: Some(dpop),
+            api_origins: Some(vec!["https://api.example".into()]),
+            ..options()
+        });
+        let (_, state, nonce) = start(&h);
+        let body = token_body(&good_id_token(&nonce));
+        let body = if dpop {
+            body.replace("\"Bearer\"", "\"DPoP\"")
+        } else {
+            body
+        };
+        h.http.answer(200, &body);
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h
+    }
+
+    /// One scripted answer: status, `WWW-Authenticate`, `DPoP-Nonce`.
+    type Scripted = (u16, Option<&'static str>, Option<&'static str>);
+
+    /// A scripted API: answers in order, records what each attempt carried.
+    struct FakeApi {
+        answers: RefCell<Vec<Scripted>>,
+        sent: RefCell<Vec<(String, Option<String>)>>,
+    }
+
+    impl FakeApi {
+        fn new(answers: &[Scripted]) -> Self {
+            FakeApi {
+                answers: RefCell::new(answers.to_vec()),
+                sent: RefCell::new(Vec::new()),
+            }
+        }
+        async fn send(&self, c: ApiCredentials) -> Result<ApiAnswer<u16>, AuthError> {
+            self.sent.borrow_mut().push((c.authorization, c.dpop));
+            let (status, challenge, nonce) = self.answers.borrow_mut().remove(0);
+            Ok(ApiAnswer {
+                status,
+                www_authenticate: challenge.map(str::to_string),
+                dpop_nonce: nonce.map(str::to_string),
+                response: status,
+            })
+        }
+    }
+
+    fn fetch(h: &Harness, api: &FakeApi, url: &str, replayable: bool) -> Result<u16, AuthError> {
+        block_on(h.client.api_fetch("GET", url, replayable, |c| api.send(c)))
+    }
+
+    fn claims(proof: &str) -> serde_json::Value {
+        use base64::Engine;
+        let part = proof.split('.').nth(1).unwrap();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        serde_json::from_slice(&b64.decode(part).unwrap()).unwrap()
+    }
+
+    const NONCE: &str = r#"DPoP error="use_dpop_nonce", error_description="nonce""#;
+    const INVALID: &str = r#"DPoP error="invalid_token""#;
+
+    #[test]
+    fn a_bearer_token_goes_to_an_allowed_origin() {
+        let h = api_harness(false);
+        let api = FakeApi::new(&[(200, None, None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        assert_eq!(api.sent.borrow()[0], ("Bearer AT-1".to_string(), None));
+    }
+
+    #[test]
+    fn any_other_origin_is_refused_before_anything_is_sent() {
+        let h = api_harness(false);
+        let api = FakeApi::new(&[]);
+        for url in [
+            "https://evil.example/v1/me",
+            "https://api.example:444/",
+            "http://api.example/",
+            "https://api.example.evil/",
+            "not a url",
+        ] {
+            let e = fetch(&h, &api, url, true).unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{url}");
+        }
+        assert!(api.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_dpop_token_goes_with_a_proof_of_method_url_and_token() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api, API, true).unwrap();
+        let (authorization, proof) = api.sent.borrow()[0].clone();
+        assert_eq!(authorization, "DPoP AT-1");
+        let c = claims(&proof.unwrap());
+        assert_eq!(c["htm"], "GET");
+        assert_eq!(c["htu"], "https://api.example/v1/me");
+        assert_eq!(
+            c["ath"].as_str(),
+            Some(wasm_oauth::core::dpop::ath(&AccessToken::new("AT-1")).as_str())
+        );
+    }
+
+    #[test]
+    fn use_dpop_nonce_is_retried_once_with_the_apis_nonce() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(401, Some(NONCE), Some("api-n1")), (200, None, None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        let sent = api.sent.borrow();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(claims(sent[1].1.as_deref().unwrap())["nonce"], "api-n1");
+        // The API's nonce is kept for its origin, not sent to the token endpoint.
+        let api2 = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api2, API, true).unwrap();
+        assert_eq!(
+            claims(api2.sent.borrow()[0].1.as_deref().unwrap())["nonce"],
+            "api-n1"
+        );
+
+        let again = FakeApi::new(&[
+            (401, Some(NONCE), Some("n2")),
+            (401, Some(NONCE), Some("n3")),
+        ]);
+        assert_eq!(
+            fetch(&h, &again, API, true).unwrap(),
+            401,
+            "one retry, then the answer"
+        );
+        assert_eq!(again.sent.borrow().len(), 2);
+    }
+
+    #[test]
+    fn invalid_token_refreshes_once_and_retries_once() {
+        let h = api_harness(false);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[
+            (401, Some(r#"Bearer error="invalid_token""#), None),
+            (200, None, None),
+        ]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        let sent = api.sent.borrow();
+        assert_eq!(sent[1].0, "Bearer AT-2");
+        let form = parse_pairs(h.http.sent()[1].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
+    }
+
+    #[test]
+    fn a_dpop_invalid_token_refreshes_once_then_gives_the_answer() {
+        let h = api_harness(true);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[(401, Some(INVALID), None), (401, Some(INVALID), None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 401);
+        assert_eq!(api.sent.borrow().len(), 2);
+        assert_eq!(h.http.sent().len(), 2, "one exchange, one refresh");
+    }
+
+    #[test]
+    fn a_stream_body_is_never_sent_twice() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(401, Some(NONCE), Some("n1"))]);
+        let e = fetch(&h, &api, API, false).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert!(e.message().contains("stream"));
+        assert_eq!(api.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_token_near_expiry_is_refreshed_before_the_call() {
+        let h = api_harness(false);
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api, API, true).unwrap();
+        assert_eq!(api.sent.borrow()[0].0, "Bearer AT-2");
+    }
+
+    #[test]
+    fn without_a_session_it_is_login_required() {
+        let h = harness_with(AuthClientOptions {
+            api_origins: Some(vec!["https://api.example".into()]),
+            ..options()
+        });
+        let api = FakeApi::new(&[]);
+        assert_eq!(
+            fetch(&h, &api, API, true).unwrap_err().code(),
+            "login_required"
+        );
     }
 }

@@ -191,6 +191,7 @@ async function boot() {
     storage: settings.storage,
     usePar: settings.flow === "par",
     dpop: settings.dpop === "1",
+    apiOrigins: [location.origin],
     ...(settings.endSession === "1" && config.endSession && { endpoints: { endSession: config.endSession } }),
   });
   window.__auth = auth;
@@ -224,6 +225,12 @@ async function boot() {
   onClick("userinfo", auth, async () => {
     showUser(await auth.getUser());
     logEvent("userinfo");
+  });
+  onClick("api", auth, async () => {
+    // The dev server's protected API: the token (and with DPoP, a proof) added by auth.fetch.
+    const response = await auth.fetch("/api/v1/me");
+    byId("api-output").textContent = `${response.status} ${JSON.stringify(await response.json(), null, 2)}`;
+    logEvent(`API: ${response.status}`);
   });
   setupDevice(auth);
   setupTabs(auth, settings, logEvent);

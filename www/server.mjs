@@ -16,6 +16,7 @@ import { DEMO_CLIENT_ID, devClients, extraDemoClientId } from "./dev/clients.mjs
 import { generateRsaJwk, publicJwk } from "./dev/jwt.mjs";
 import { createDevProvider, ROUTES } from "./dev/provider.mjs";
 import { serviceAccountDevRoutes } from "./dev/service-account.mjs";
+import { protectedApi } from "./dev/api.mjs";
 import { createStaticServer } from "./dev/static-server.mjs";
 
 const HOST = "127.0.0.1";
@@ -68,6 +69,7 @@ const demos = [
     pkgDir,
     providerOrigin: issuer,
     vendor,
+    api: protectedApi({ provider, origin: origin(p) }),
     config: {
       issuer,
       clientId,

@@ -7,6 +7,7 @@
 //! the abortable wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
+pub mod api;
 pub mod crypto;
 pub mod dpop;
 pub mod http;

@@ -254,3 +254,32 @@ export function dpopKeyDelete(id) {
     store.delete(id).onsuccess = () => resolve({});
   });
 }
+
+// ---- auth.fetch (api.rs) ----
+// The app's `fetch(input, init)` arguments as the Request fetch would send:
+// `{ request, replayable }`, where a body given as a ReadableStream cannot
+// be sent twice; `{ error }` when fetch would refuse them.
+export function apiRequest(input, init) {
+  try {
+    const request = new Request(input, init ?? undefined);
+    return { request, replayable: !(init?.body instanceof ReadableStream) };
+  } catch (e) {
+    return { error: String(e?.message ?? e) };
+  }
+}
+
+// Sends a copy of `request` with `authorization` and, when given, the DPoP
+// `proof`; resolves to `{ response, status, challenge, nonce }`, or to
+// `{ failed: name }` when no response came (`AbortError` when aborted).
+export async function apiSend(request, authorization, proof) {
+  const attempt = request.clone();
+  attempt.headers.set("Authorization", authorization);
+  if (proof) attempt.headers.set("DPoP", proof);
+  try {
+    const response = await fetch(attempt);
+    const header = (name) => response.headers.get(name) ?? undefined;
+    return { response, status: response.status, challenge: header("www-authenticate"), nonce: header("dpop-nonce") };
+  } catch (e) {
+    return { failed: String(e?.name ?? "Error") };
+  }
+}

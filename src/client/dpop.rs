@@ -4,12 +4,14 @@
 //! The proof is built by `core::dpop` and signed by the [`DpopKeys`] port.
 
 use super::Client;
+use crate::core::dpop::DpopJwk;
 use crate::core::dpop::{compact, jti, jwk_thumbprint, signing_input, ProofClaims, ProofHeader};
-use crate::core::error::{AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::keys;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
-use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse};
+use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Storage};
 
 fn unwritable() -> AuthError {
     AuthError::new(
@@ -31,9 +33,41 @@ impl<A: Adapters> Client<A> {
     /// The thumbprint of the client's DPoP key (RFC 7638), for `dpop_jkt`.
     pub(crate) async fn dpop_jkt(&self) -> Result<String, AuthError> {
         let jwk = self.adapters.dpop_keys().public_key().await?;
-        Ok(jwk_thumbprint(
-            &self.write_json(&jwk).ok_or_else(unwritable)?,
-        ))
+        self.thumbprint(&jwk)
+    }
+
+    fn thumbprint(&self, jwk: &DpopJwk) -> Result<String, AuthError> {
+        let jkt = jwk_thumbprint(&self.write_json(jwk).ok_or_else(unwritable)?);
+        *self.dpop_jkt.borrow_mut() = Some(jkt.clone());
+        Ok(jkt)
+    }
+
+    /// Notes, beside a token set being stored, the key its tokens are bound
+    /// to: the one that signed the request's proof.
+    pub(crate) fn note_dpop_binding(&self) {
+        if let (true, Some(jkt)) = (self.config.dpop, self.dpop_jkt.borrow().as_deref()) {
+            let _ = self.storage().set(&self.key(keys::DPOP_JKT), jkt);
+        }
+    }
+
+    /// With `dpop`: a stored session bound to another key than the one held
+    /// now (IndexedDB cleared, or its entry unreadable and replaced) can
+    /// never be used again, so it is ended: `login_required`.
+    pub(crate) async fn check_dpop_binding(&self) -> Result<(), AuthError> {
+        if !self.config.dpop {
+            return Ok(());
+        }
+        let Some(bound) = self.storage().get(&self.key(keys::DPOP_JKT)) else {
+            return Ok(());
+        };
+        if bound == self.dpop_jkt().await? {
+            return Ok(());
+        }
+        self.clear_session();
+        fail(
+            ErrorCode::LoginRequired,
+            "the session was bound to a DPoP key this browser no longer has: log in again",
+        )
     }
 
     /// A DPoP proof for `htm` at `url`, signed now by the client's key, with
@@ -47,6 +81,7 @@ impl<A: Adapters> Client<A> {
     ) -> Result<String, AuthError> {
         let keys = self.adapters.dpop_keys();
         let jwk = keys.public_key().await?;
+        self.thumbprint(&jwk)?;
         let mut random = [0u8; 16];
         self.adapters.fill_random(&mut random)?;
         let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();

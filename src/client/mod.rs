@@ -6,6 +6,7 @@
 //! adapters, and keeps the little state a session needs in memory (the JWKS,
 //! the clock offset, the refresh in flight).
 
+mod api;
 mod device;
 mod dpop;
 mod flight;
@@ -13,6 +14,7 @@ mod login;
 mod server;
 mod session;
 
+pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
 
 use crate::core::config::{Config, Endpoints};
@@ -80,6 +82,8 @@ pub struct Client<A: Adapters> {
     unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
     /// The newest `DPoP-Nonce` of each server origin.
     dpop_nonces: RefCell<NonceBook>,
+    /// The thumbprint of the DPoP key that signed the last proof.
+    dpop_jkt: RefCell<Option<String>>,
 }
 
 impl<A: Adapters> Client<A> {
@@ -97,6 +101,7 @@ impl<A: Adapters> Client<A> {
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
             dpop_nonces: RefCell::new(NonceBook::default()),
+            dpop_jkt: RefCell::new(None),
         };
         client.move_legacy_tokens();
         client
@@ -336,6 +341,7 @@ impl<A: Adapters> Client<A> {
     /// tokens were issued (a refresh token may have rotated), so losing them
     /// would end a session that is still good.
     fn store_tokens(&self, tokens: &TokenSet) {
+        self.note_dpop_binding();
         let text = self.write_json(&tokens.to_stored()).unwrap_or_default();
         match self.storage().set(&self.tokens_key(), &text) {
             Ok(()) => *self.unsaved.borrow_mut() = None,
@@ -353,6 +359,7 @@ impl<A: Adapters> Client<A> {
     fn clear_session(&self) {
         *self.unsaved.borrow_mut() = None;
         self.storage().remove(&self.tokens_key());
+        self.storage().remove(&self.key(keys::DPOP_JKT));
         self.adapters.tabs().publish_logout();
         self.adapters.emit(Event::Logout);
     }

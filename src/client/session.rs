@@ -28,6 +28,7 @@ impl<A: Adapters> Client<A> {
         min_validity_seconds: u32,
         force_refresh: bool,
     ) -> Result<AccessToken, AuthError> {
+        self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
             return flight.wait().await.map(|t| t.access_token);

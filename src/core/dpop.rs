@@ -196,18 +196,55 @@ pub fn read_nonce(header: &str) -> Option<&str> {
 /// assert_eq!(dpop_challenge_error(h).as_deref(), Some("use_dpop_nonce"));
 /// ```
 pub fn dpop_challenge_error(header: &str) -> Option<String> {
+    challenge_error(header, "DPoP")
+}
+
+/// The `error` of the `scheme` challenge (`DPoP` or `Bearer`, RFC 6750 §3)
+/// in a `WWW-Authenticate` value; see [`dpop_challenge_error`].
+pub fn challenge_error(header: &str, scheme: &str) -> Option<String> {
     if header.len() > MAX_CHALLENGE_LEN {
         return None;
     }
     let mut reader = Challenges::new(header);
     while let Some(item) = reader.next_item() {
-        if let Item::Param(scheme, name, value) = item {
-            if scheme.eq_ignore_ascii_case("dpop") && name.eq_ignore_ascii_case("error") {
+        if let Item::Param(of, name, value) = item {
+            if of.eq_ignore_ascii_case(scheme) && name.eq_ignore_ascii_case("error") {
                 return Some(value);
             }
         }
     }
     None
+}
+
+/// What to do after a resource server's answer to a request with an
+/// access token (`auth.fetch`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ApiRetry {
+    /// Hand the answer to the app.
+    No,
+    /// Send again with the nonce it just sent (RFC 9449 §9: `401` with
+    /// `WWW-Authenticate: DPoP error="use_dpop_nonce"` and a `DPoP-Nonce`).
+    WithNonce,
+    /// Refresh the tokens, then send again (RFC 6750 §3.1 `invalid_token`:
+    /// expired or revoked before its time).
+    AfterRefresh,
+}
+
+/// The decision for an answer with `status` and `WWW-Authenticate`
+/// `challenge`, to a request whose token was of `scheme` (`DPoP` or
+/// `Bearer`); `new_nonce` when it carried a nonce that was remembered.
+pub fn api_retry(status: u16, challenge: Option<&str>, scheme: &str, new_nonce: bool) -> ApiRetry {
+    if status != 401 {
+        return ApiRetry::No;
+    }
+    match challenge
+        .and_then(|c| challenge_error(c, scheme))
+        .as_deref()
+    {
+        Some("use_dpop_nonce") if new_nonce && scheme == "DPoP" => ApiRetry::WithNonce,
+        Some("invalid_token") => ApiRetry::AfterRefresh,
+        _ => ApiRetry::No,
+    }
 }
 
 /// One piece of a `WWW-Authenticate` value: a scheme, or an `auth-param` of
@@ -531,6 +568,46 @@ mod tests {
         ] {
             let _ = dpop_challenge_error(&junk);
         }
+    }
+
+    #[test]
+    fn api_answers_are_retried_only_for_a_nonce_or_an_invalid_token() {
+        let nonce = r#"DPoP error="use_dpop_nonce", algs="ES256""#;
+        let invalid = r#"DPoP error="invalid_token", algs="ES256""#;
+        assert_eq!(
+            api_retry(401, Some(nonce), "DPoP", true),
+            ApiRetry::WithNonce
+        );
+        assert_eq!(api_retry(401, Some(nonce), "DPoP", false), ApiRetry::No);
+        assert_eq!(api_retry(400, Some(nonce), "DPoP", true), ApiRetry::No);
+        assert_eq!(
+            api_retry(401, Some(invalid), "DPoP", false),
+            ApiRetry::AfterRefresh
+        );
+        assert_eq!(
+            api_retry(
+                401,
+                Some(r#"Bearer error="invalid_token""#),
+                "Bearer",
+                false
+            ),
+            ApiRetry::AfterRefresh
+        );
+        assert_eq!(
+            api_retry(
+                401,
+                Some(r#"Bearer error="use_dpop_nonce""#),
+                "Bearer",
+                true
+            ),
+            ApiRetry::No
+        );
+        assert_eq!(
+            api_retry(401, Some(r#"Bearer realm="api""#), "Bearer", false),
+            ApiRetry::No
+        );
+        assert_eq!(api_retry(401, None, "DPoP", true), ApiRetry::No);
+        assert_eq!(api_retry(403, Some(invalid), "DPoP", false), ApiRetry::No);
     }
 
     #[test]

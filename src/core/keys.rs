@@ -17,6 +17,8 @@ pub const PREFIX: &str = "wasm-oauth:v2:";
 pub const TOKENS: &str = "tokens";
 /// The name of the DPoP key pair's IndexedDB entry (tabs sharing a session).
 pub const DPOP_KEY: &str = "dpop-key";
+/// The name of the thumbprint of the DPoP key the stored session is bound to.
+pub const DPOP_JKT: &str = "dpop-jkt";
 /// The name of this tab's own DPoP key id (per-tab sessions keep it in sessionStorage).
 pub const DPOP_TAB: &str = "dpop-tab";
 

@@ -117,3 +117,72 @@ test("the DPoP private key is non-extractable and survives a reload in IndexedDB
   }));
   assert.equal(left, 0, "logout deleted the key");
 });
+
+test("auth.fetch to the protected API: DPoP with the API's nonce; a replayed proof and a token without its proof refused", async (t) => {
+  const { page, pageErrors } = await openPage(browser, t);
+  const api = `${stack.demoUrl.replace(/\/$/, "")}/api/v1/me`;
+  const calls = [];
+  page.on("request", (request) => {
+    if (request.url() === api) calls.push({ authorization: request.headers().authorization, dpop: request.headers().dpop });
+  });
+  const statuses = [];
+  page.on("response", (response) => { if (response.url() === api) statuses.push(response.status()); });
+  await logInThroughDemo(page, stack, { login: "api-caller", params: { dpop: "1" } });
+
+  await page.click("#api");
+  await page.waitForFunction(() => document.querySelector("#api-output")?.textContent.startsWith("200"));
+  await assertNoError(page);
+  // The first proof had no nonce of the API's: 401 use_dpop_nonce, then the retry with it.
+  assert.deepEqual(statuses, [401, 200]);
+  const answer = JSON.parse((await page.textContent("#api-output")).slice(4));
+  assert.equal(answer.tokenType, "DPoP");
+  assert.match(calls[1].authorization, /^DPoP /);
+  const { claims } = decodeProof(calls[1].dpop);
+  assert.equal(claims.htm, "GET");
+  assert.equal(claims.htu, api);
+  assert.ok(claims.ath && claims.nonce);
+
+  // A replayed proof (same jti) is refused, as is the token with no proof or as Bearer.
+  const replay = await fetch(api, { headers: { Authorization: calls[1].authorization, DPoP: calls[1].dpop } });
+  assert.equal(replay.status, 401);
+  assert.match(replay.headers.get("www-authenticate"), /invalid_dpop_proof/);
+  const token = calls[1].authorization.slice("DPoP ".length);
+  const noProof = await fetch(api, { headers: { Authorization: `DPoP ${token}` } });
+  assert.equal(noProof.status, 401);
+  const asBearer = await fetch(api, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(asBearer.status, 401);
+
+  // Another origin is refused before anything is sent.
+  const refused = await page.evaluate(() => window.__auth.fetch("https://elsewhere.example/").then(() => "sent", (e) => e.code));
+  assert.equal(refused, "invalid_options");
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+test("auth.fetch without DPoP sends a Bearer token", async (t) => {
+  const { page } = await openPage(browser, t);
+  await logInThroughDemo(page, stack, { login: "bearer-caller" });
+  await page.click("#api");
+  await page.waitForFunction(() => document.querySelector("#api-output")?.textContent.startsWith("200"));
+  const answer = JSON.parse((await page.textContent("#api-output")).slice(4));
+  assert.equal(answer.tokenType, "Bearer");
+  assert.equal(answer.sub, "urn:xeonr:user:bearer-caller");
+});
+
+test("a DPoP session whose key was lost ends with login_required on the next call", async (t) => {
+  const { page } = await openPage(browser, t);
+  await logInThroughDemo(page, stack, { login: "dpop-lost", params: { dpop: "1", storage: "local" } });
+  // The site's IndexedDB is cleared (the user, or the browser under storage pressure).
+  await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open("wasm-oauth-dpop", 1);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("keys", "readwrite");
+      tx.objectStore("keys").clear();
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+    };
+  }));
+  await page.reload();
+  await page.waitForSelector("html[data-ready]");
+  const code = await page.evaluate(() => window.__auth.getAccessToken().then(() => "token", (e) => e.code));
+  assert.equal(code, "login_required");
+  assert.equal(await tokensOf(page), undefined, "the session is cleared");
+});
