@@ -5,8 +5,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { browser, openPage, stack, useStackAndBrowser } from "./harness.mjs";
-import { ROUTES, assertNoError, logInThroughDemo, tokensOf } from "./demo.mjs";
+import { browser, openDemo, openPage, stack, useStackAndBrowser } from "./harness.mjs";
+import {
+  ROUTES, assertNoError, demoAt, logInThroughDemo, storedTokens, tokensOf, withExpiry, writeStoredTokens,
+} from "./demo.mjs";
 
 useStackAndBrowser();
 
@@ -185,4 +187,41 @@ test("a DPoP session whose key was lost ends with login_required on the next cal
   const code = await page.evaluate(() => window.__auth.getAccessToken().then(() => "token", (e) => e.code));
   assert.equal(code, "login_required");
   assert.equal(await tokensOf(page), undefined, "the session is cleared");
+});
+
+test("a DPoP refresh across two tabs on localStorage: one key, one successful refresh, the same token", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await logInThroughDemo(page, stack, { login: "dpop-tabs", params: { dpop: "1", storage: "local" } });
+  const other = await context.newPage();
+  other.on("pageerror", (error) => pageErrors.push(error));
+  await openDemo(other, demoAt(stack, { dpop: "1", storage: "local" }));
+  const tabs = [page, other];
+  const current = (await tokensOf(page)).accessToken;
+  assert.equal((await tokensOf(other))?.accessToken, current, "both tabs share the session");
+
+  await stack.resetStats();
+  const expired = withExpiry(await storedTokens(page, "local"), Date.now() - 1000);
+  await Promise.all(tabs.map((tab) => writeStoredTokens(tab, "local", expired)));
+  await Promise.all(tabs.map((tab) => tab.waitForFunction(() => window.__auth.getTokens() && !window.__auth.isAuthenticated())));
+  const at = Date.now() + 300;
+  const results = await Promise.all(tabs.map((tab) => tab.evaluate(async (at) => {
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+    return window.__auth.getAccessToken().then((token) => ({ token }), (e) => ({ code: e.code }));
+  }, at)));
+  assert.ok(results.every((r) => r.token), JSON.stringify(results.map((r) => r.code)));
+  assert.equal(new Set(results.map((r) => r.token)).size, 1, "the same new token in both tabs");
+  assert.notEqual(results[0].token, current);
+  const stats = await stack.stats();
+  const errors = Object.values(stats.tokenErrors).reduce((a, b) => a + b, 0);
+  assert.equal(stats.token.refresh_token - errors, 1, `one successful refresh: ${JSON.stringify(stats)}`);
+  for (const tab of tabs) assert.equal((await tokensOf(tab)).tokenType, "DPoP");
+  const keys = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open("wasm-oauth-dpop", 1);
+    open.onsuccess = () => {
+      const count = open.result.transaction("keys").objectStore("keys").count();
+      count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    };
+  }));
+  assert.equal(keys, 1, "one key shared by the tabs");
+  assert.deepEqual(pageErrors.map(String), []);
 });
