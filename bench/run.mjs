@@ -368,6 +368,21 @@ if (!errors["wasm-oauth"] && SDKS.some((s) => s.id === "wasm-oauth")) {
   }
 }
 
+// wasm-oauth alone: what a DPoP proof adds to an auth.fetch (bench/page/harness.js dpopProof()).
+let dpop;
+if (!errors["wasm-oauth"] && SDKS.some((s) => s.id === "wasm-oauth")) {
+  log(`phase 3c: DPoP proof (wasm-oauth, median of ${ITERATIONS})`);
+  const { context, page, pageErrors } = await openApp("wasm-oauth");
+  try {
+    dpop = await withTimeout(page.evaluate((n) => window.bench.dpopProof({ n }), ITERATIONS), 120_000, "dpopProof");
+    log(`  auth.fetch: ${ms(dpop.bearerMs)} ms Bearer, ${ms(dpop.dpopMs)} ms DPoP: the proof ${ms(dpop.proofMs)} ms`);
+  } catch (e) {
+    noteError("wasm-oauth", "dpop proof", explain(e, pageErrors));
+  } finally {
+    await context.close();
+  }
+}
+
 // ---------------------------------------------------------------- 5. ready time
 
 // READY_LOADS cold loads per SDK, interleaved (round-robin) so drift hits every SDK alike. Each
@@ -567,6 +582,17 @@ through the public API in this browser (median and slowest of 5). Each row's out
 | input | outcome | median (ms) | slowest (ms) |
 |---|---|--:|--:|
 ${worst.map((w) => `| ${w.name} | \`${w.outcome}\` | ${ms(w.medianMs)} | ${ms(w.maxMs)} |`).join("\n")}
+
+### DPoP proof (wasm-oauth)
+
+What a DPoP proof (RFC 9449) adds to a request: \`auth.fetch\` to an in-page API answered at
+once, with \`dpop: true\` and without, median of each of ${dpop?.n ?? ITERATIONS} calls.
+
+| auth.fetch | median (ms) |
+|---|--:|
+| Bearer | ${dpop ? ms(dpop.bearerMs) : "n/a"} |
+| DPoP (a proof signed per call) | ${dpop ? ms(dpop.dpopMs) : "n/a"} |
+| the proof | ${dpop ? ms(dpop.proofMs) : "n/a"} |
 
 ### Bytes, part by part
 

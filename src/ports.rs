@@ -77,8 +77,11 @@ pub struct HttpRequest {
     pub url: String,
     /// `Some` makes it a POST of `application/x-www-form-urlencoded`.
     pub form: Option<String>,
-    /// An access token sent as `Authorization: Bearer`.
+    /// An access token sent as `Authorization: Bearer`, or as
+    /// `Authorization: DPoP` when `dpop` is set.
     pub bearer: Option<String>,
+    /// A DPoP proof (RFC 9449 §4.1) sent as the `DPoP` header.
+    pub dpop: Option<String>,
 }
 
 impl core::fmt::Debug for HttpRequest {
@@ -87,6 +90,7 @@ impl core::fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("form", &self.form.as_ref().map(|_| "[redacted]"))
             .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .field("dpop", &self.dpop.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -98,6 +102,8 @@ pub struct HttpResponse {
     pub body: String,
     /// The `Date` header, as milliseconds since the epoch, for clock-skew tracking.
     pub date_ms: Option<u64>,
+    /// The `DPoP-Nonce` header as sent (RFC 9449 §8), when the server sent one.
+    pub dpop_nonce: Option<String>,
 }
 
 /// Sends HTTP requests. A failure to get any response is `network_error`
@@ -106,6 +112,7 @@ pub trait Http {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError>;
 }
 
+pub use crate::core::dpop::DpopJwk;
 pub use crate::core::jwt::{Algorithm, PublicKey};
 
 /// Reads and writes JSON text: provider answers, ID-token parts and stored
@@ -122,6 +129,21 @@ pub trait JsonCodec {
     fn read<T: DeserializeOwned>(&self, value: &Self::Value) -> Option<T>;
     /// Writes a core type as JSON text.
     fn write<T: Serialize>(&self, value: &T) -> Option<String>;
+}
+
+/// The client's DPoP key pair (RFC 9449): ES256 on P-256, its private half
+/// made non-extractable by WebCrypto, so no script (and no XSS) can copy it.
+pub trait DpopKeys {
+    /// The public key: of the pair kept (IndexedDB, or this page's memory),
+    /// or of a new pair made and kept now when there is none or it cannot be
+    /// read. The caller compares its thumbprint with the one its session is
+    /// bound to: a replaced key means a lost session.
+    async fn public_key(&self) -> Result<DpopJwk, AuthError>;
+    /// Signs `signing_input` with the private key of [`DpopKeys::public_key`]'s
+    /// pair: an ES256 signature, `r || s` (RFC 7518 §3.4).
+    async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError>;
+    /// Forgets the pair (logout): the next call makes a new one.
+    async fn delete(&self);
 }
 
 /// Something the client tells the app (`auth.on(...)`).
@@ -184,6 +206,7 @@ pub trait Adapters {
     type Abort: Abort;
     type Json: JsonCodec;
     type Urls: UrlParser;
+    type DpopKeys: DpopKeys;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -204,6 +227,8 @@ pub trait Adapters {
         self.http().send(request).await
     }
     fn tabs(&self) -> &Self::Tabs;
+    /// The client's DPoP key pair (used only with the `dpop` option).
+    fn dpop_keys(&self) -> &Self::DpopKeys;
     /// Wall-clock time in milliseconds since the epoch.
     fn now_ms(&self) -> u64;
     /// Cryptographically secure random bytes.

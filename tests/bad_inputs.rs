@@ -12,7 +12,7 @@ use wasm_oauth::core::jwt::{
     check_header, split, unreadable, validate_id_token, IdTokenCheck, IdTokenClaims, JwsHeader,
 };
 use wasm_oauth::core::tokens::{
-    error_from_answer, token_set, unreadable_answer, TokenResponse, TokenSet,
+    error_from_answer, token_set, unreadable_answer, TokenResponse, TokenSet, TokenType,
 };
 use wasm_oauth::core::url::WhatwgUrl;
 
@@ -24,7 +24,7 @@ fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenSet
     }
     let response: TokenResponse =
         serde_json::from_str(body).map_err(|_| unreadable_answer(status))?;
-    token_set(response, now_ms)
+    token_set(response, now_ms, TokenType::Bearer)
 }
 
 /// Endpoint overrides from `{ name: url }`.

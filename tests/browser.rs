@@ -149,6 +149,7 @@ async fn unreachable_server_is_a_network_error() {
             url: "http://127.0.0.1:9/token".into(),
             form: Some("a=b".into()),
             bearer: None,
+            dpop: None,
         })
         .await
         .unwrap_err();
@@ -409,6 +410,7 @@ async fn a_response_that_never_comes_times_out() {
             url: "http://127.0.0.1:9/token".into(),
             form: Some("a=b".into()),
             bearer: None,
+            dpop: None,
         })
         .await;
     restore_fetch();
@@ -425,6 +427,7 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
         url: format!("http://127.0.0.1:9{path}"),
         form: Some("a=b".into()),
         bearer: None,
+        dpop: None,
     };
     let http = FetchHttp::default(); // a 30 s timeout
 
@@ -480,6 +483,7 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
             url: "https://auth.example/token".into(),
             form: Some("a=b".into()),
             bearer: Some("AT".into()),
+            dpop: None,
         })
         .await;
     let get = http
@@ -487,6 +491,7 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
             url: "https://auth.example/userinfo".into(),
             form: None,
             bearer: None,
+            dpop: None,
         })
         .await;
     let seen = recorded_requests();
@@ -516,6 +521,7 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
                 url: "https://auth.example/token".into(),
                 form: Some("code_verifier=v".into()),
                 bearer: None,
+                dpop: None,
             })
             .await
             .unwrap_err();
@@ -852,4 +858,194 @@ async fn http_timeout_seconds_bounds_every_request() {
     let waited = js_sys::Date::now() - started;
     assert_eq!(error_code(&err.unwrap_err()), "timeout");
     assert!((900.0..10_000.0).contains(&waited), "waited {waited} ms");
+}
+
+mod dpop_keys {
+    //! The DPoP key pair: WebCrypto ES256, private half non-extractable, kept in IndexedDB.
+    use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use wasm_oauth::browser::dpop::WebDpopKeys;
+    use wasm_oauth::ports::DpopKeys;
+
+    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
+        export function privateKeyOf(id) {
+          return new Promise((resolve) => {
+            const open = indexedDB.open('wasm-oauth-dpop', 1);
+            open.onsuccess = () => {
+              const get = open.result.transaction('keys').objectStore('keys').get(id);
+              get.onsuccess = () => { open.result.close(); resolve(get.result.privateKey); };
+            };
+          });
+        }
+        export function putJunk(id) {
+          return new Promise((resolve) => {
+            const open = indexedDB.open('wasm-oauth-dpop', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('keys');
+            open.onsuccess = () => {
+              const tx = open.result.transaction('keys', 'readwrite');
+              tx.objectStore('keys').put('not a key', id);
+              tx.oncomplete = () => { open.result.close(); resolve(); };
+            };
+          });
+        }")]
+    extern "C" {
+        #[wasm_bindgen(js_name = putJunk)]
+        fn put_junk(id: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = privateKeyOf)]
+        fn private_key_of(id: &str) -> js_sys::Promise;
+    }
+
+    /// The private key IndexedDB holds under `id`.
+    async fn stored_private_key(id: &str) -> web_sys::CryptoKey {
+        JsFuture::from(private_key_of(id))
+            .await
+            .unwrap()
+            .unchecked_into()
+    }
+
+    async fn signs_verifiably(keys: &WebDpopKeys) {
+        let jwk = keys.public_key().await.unwrap();
+        let value = serde_wasm_bindgen::to_value(&jwk).unwrap();
+        let coordinate = |name: &str| {
+            js_sys::Reflect::get(&value, &name.into())
+                .unwrap()
+                .as_string()
+                .unwrap()
+        };
+        let key = PublicKey::P256 {
+            x: coordinate("x"),
+            y: coordinate("y"),
+        };
+        let signature = keys.sign(b"header.claims").await.unwrap();
+        assert_eq!(signature.len(), 64, "ES256 is r || s");
+        assert!(
+            verify_signature(Algorithm::Es256, &key, b"header.claims", &signature)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_private_key_cannot_be_exported() {
+        let id = "test:dpop:export";
+        let keys = WebDpopKeys::new(Some(id.into()));
+        signs_verifiably(&keys).await;
+        let private_key = stored_private_key(id).await;
+        assert!(!private_key.extractable());
+        for format in ["jwk", "pkcs8"] {
+            let export = web_sys::window()
+                .unwrap()
+                .crypto()
+                .unwrap()
+                .subtle()
+                .export_key(format, &private_key)
+                .unwrap();
+            assert!(JsFuture::from(export).await.is_err(), "{format}");
+        }
+        keys.delete().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_key_survives_a_reload_and_is_shared_under_one_id() {
+        let id = "test:dpop:reload";
+        let first = WebDpopKeys::new(Some(id.into()));
+        let jwk = first.public_key().await.unwrap();
+        // A new page (or another tab) opens the same IndexedDB entry.
+        let reloaded = WebDpopKeys::new(Some(id.into()));
+        assert_eq!(reloaded.public_key().await.unwrap(), jwk);
+        signs_verifiably(&reloaded).await;
+        // Logout deletes it: the next page makes a new key.
+        reloaded.delete().await;
+        let after_logout = WebDpopKeys::new(Some(id.into()));
+        assert_ne!(after_logout.public_key().await.unwrap(), jwk);
+        after_logout.delete().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn tabs_starting_together_agree_on_one_key() {
+        let id = "test:dpop:race";
+        let (a, b) = (
+            WebDpopKeys::new(Some(id.into())),
+            WebDpopKeys::new(Some(id.into())),
+        );
+        let (ka, kb) = futures_join(a.public_key(), b.public_key()).await;
+        assert_eq!(ka.unwrap(), kb.unwrap());
+        a.delete().await;
+    }
+
+    async fn futures_join<A: std::future::Future, B: std::future::Future>(
+        a: A,
+        b: B,
+    ) -> (A::Output, B::Output) {
+        // Both start before either is awaited to its end.
+        let (a, b) = (std::pin::pin!(a), std::pin::pin!(b));
+        let mut a = Some(a);
+        let mut b = Some(b);
+        let (mut ra, mut rb) = (None, None);
+        std::future::poll_fn(|cx| {
+            if let Some(f) = a.as_mut() {
+                if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
+                    ra = Some(v);
+                    a = None;
+                }
+            }
+            if let Some(f) = b.as_mut() {
+                if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
+                    rb = Some(v);
+                    b = None;
+                }
+            }
+            if a.is_none() && b.is_none() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        (ra.unwrap(), rb.unwrap())
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_unreadable_key_is_replaced() {
+        let id = "test:dpop:junk";
+        JsFuture::from(put_junk(id)).await.unwrap();
+        let keys = WebDpopKeys::new(Some(id.into()));
+        signs_verifiably(&keys).await;
+        assert!(!stored_private_key(id).await.extractable());
+        keys.delete().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_memory_key_touches_no_indexeddb() {
+        let keys = WebDpopKeys::new(None);
+        signs_verifiably(&keys).await;
+        let jwk = keys.public_key().await.unwrap();
+        assert_eq!(keys.public_key().await.unwrap(), jwk);
+        let thumbprint = wasm_oauth::core::dpop::jwk_thumbprint(&EngineJson.write(&jwk).unwrap());
+        assert_eq!(URL_SAFE_NO_PAD.decode(thumbprint).unwrap().len(), 32);
+    }
+
+    #[wasm_bindgen_test]
+    async fn without_indexeddb_the_key_lives_in_memory_with_one_warning() {
+        js_sys::eval(
+            "window.__warnings = []; window.__realWarn = console.warn; \
+             console.warn = (m) => window.__warnings.push(String(m)); \
+             window.__savedIdb = Object.getOwnPropertyDescriptor(window, 'indexedDB'); \
+             Object.defineProperty(window, 'indexedDB', { configurable: true, value: undefined })",
+        )
+        .unwrap();
+        let keys = WebDpopKeys::new(Some("test:dpop:no-idb".into()));
+        let first = keys.public_key().await;
+        let signature = keys.sign(b"x").await;
+        js_sys::eval(
+            "console.warn = window.__realWarn; \
+             Object.defineProperty(window, 'indexedDB', window.__savedIdb)",
+        )
+        .unwrap();
+        assert!(first.is_ok() && signature.is_ok());
+        let warnings: js_sys::Array = js_sys::eval("window.__warnings").unwrap().unchecked_into();
+        assert_eq!(warnings.length(), 1);
+        assert!(warnings.get(0).as_string().unwrap().contains("memory"));
+    }
 }

@@ -18,8 +18,8 @@ use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Algorithm, Event, Http, HttpRequest, HttpResponse, JsonCodec, MemoryStorage,
-    PublicKey, Published, Storage, Tabs,
+    Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
+    JsonCodec, MemoryStorage, PublicKey, Published, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -102,6 +102,19 @@ impl FakeHttp {
                 status,
                 body: body.to_string(),
                 date_ms: self.date_ms.get(),
+                dpop_nonce: None,
+            }),
+        ));
+    }
+    /// Queues an answer that carries a `DPoP-Nonce` header.
+    fn answer_with_nonce(&self, url: &str, status: u16, body: &str, nonce: &str) {
+        self.answers.borrow_mut().push((
+            url.to_string(),
+            Ok(HttpResponse {
+                status,
+                body: body.to_string(),
+                date_ms: self.date_ms.get(),
+                dpop_nonce: Some(nonce.to_string()),
             }),
         ));
     }
@@ -159,6 +172,7 @@ impl Http for FakeHttp {
                 status,
                 body,
                 date_ms: None,
+                dpop_nonce: None,
             });
         }
         Gate(self.gate.clone()).await;
@@ -216,8 +230,37 @@ impl Tabs for FakeTabs {
     }
 }
 
+/// The DPoP key pair: RFC 9449's example public key, a fixed "signature",
+/// and a count of deletions.
+#[derive(Clone, Default)]
+struct FakeDpopKeys {
+    deleted: Rc<Cell<u32>>,
+    /// Set by a test: the key was lost and replaced by another.
+    replaced: Rc<Cell<bool>>,
+}
+
+/// What the fake key "signs" with.
+const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
+
+impl DpopKeys for FakeDpopKeys {
+    async fn public_key(&self) -> Result<DpopJwk, AuthError> {
+        let x = match self.replaced.get() {
+            true => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            false => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
+        };
+        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")
+    }
+    async fn sign(&self, _: &[u8]) -> Result<Vec<u8>, AuthError> {
+        Ok(DPOP_SIGNATURE.to_vec())
+    }
+    async fn delete(&self) {
+        self.deleted.set(self.deleted.get() + 1);
+    }
+}
+
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
+    dpop: FakeDpopKeys,
     storage: S,
     /// Pending logins' own storage when set (the browser keeps them in
     /// sessionStorage whatever the token storage is); else `storage`.
@@ -234,6 +277,7 @@ impl<S> Fakes<S> {
     /// The same fakes over another storage.
     fn with_storage<T>(self, storage: T) -> Fakes<T> {
         Fakes {
+            dpop: self.dpop,
             storage,
             transactions: None,
             http: self.http,
@@ -253,6 +297,10 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Abort = FakeAbort;
     type Json = FakeJson;
     type Urls = WhatwgUrl;
+    type DpopKeys = FakeDpopKeys;
+    fn dpop_keys(&self) -> &FakeDpopKeys {
+        &self.dpop
+    }
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -377,10 +425,12 @@ struct Harness {
     storage: SharedStorage,
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
+    dpop: FakeDpopKeys,
 }
 
 fn fakes() -> Fakes {
     Fakes {
+        dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
         http: FakeHttp::default(),
@@ -399,6 +449,7 @@ fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
         events: f.events.clone(),
+        dpop: f.dpop.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
 }
@@ -2287,4 +2338,453 @@ fn auto_refresh_renews_an_expiring_token_only_while_the_page_is_visible() {
     let refreshed = h.client.tokens().unwrap();
     assert_eq!(refreshed.access_token, "AT-2");
     assert!(refreshed.expires_at_ms.unwrap() > expires_at);
+}
+
+mod dpop {
+    //! DPoP (RFC 9449): proofs on token requests, nonces, token types, the key's lifetime.
+    use super::*;
+
+    /// RFC 7638 thumbprint of the fake key (RFC 9449's example key).
+    const JKT: &str = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+
+    fn dpop_harness() -> Harness {
+        harness_with(AuthClientOptions {
+            dpop: Some(true),
+            ..options()
+        })
+    }
+
+    fn dpop_body(id_token: &str) -> String {
+        token_body(id_token).replace("\"Bearer\"", "\"DPoP\"")
+    }
+
+    /// The header and claims of a proof, checked for its signature.
+    fn proof(request: &HttpRequest) -> (serde_json::Value, serde_json::Value) {
+        use base64::Engine;
+        let proof = request.dpop.as_deref().expect("a DPoP proof");
+        let parts: Vec<&str> = proof.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        assert_eq!(b64.decode(parts[2]).unwrap(), DPOP_SIGNATURE);
+        let json = |p: &str| serde_json::from_slice(&b64.decode(p).unwrap()).unwrap();
+        (json(parts[0]), json(parts[1]))
+    }
+
+    const USE_NONCE: &str = r#"{"error":"use_dpop_nonce","error_description":"nonce required"}"#;
+
+    #[test]
+    fn a_dpop_login_binds_the_code_and_proves_the_key_at_the_token_endpoint() {
+        let h = dpop_harness();
+        let (params, state, nonce) = start(&h);
+        // RFC 9449 §10: the authorization code is bound to the key.
+        assert_eq!(find(&params, "dpop_jkt"), Some(JKT));
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        let sent = h.http.sent();
+        let (header, claims) = proof(&sent[0]);
+        assert_eq!(header["typ"], "dpop+jwt");
+        assert_eq!(header["alg"], "ES256");
+        assert_eq!(
+            header["jwk"]["x"],
+            "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"
+        );
+        assert_eq!(claims["htm"], "POST");
+        assert_eq!(claims["htu"], TOKEN_URL);
+        assert_eq!(claims["iat"].as_f64(), Some((NOW / 1000) as f64));
+        assert!(claims["jti"].as_str().is_some_and(|j| j.len() >= 16));
+        assert!(claims.get("nonce").is_none() && claims.get("ath").is_none());
+        assert_eq!(h.client.tokens().unwrap().token_type, "DPoP");
+    }
+
+    #[test]
+    fn without_dpop_nothing_carries_a_proof_or_a_thumbprint() {
+        let h = harness();
+        let (params, state, nonce) = start(&h);
+        assert_eq!(find(&params, "dpop_jkt"), None);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        assert!(h.http.sent().iter().all(|r| r.dpop.is_none()));
+    }
+
+    #[test]
+    fn a_bearer_answer_to_a_dpop_exchange_stores_nothing() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+        assert!(h.client.tokens().is_none());
+    }
+
+    #[test]
+    fn use_dpop_nonce_is_retried_once_with_the_servers_nonce() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-1");
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        let sent = h.http.sent();
+        assert_eq!(sent.len(), 2);
+        let (_, first) = proof(&sent[0]);
+        let (_, second) = proof(&sent[1]);
+        assert!(first.get("nonce").is_none());
+        assert_eq!(second["nonce"], "n-1");
+        assert_ne!(first["jti"], second["jti"], "a proof is never reused");
+        assert_eq!(sent[0].form, sent[1].form);
+    }
+
+    #[test]
+    fn a_server_that_keeps_asking_for_a_nonce_gets_one_retry_then_its_own_error() {
+        let h = dpop_harness();
+        let (_, state, _) = start(&h);
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-1");
+        h.http.answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "n-2");
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "use_dpop_nonce");
+        assert_eq!(h.http.sent().len(), 2);
+    }
+
+    #[test]
+    fn use_dpop_nonce_without_a_usable_nonce_is_not_retried() {
+        let h = dpop_harness();
+        let (_, state, _) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 400, USE_NONCE, "not a nonce");
+        let e = callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap_err();
+        assert_eq!(e.code(), "use_dpop_nonce");
+        assert_eq!(h.http.sent().len(), 1);
+    }
+
+    #[test]
+    fn a_refresh_is_proved_with_the_newest_nonce_of_the_token_endpoint() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 200, &dpop_body(&good_id_token(&nonce)), "n-7");
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-2");
+        let sent = h.http.sent();
+        let form = parse_pairs(sent[1].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
+        let (_, claims) = proof(&sent[1]);
+        assert_eq!(claims["nonce"], "n-7");
+        assert_eq!(
+            claims["iat"].as_f64(),
+            Some(((NOW + 3_590_000) / 1000) as f64)
+        );
+    }
+
+    #[test]
+    fn a_bearer_answer_to_a_dpop_refresh_is_refused() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+    }
+
+    #[test]
+    fn pushed_authorization_requests_carry_a_proof_and_the_thumbprint() {
+        let h = harness_with(AuthClientOptions {
+            dpop: Some(true),
+            use_par: Some(true),
+            ..options()
+        });
+        let par = format!("{ISSUER}/api/v1/oauth/par");
+        h.http.answer_at(
+            &par,
+            201,
+            r#"{"request_uri":"urn:ietf:params:oauth:request_uri:x","expires_in":60}"#,
+        );
+        block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+        let sent = h.http.sent();
+        assert_eq!(sent[0].url, par);
+        let form = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "dpop_jkt"), Some(JKT));
+        let (_, claims) = proof(&sent[0]);
+        assert_eq!(claims["htu"], par.as_str());
+    }
+
+    #[test]
+    fn userinfo_sends_the_dpop_token_with_a_proof_of_its_hash() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.http.answer_with_nonce(USERINFO_URL, 401, "", "rs-1");
+        h.http
+            .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:alice"}"#);
+        block_on(h.client.userinfo()).unwrap();
+        let sent = h.http.sent();
+        let (first, second) = (&sent[1], &sent[2]);
+        assert_eq!(second.bearer.as_deref(), Some("AT-1"));
+        let (_, claims) = proof(second);
+        assert_eq!(claims["htm"], "GET");
+        assert_eq!(claims["nonce"], "rs-1");
+        assert_eq!(
+            claims["ath"].as_str(),
+            Some(wasm_oauth::core::dpop::ath(&AccessToken::new("AT-1")).as_str())
+        );
+        assert!(proof(first).1.get("nonce").is_none());
+    }
+
+    #[test]
+    fn implicit_login_is_refused_with_dpop() {
+        let h = dpop_harness();
+        let e = block_on(
+            h.client
+                .start_login(&LoginRequest::default(), Some(ImplicitType::IdTokenToken)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert!(h.http.sent().is_empty());
+    }
+
+    #[test]
+    fn a_session_bound_to_a_lost_key_ends_with_login_required() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-1");
+        // IndexedDB lost the key; a new one was made: the tokens are bound to the old one.
+        h.dpop.replaced.set(true);
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(h.client.tokens().is_none(), "the session is cleared");
+        assert!(h.events.borrow().iter().any(|e| e == "logout"));
+        assert_eq!(
+            h.http.sent().len(),
+            1,
+            "no refresh with a key the server never saw"
+        );
+    }
+
+    #[test]
+    fn logout_deletes_the_key() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        block_on(h.client.logout(false, None)).unwrap();
+        assert_eq!(h.dpop.deleted.get(), 1);
+        let plain = harness();
+        block_on(plain.client.logout(false, None)).unwrap();
+        assert_eq!(plain.dpop.deleted.get(), 0);
+    }
+}
+
+mod api_fetch {
+    //! `auth.fetch`: the token goes only to `apiOrigins`; nonce and invalid_token retries.
+    use super::*;
+    use wasm_oauth::client::{ApiAnswer, ApiCredentials};
+
+    const API: &str = "https://api.example/v1/me?x=1";
+
+    fn api_harness(dpop: bool) -> Harness {
+        let h = harness_with(AuthClientOptions {
+            dpop: Some(dpop),
+            api_origins: Some(vec!["https://api.example".into()]),
+            ..options()
+        });
+        let (_, state, nonce) = start(&h);
+        let body = token_body(&good_id_token(&nonce));
+        let body = if dpop {
+            body.replace("\"Bearer\"", "\"DPoP\"")
+        } else {
+            body
+        };
+        h.http.answer(200, &body);
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h
+    }
+
+    /// One scripted answer: status, `WWW-Authenticate`, `DPoP-Nonce`.
+    type Scripted = (u16, Option<&'static str>, Option<&'static str>);
+
+    /// A scripted API: answers in order, records what each attempt carried.
+    struct FakeApi {
+        answers: RefCell<Vec<Scripted>>,
+        sent: RefCell<Vec<(String, Option<String>)>>,
+    }
+
+    impl FakeApi {
+        fn new(answers: &[Scripted]) -> Self {
+            FakeApi {
+                answers: RefCell::new(answers.to_vec()),
+                sent: RefCell::new(Vec::new()),
+            }
+        }
+        async fn send(&self, c: ApiCredentials) -> Result<ApiAnswer<u16>, AuthError> {
+            self.sent.borrow_mut().push((c.authorization, c.dpop));
+            let (status, challenge, nonce) = self.answers.borrow_mut().remove(0);
+            Ok(ApiAnswer {
+                status,
+                www_authenticate: challenge.map(str::to_string),
+                dpop_nonce: nonce.map(str::to_string),
+                response: status,
+            })
+        }
+    }
+
+    fn fetch(h: &Harness, api: &FakeApi, url: &str, replayable: bool) -> Result<u16, AuthError> {
+        block_on(h.client.api_fetch("GET", url, replayable, |c| api.send(c)))
+    }
+
+    fn claims(proof: &str) -> serde_json::Value {
+        use base64::Engine;
+        let part = proof.split('.').nth(1).unwrap();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        serde_json::from_slice(&b64.decode(part).unwrap()).unwrap()
+    }
+
+    const NONCE: &str = r#"DPoP error="use_dpop_nonce", error_description="nonce""#;
+    const INVALID: &str = r#"DPoP error="invalid_token""#;
+
+    #[test]
+    fn a_bearer_token_goes_to_an_allowed_origin() {
+        let h = api_harness(false);
+        let api = FakeApi::new(&[(200, None, None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        assert_eq!(api.sent.borrow()[0], ("Bearer AT-1".to_string(), None));
+    }
+
+    #[test]
+    fn any_other_origin_is_refused_before_anything_is_sent() {
+        let h = api_harness(false);
+        let api = FakeApi::new(&[]);
+        for url in [
+            "https://evil.example/v1/me",
+            "https://api.example:444/",
+            "http://api.example/",
+            "https://api.example.evil/",
+            "not a url",
+        ] {
+            let e = fetch(&h, &api, url, true).unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{url}");
+        }
+        assert!(api.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_dpop_token_goes_with_a_proof_of_method_url_and_token() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api, API, true).unwrap();
+        let (authorization, proof) = api.sent.borrow()[0].clone();
+        assert_eq!(authorization, "DPoP AT-1");
+        let c = claims(&proof.unwrap());
+        assert_eq!(c["htm"], "GET");
+        assert_eq!(c["htu"], "https://api.example/v1/me");
+        assert_eq!(
+            c["ath"].as_str(),
+            Some(wasm_oauth::core::dpop::ath(&AccessToken::new("AT-1")).as_str())
+        );
+    }
+
+    #[test]
+    fn use_dpop_nonce_is_retried_once_with_the_apis_nonce() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(401, Some(NONCE), Some("api-n1")), (200, None, None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        let sent = api.sent.borrow();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(claims(sent[1].1.as_deref().unwrap())["nonce"], "api-n1");
+        // The API's nonce is kept for its origin, not sent to the token endpoint.
+        let api2 = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api2, API, true).unwrap();
+        assert_eq!(
+            claims(api2.sent.borrow()[0].1.as_deref().unwrap())["nonce"],
+            "api-n1"
+        );
+
+        let again = FakeApi::new(&[
+            (401, Some(NONCE), Some("n2")),
+            (401, Some(NONCE), Some("n3")),
+        ]);
+        assert_eq!(
+            fetch(&h, &again, API, true).unwrap(),
+            401,
+            "one retry, then the answer"
+        );
+        assert_eq!(again.sent.borrow().len(), 2);
+    }
+
+    #[test]
+    fn invalid_token_refreshes_once_and_retries_once() {
+        let h = api_harness(false);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[
+            (401, Some(r#"Bearer error="invalid_token""#), None),
+            (200, None, None),
+        ]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 200);
+        let sent = api.sent.borrow();
+        assert_eq!(sent[1].0, "Bearer AT-2");
+        let form = parse_pairs(h.http.sent()[1].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
+    }
+
+    #[test]
+    fn a_dpop_invalid_token_refreshes_once_then_gives_the_answer() {
+        let h = api_harness(true);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[(401, Some(INVALID), None), (401, Some(INVALID), None)]);
+        assert_eq!(fetch(&h, &api, API, true).unwrap(), 401);
+        assert_eq!(api.sent.borrow().len(), 2);
+        assert_eq!(h.http.sent().len(), 2, "one exchange, one refresh");
+    }
+
+    #[test]
+    fn a_stream_body_is_never_sent_twice() {
+        let h = api_harness(true);
+        let api = FakeApi::new(&[(401, Some(NONCE), Some("n1"))]);
+        let e = fetch(&h, &api, API, false).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert!(e.message().contains("stream"));
+        assert_eq!(api.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_token_near_expiry_is_refreshed_before_the_call() {
+        let h = api_harness(false);
+        h.clock.set(NOW + 3_600_000 - 10_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        let api = FakeApi::new(&[(200, None, None)]);
+        fetch(&h, &api, API, true).unwrap();
+        assert_eq!(api.sent.borrow()[0].0, "Bearer AT-2");
+    }
+
+    #[test]
+    fn without_a_session_it_is_login_required() {
+        let h = harness_with(AuthClientOptions {
+            api_origins: Some(vec!["https://api.example".into()]),
+            ..options()
+        });
+        let api = FakeApi::new(&[]);
+        assert_eq!(
+            fetch(&h, &api, API, true).unwrap_err().code(),
+            "login_required"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use wasm_oauth::core::authorize::{begin_login, LoginRequest, ReturnTo, LOGIN_ENT
 use wasm_oauth::core::callback::parse_callback;
 use wasm_oauth::core::config::{AuthClientOptions, Config};
 use wasm_oauth::core::device::device_authorization;
-use wasm_oauth::core::tokens::token_set;
+use wasm_oauth::core::tokens::{token_set, TokenType};
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::HttpRequest;
 
@@ -42,6 +42,7 @@ fn debug_of_every_type_holding_a_secret_shows_none() {
         )
         .unwrap(),
         0,
+        TokenType::Bearer,
     )
     .unwrap();
     assert_redacted("TokenSet", format!("{tokens:?}"));
@@ -100,6 +101,7 @@ fn debug_of_every_type_holding_a_secret_shows_none() {
         url: "https://auth.example/token".into(),
         form: Some("refresh_token=FORM-SECRET".into()),
         bearer: Some("BEARER-SECRET".into()),
+        dpop: None,
     };
     assert_redacted("HttpRequest", format!("{request:?}"));
 }

@@ -97,15 +97,17 @@ function showSettings(settings) {
   byId("flow").value = settings.flow;
   byId("storage").value = settings.storage;
   byId("end-session").checked = settings.endSession === "1";
+  byId("dpop").checked = settings.dpop === "1";
   byId("flow-hint").textContent = FLOWS[settings.flow];
   byId("settings-hint").textContent = STORAGES[settings.storage];
-  byId("settings-summary").textContent = `${settings.flow} / ${settings.storage}`;
+  byId("settings-summary").textContent = `${settings.flow} / ${settings.storage}${settings.dpop === "1" ? " / DPoP" : ""}`;
   // A change rebuilds the client: reload with the new settings in the query.
   byId("settings").addEventListener("change", () => {
     const next = {
       flow: byId("flow").value,
       storage: byId("storage").value,
       endSession: byId("end-session").checked ? "1" : "0",
+      dpop: byId("dpop").checked ? "1" : "0",
     };
     saveSettings(next);
     location.assign(pathWithSettings(next, location, ONE_SHOT_PARAMS));
@@ -188,6 +190,8 @@ async function boot() {
     scope: config.scope,
     storage: settings.storage,
     usePar: settings.flow === "par",
+    dpop: settings.dpop === "1",
+    apiOrigins: [location.origin],
     ...(settings.endSession === "1" && config.endSession && { endpoints: { endSession: config.endSession } }),
   });
   window.__auth = auth;
@@ -221,6 +225,12 @@ async function boot() {
   onClick("userinfo", auth, async () => {
     showUser(await auth.getUser());
     logEvent("userinfo");
+  });
+  onClick("api", auth, async () => {
+    // The dev server's protected API: the token (and with DPoP, a proof) added by auth.fetch.
+    const response = await auth.fetch("/api/v1/me");
+    byId("api-output").textContent = `${response.status} ${JSON.stringify(await response.json(), null, 2)}`;
+    logEvent(`API: ${response.status}`);
   });
   setupDevice(auth);
   setupTabs(auth, settings, logEvent);

@@ -18,6 +18,7 @@ import { APP_CLIENT_ID, DEMO_CLIENT_ID, appRedirectUris, devClients, extraDemoCl
 import { generateRsaJwk, publicJwk } from "./dev/jwt.mjs";
 import { createDevProvider, ROUTES } from "./dev/provider.mjs";
 import { serviceAccountDevRoutes } from "./dev/service-account.mjs";
+import { protectedApi } from "./dev/api.mjs";
 import { createStaticServer } from "./dev/static-server.mjs";
 
 const HOST = "127.0.0.1";
@@ -72,6 +73,7 @@ const demos = [
     pkgDir,
     providerOrigin: issuer,
     vendor,
+    api: protectedApi({ provider, origin: origin(p) }),
     config: {
       issuer,
       clientId,

@@ -35,6 +35,7 @@ export function readSettings(location = window.location) {
     flow: pick("flow", Object.keys(FLOWS), "code"),
     storage: pick("storage", Object.keys(STORAGES), "session"),
     endSession: pick("endSession", ["0", "1"], "0"),
+    dpop: pick("dpop", ["0", "1"], "0"),
   };
 }
 
@@ -55,5 +56,7 @@ export function pathWithSettings(settings, location = window.location, drop = []
   query.set("storage", settings.storage);
   if (settings.endSession === "1") query.set("endSession", "1");
   else query.delete("endSession");
+  if (settings.dpop === "1") query.set("dpop", "1");
+  else query.delete("dpop");
   return `${location.pathname}?${query}`;
 }

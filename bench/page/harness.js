@@ -1,5 +1,6 @@
 // The in-page side of bench/run.mjs. Loaded by /app/<sdk>/ (the SDK's redirect URI); exposes
-// window.bench = { ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback } for run.mjs.
+// window.bench = { ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback, worstCase,
+// dpopProof } for run.mjs.
 // The SDK's bundle is never imported before one of those calls, so a page is cold until then.
 
 import { ADAPTERS } from "./adapters.js";
@@ -248,5 +249,43 @@ async function worstCase({ n = 5 } = {}) {
   return rows;
 }
 
-window.bench = { id, ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback, worstCase };
+/**
+ * Phase "DPoP proof" (wasm-oauth only): what a DPoP proof adds to a request, through the public
+ * API: `auth.fetch` to an in-page API answered at once (404, so nothing is retried), by a client
+ * with `dpop: true` and by one without (median of `n` each, after 20 warm-up calls). The
+ * difference is the proof: claims and header as JSON, base64url, `ath`, and WebCrypto's ECDSA
+ * P-256 signature with the non-extractable key.
+ */
+async function dpopProof({ n = 200 } = {}) {
+  if (id !== "wasm-oauth") throw new Error("the DPoP proof phase is wasm-oauth's");
+  const net = installInstantNetwork(await importSigningKey(cfg.privateJwk));
+  const api = `${cfg.issuerOrigin}/bench-api/me`;
+  const mod = await import(S.bundle);
+  await mod.default();
+  const medianOf = async (dpop) => {
+    const auth = new mod.AuthClient({
+      clientId: S.clientId, redirectUri: S.redirectUri, issuer: S.issuer, scope: S.scope ?? "api",
+      storage: "memory", dpop, apiOrigins: [cfg.issuerOrigin],
+    });
+    const state = new URL(await auth.buildAuthorizeUrl()).searchParams.get("state");
+    net.tokenBody = JSON.stringify({ access_token: "AT-bench", token_type: dpop ? "DPoP" : "Bearer", expires_in: 3600 });
+    await auth.handleRedirectCallback(`${S.redirectUri}?code=c&state=${state}`);
+    for (let i = 0; i < 20; i++) await auth.fetch(api);
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      await tick();
+      const t0 = now();
+      const response = await auth.fetch(api);
+      times.push(now() - t0);
+      if (response.status !== 404) throw new Error(`auth.fetch: ${response.status}, expected the stub's 404`);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  };
+  const bearerMs = await medianOf(false);
+  const dpopMs = await medianOf(true);
+  return { n, bearerMs, dpopMs, proofMs: dpopMs - bearerMs };
+}
+
+window.bench = { id, ready, cpuSetup, cpuBlock, cpuSummary, flowStart, flowCallback, worstCase, dpopProof };
 dispatchEvent(new Event("bench-ready"));

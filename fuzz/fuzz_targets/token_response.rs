@@ -17,7 +17,7 @@ mod common;
 use common::{check_error_answer, read_answer, status_of, value_of};
 use libfuzzer_sys::fuzz_target;
 use wasm_oauth::core::tokens::{
-    token_set, StoredTokens, TokenResponse, TokenSet, MAX_LIFETIME_MS,
+    token_set, StoredTokens, TokenResponse, TokenSet, TokenType, MAX_LIFETIME_MS,
 };
 
 /// `Date.now()` never exceeds this (ECMA-262 §21.4.1.1: ±8.64e15 ms).
@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let now_ms = u64::from_le_bytes(clock.try_into().unwrap()) % (MAX_CLOCK_MS + 1);
     let body = String::from_utf8_lossy(&data[11..]);
 
-    match read_answer::<TokenResponse>(status, &body).and_then(|r| token_set(r, now_ms)) {
+    match read_answer::<TokenResponse>(status, &body).and_then(|r| token_set(r, now_ms, TokenType::Bearer)) {
         Ok(t) => {
             assert!((200..300).contains(&status), "success only on 2xx");
             assert!(!t.access_token.secret().is_empty());

@@ -74,14 +74,14 @@ fn unavailable() -> AuthError {
     )
 }
 
-fn object<T: Serialize>(value: &T) -> Result<js_sys::Object, AuthError> {
+pub(crate) fn object<T: Serialize>(value: &T) -> Result<js_sys::Object, AuthError> {
     serde_wasm_bindgen::to_value(value)
         .map(JsCast::unchecked_into)
         .map_err(|_| unavailable())
 }
 
 /// `crypto.subtle` of this runtime.
-fn subtle() -> Result<web_sys::SubtleCrypto, AuthError> {
+pub(crate) fn subtle() -> Result<web_sys::SubtleCrypto, AuthError> {
     let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
         .ok()
         .filter(JsValue::is_object)

@@ -73,8 +73,17 @@ impl FetchHttp {
             .credentials(RequestCredentials::Omit)
             .referrer_policy(ReferrerPolicy::NoReferrer)
             .abort_signal(Some(&until));
+        // RFC 9449 §7.1: a DPoP-bound token goes with the `DPoP` scheme.
+        let scheme = if request.dpop.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        };
         if let Some(token) = &request.bearer {
-            builder = builder.header("Authorization", &format!("Bearer {token}"));
+            builder = builder.header("Authorization", &format!("{scheme} {token}"));
+        }
+        if let Some(proof) = &request.dpop {
+            builder = builder.header("DPoP", proof);
         }
         let built = match request.form {
             Some(form) => builder
@@ -109,6 +118,8 @@ impl FetchHttp {
             .map(|d| js_sys::Date::parse(&d))
             .filter(|ms| ms.is_finite() && *ms > 0.0)
             .map(|ms| ms as u64);
+        // A cross-origin server must list it in Access-Control-Expose-Headers.
+        let dpop_nonce = response.headers().get("dpop-nonce");
         let body = match response.text().await {
             Ok(body) => body,
             Err(_) if signal.is_some_and(AbortSignal::aborted) => return Err(aborted()),
@@ -119,6 +130,7 @@ impl FetchHttp {
             status,
             body,
             date_ms,
+            dpop_nonce,
         })
     }
 }

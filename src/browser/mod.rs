@@ -7,7 +7,9 @@
 //! the abortable wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
+pub mod api;
 pub mod crypto;
+pub mod dpop;
 pub mod http;
 pub mod json;
 pub mod objects;
@@ -19,6 +21,7 @@ pub mod url;
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Abort, Adapters, Algorithm, Event, HttpRequest, HttpResponse, PublicKey};
+use dpop::WebDpopKeys;
 use http::FetchHttp;
 use json::EngineJson;
 use std::rc::Rc;
@@ -35,7 +38,43 @@ pub struct BrowserAdapters {
     pub http: FetchHttp,
     pub json: EngineJson,
     pub tabs: BrowserTabs,
+    pub dpop: WebDpopKeys,
     pub listener: Rc<dyn Fn(Event<'_>)>,
+}
+
+/// Where the DPoP key pair is kept in IndexedDB: one entry per client when
+/// the tabs share the session (`local`), one per tab and client for a per-tab
+/// session (`session`: the tab's id lives in its sessionStorage, so a
+/// reload finds the key again), none for `memory` or when storage fell back
+/// to memory.
+fn dpop_key_id(
+    kind: StorageKind,
+    storage: &BrowserStorage,
+    transactions: &BrowserStorage,
+    client_id: &str,
+) -> Option<String> {
+    use crate::core::keys;
+    use crate::ports::Storage;
+    let namespace = keys::namespace(client_id);
+    match kind {
+        _ if storage.is_memory() => None,
+        StorageKind::Memory => None,
+        StorageKind::Local => Some(keys::key(&namespace, keys::DPOP_KEY)),
+        StorageKind::Session => {
+            let tab_key = keys::key(&namespace, keys::DPOP_TAB);
+            let tab = match transactions.get(&tab_key) {
+                Some(tab) => tab,
+                None => {
+                    let mut random = [0u8; 16];
+                    fill_random(&mut random).ok()?;
+                    let tab = crate::core::dpop::jti(&random);
+                    transactions.set(&tab_key, &tab).ok()?;
+                    tab
+                }
+            };
+            Some(keys::key(&namespace, &format!("{}:{tab}", keys::DPOP_KEY)))
+        }
+    }
 }
 
 impl BrowserAdapters {
@@ -58,10 +97,13 @@ impl BrowserAdapters {
             StorageKind::Session => None,
             _ => Some(BrowserStorage::open(StorageKind::Session)),
         };
+        let transactions = transactions.unwrap_or_else(|| BrowserStorage::open(kind));
+        let dpop = WebDpopKeys::new(dpop_key_id(kind, &storage, &transactions, client_id));
         BrowserAdapters {
             tabs: BrowserTabs::open(shared, client_id, events),
-            transactions: transactions.unwrap_or_else(|| BrowserStorage::open(kind)),
+            transactions,
             storage,
+            dpop,
             http: FetchHttp { timeout_ms },
             json: EngineJson,
             listener,
@@ -76,6 +118,7 @@ impl Adapters for BrowserAdapters {
     type Abort = SignalAbort;
     type Json = EngineJson;
     type Urls = EngineUrl;
+    type DpopKeys = WebDpopKeys;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -107,6 +150,10 @@ impl Adapters for BrowserAdapters {
 
     fn tabs(&self) -> &BrowserTabs {
         &self.tabs
+    }
+
+    fn dpop_keys(&self) -> &WebDpopKeys {
+        &self.dpop
     }
 
     fn now_ms(&self) -> u64 {

@@ -202,3 +202,110 @@ export function channelLatest(channel, windowMs) {
   const news = channel.latest;
   return news && Date.now() - news.at <= windowMs ? { stored: news.stored } : null;
 }
+
+// ---- the DPoP key pair in IndexedDB (dpop.rs) ----
+// IndexedDB answers in events, so a promise per operation is simpler here
+// than Rust closures. A CryptoKey is structured-cloneable: the
+// non-extractable private key is stored as the object itself, never as
+// bytes, and stays unreadable to any script. Every tab of the origin sees
+// the same database; the caller picks the `id` (per client, per tab or not).
+const KEY_DB = "wasm-oauth-dpop";
+const KEY_STORE = "keys";
+
+// Runs `step(store, resolve)` in a transaction of `mode`; resolves to
+// `{ unavailable: true }` where IndexedDB cannot be opened and to
+// `{ unreadable: true }` when the transaction fails.
+function withKeyStore(mode, step) {
+  return new Promise((resolve) => {
+    let open;
+    try {
+      open = globalThis.indexedDB.open(KEY_DB, 1);
+    } catch {
+      return resolve({ unavailable: true });
+    }
+    open.onupgradeneeded = () => open.result.createObjectStore(KEY_STORE);
+    open.onerror = () => resolve({ unavailable: true });
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const tx = db.transaction(KEY_STORE, mode);
+        tx.oncomplete = () => db.close();
+        tx.onabort = tx.onerror = () => {
+          db.close();
+          resolve({ unreadable: true });
+        };
+        step(tx.objectStore(KEY_STORE), resolve);
+      } catch {
+        db.close();
+        resolve({ unreadable: true });
+      }
+    };
+  });
+}
+
+const isKeyPair = (pair) =>
+  pair?.privateKey instanceof CryptoKey && pair?.publicKey instanceof CryptoKey;
+
+// The key pair under `id`: `{ pair }` (null when there is none),
+// `{ unreadable: true }` when what is there is no key pair or cannot be
+// read, `{ unavailable: true }` without IndexedDB.
+export function dpopKeyLoad(id) {
+  return withKeyStore("readonly", (store, resolve) => {
+    const get = store.get(id);
+    get.onsuccess = () => {
+      const found = get.result;
+      if (found === undefined) resolve({ pair: null });
+      else resolve(isKeyPair(found) ? { pair: found } : { unreadable: true });
+    };
+  });
+}
+
+// Stores `pair` under `id` unless a key pair is there already (another tab
+// was first): resolves to `{ pair }`, the pair now under `id`, in one
+// transaction so that two tabs never end up with two keys. What is there
+// and is no key pair is replaced.
+export function dpopKeyAdd(id, pair) {
+  return withKeyStore("readwrite", (store, resolve) => {
+    const get = store.get(id);
+    get.onsuccess = () => {
+      if (isKeyPair(get.result)) return resolve({ pair: get.result });
+      store.put(pair, id).onsuccess = () => resolve({ pair });
+    };
+  });
+}
+
+// Deletes the key pair under `id`; resolves whatever happens.
+export function dpopKeyDelete(id) {
+  return withKeyStore("readwrite", (store, resolve) => {
+    store.delete(id).onsuccess = () => resolve({});
+  });
+}
+
+// ---- auth.fetch (api.rs) ----
+// The app's `fetch(input, init)` arguments as the Request fetch would send:
+// `{ request, replayable }`, where a body given as a ReadableStream cannot
+// be sent twice; `{ error }` when fetch would refuse them.
+export function apiRequest(input, init) {
+  try {
+    const request = new Request(input, init ?? undefined);
+    return { request, replayable: !(init?.body instanceof ReadableStream) };
+  } catch (e) {
+    return { error: String(e?.message ?? e) };
+  }
+}
+
+// Sends a copy of `request` with `authorization` and, when given, the DPoP
+// `proof`; resolves to `{ response, status, challenge, nonce }`, or to
+// `{ failed: name }` when no response came (`AbortError` when aborted).
+export async function apiSend(request, authorization, proof) {
+  const attempt = request.clone();
+  attempt.headers.set("Authorization", authorization);
+  if (proof) attempt.headers.set("DPoP", proof);
+  try {
+    const response = await fetch(attempt);
+    const header = (name) => response.headers.get(name) ?? undefined;
+    return { response, status: response.status, challenge: header("www-authenticate"), nonce: header("dpop-nonce") };
+  } catch (e) {
+    return { failed: String(e?.name ?? "Error") };
+  }
+}

@@ -53,7 +53,7 @@ impl<A: Adapters> Client<A> {
         abort: &A::Abort,
     ) -> Result<TokenSet, AuthError> {
         let endpoints = self.endpoints().await?;
-        let mut poller = DevicePoller::new(device, started_at_ms);
+        let mut poller = DevicePoller::new(device, started_at_ms).expecting(self.token_type());
         loop {
             if abort.aborted() {
                 return Err(aborted());
@@ -71,7 +71,7 @@ impl<A: Adapters> Client<A> {
                     }
                     // The app's abort also cancels a poll in flight.
                     let request = form_request(&endpoints.token, &pairs);
-                    let r = self.adapters.send_until(request, abort).await?;
+                    let r = self.send_to_token_endpoint(request, Some(abort)).await?;
                     if abort.aborted() {
                         return Err(aborted());
                     }

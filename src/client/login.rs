@@ -11,7 +11,7 @@ use crate::core::keys;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Http, Storage};
+use crate::ports::{Adapters, Event, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -74,6 +74,14 @@ impl<A: Adapters> Client<A> {
         request: &LoginRequest,
         implicit: Option<ImplicitType>,
     ) -> Result<String, AuthError> {
+        if implicit.is_some() && self.config.dpop {
+            // Implicit tokens come without a token request to prove the key
+            // at: they would be bearer tokens, which `dpop` promises not to hold.
+            return fail(
+                ErrorCode::InvalidOptions,
+                "implicit login cannot bind tokens to a DPoP key: use loginWithRedirect",
+            );
+        }
         let now = self.now();
         let mut entropy = [0u8; LOGIN_ENTROPY];
         self.adapters.fill_random(&mut entropy)?;
@@ -82,7 +90,7 @@ impl<A: Adapters> Client<A> {
             None => ReturnTo::Absent,
             Some(text) => self.read_json(text).unwrap_or(ReturnTo::Unreadable),
         };
-        let (pending, params) = begin_login(
+        let (pending, mut params) = begin_login(
             &self.config,
             request,
             &return_to,
@@ -92,6 +100,10 @@ impl<A: Adapters> Client<A> {
             now,
         )?;
         self.sweep_transactions(now);
+        if self.config.dpop {
+            // RFC 9449 §10: the code is bound to the key that will redeem it.
+            params.push(("dpop_jkt".into(), self.dpop_jkt().await?));
+        }
         let endpoints = self.endpoints().await?;
         let url = if self.config.use_par {
             self.push_authorization_request(
@@ -124,7 +136,7 @@ impl<A: Adapters> Client<A> {
         params: &[(String, String)],
     ) -> Result<String, AuthError> {
         let request = form_request(par_endpoint, params);
-        let r = self.adapters.http().send(request).await?;
+        let r = self.send_to_token_endpoint(request, None).await?;
         let pushed = self.read_answer::<PushedAuthorizationResponse>(&r)?;
         pushed_authorize_url(authorization_endpoint, &self.config.client_id, pushed)
     }
@@ -320,7 +332,7 @@ impl<A: Adapters> Client<A> {
         };
         let endpoints = self.endpoints().await?;
         let r = self
-            .post_form(
+            .post_token_form(
                 &endpoints.token,
                 &[
                     ("grant_type", "authorization_code"),
@@ -333,6 +345,10 @@ impl<A: Adapters> Client<A> {
             .await?;
         let now = self.now();
         self.track_date(&r, now);
-        token_set(self.read_answer::<TokenResponse>(&r)?, now)
+        token_set(
+            self.read_answer::<TokenResponse>(&r)?,
+            now,
+            self.token_type(),
+        )
     }
 }

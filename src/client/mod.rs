@@ -6,16 +6,20 @@
 //! adapters, and keeps the little state a session needs in memory (the JWKS,
 //! the clock offset, the refresh in flight).
 
+mod api;
 mod device;
+mod dpop;
 mod flight;
 mod login;
 mod server;
 mod session;
 
+pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
 
 use crate::core::config::{Config, Endpoints};
 use crate::core::discovery::{self, ProviderMetadata};
+use crate::core::dpop::NonceBook;
 use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::expiry::{ExpiryNotice, ExpiryWatch};
 use crate::core::form::encode_pairs;
@@ -79,6 +83,10 @@ pub struct Client<A: Adapters> {
     /// replace: held here so a rotated refresh token is not lost, until a
     /// later write succeeds or another tab writes a newer entry.
     unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
+    /// The newest `DPoP-Nonce` of each server origin.
+    dpop_nonces: RefCell<NonceBook>,
+    /// The thumbprint of the DPoP key that signed the last proof.
+    dpop_jkt: RefCell<Option<String>>,
 }
 
 impl<A: Adapters> Client<A> {
@@ -97,6 +105,8 @@ impl<A: Adapters> Client<A> {
             expiry: RefCell::new(ExpiryWatch::new(lead_ms)),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
+            dpop_nonces: RefCell::new(NonceBook::default()),
+            dpop_jkt: RefCell::new(None),
         };
         client.move_legacy_tokens();
         client
@@ -202,6 +212,7 @@ impl<A: Adapters> Client<A> {
             url,
             form: None,
             bearer,
+            dpop: None,
         })
     }
 
@@ -211,6 +222,16 @@ impl<A: Adapters> Client<A> {
         pairs: &[(&str, &str)],
     ) -> Result<HttpResponse, AuthError> {
         self.adapters.http().send(form_request(url, pairs)).await
+    }
+
+    /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
+    async fn post_token_form(
+        &self,
+        url: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<HttpResponse, AuthError> {
+        self.send_to_token_endpoint(form_request(url, pairs), None)
+            .await
     }
 
     /// Notes the provider's clock from a response's `Date` header.
@@ -325,6 +346,7 @@ impl<A: Adapters> Client<A> {
     /// tokens were issued (a refresh token may have rotated), so losing them
     /// would end a session that is still good.
     fn store_tokens(&self, tokens: &TokenSet) {
+        self.note_dpop_binding();
         let text = self.write_json(&tokens.to_stored()).unwrap_or_default();
         match self.storage().set(&self.tokens_key(), &text) {
             Ok(()) => *self.unsaved.borrow_mut() = None,
@@ -342,6 +364,7 @@ impl<A: Adapters> Client<A> {
     fn clear_session(&self) {
         *self.unsaved.borrow_mut() = None;
         self.storage().remove(&self.tokens_key());
+        self.storage().remove(&self.key(keys::DPOP_JKT));
         self.adapters.tabs().publish_logout();
         self.adapters.emit(Event::Logout);
     }
@@ -444,5 +467,6 @@ fn form_request<K: AsRef<str>, V: AsRef<str>>(url: &str, pairs: &[(K, V)]) -> Ht
         url: url.to_string(),
         form: Some(encode_pairs(pairs)),
         bearer: None,
+        dpop: None,
     }
 }

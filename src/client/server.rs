@@ -6,7 +6,7 @@
 
 use super::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::error::{fail, AuthError, ErrorCode};
-use crate::core::tokens::{token_set, TokenResponse, TokenSet};
+use crate::core::tokens::{token_set, TokenResponse, TokenSet, TokenType};
 use crate::ports::Adapters;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -36,7 +36,11 @@ impl<A: Adapters> Client<A> {
         let r = self.post_form(&endpoints.token, pairs).await?;
         let now = self.now();
         self.track_date(&r, now);
-        let tokens = token_set(self.read_answer::<TokenResponse>(&r)?, now)?;
+        let tokens = token_set(
+            self.read_answer::<TokenResponse>(&r)?,
+            now,
+            TokenType::Bearer,
+        )?;
         let mut cache = self.grant_cache.borrow_mut();
         cache.retain(|(k, _)| *k != cache_key);
         cache.push((cache_key, tokens.clone()));

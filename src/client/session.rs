@@ -8,7 +8,7 @@ use crate::core::form::encode_pairs;
 use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, Event, JsonCodec, Tabs};
+use crate::ports::{Adapters, DpopKeys, Event, JsonCodec, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -28,6 +28,7 @@ impl<A: Adapters> Client<A> {
         min_validity_seconds: u32,
         force_refresh: bool,
     ) -> Result<AccessToken, AuthError> {
+        self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
             return flight.wait().await.map(|t| t.access_token);
@@ -86,7 +87,7 @@ impl<A: Adapters> Client<A> {
         };
         let endpoints = self.endpoints().await?;
         let r = self
-            .post_form(
+            .post_token_form(
                 &endpoints.token,
                 &[
                     ("grant_type", "refresh_token"),
@@ -98,7 +99,7 @@ impl<A: Adapters> Client<A> {
         let now = self.now();
         self.track_date(&r, now);
         let answer = self.read_answer::<TokenResponse>(&r);
-        let tokens = match answer.and_then(|t| token_set(t, now)) {
+        let tokens = match answer.and_then(|t| token_set(t, now, self.token_type())) {
             Ok(t) => t.merged_over(current),
             Err(e) if e.server_code() == Some(&OAuthErrorCode::InvalidGrant) => {
                 // Another tab or client rotated the token meanwhile: use its set.
@@ -176,7 +177,7 @@ impl<A: Adapters> Client<A> {
             .await?;
         let endpoints = self.endpoints().await?;
         let r = self
-            .get(endpoints.userinfo, Some(access_token.secret().to_string()))
+            .get_with_token(endpoints.userinfo, &access_token)
             .await?;
         let not_an_object = || {
             AuthError::new(
@@ -222,6 +223,10 @@ impl<A: Adapters> Client<A> {
     ) -> Result<Option<String>, AuthError> {
         let tokens = self.tokens();
         self.clear_session();
+        if self.config.dpop {
+            // The next session gets a new key: nothing bound to this one survives.
+            self.adapters.dpop_keys().delete().await;
+        }
         // The session is over here whatever follows; what cannot be done
         // without the provider's endpoints is reported as an `error` event.
         let endpoints = match self.endpoints().await {

@@ -126,6 +126,16 @@ pub struct AuthClientOptions {
     /// Server runtimes only: refused in a browser (`secret_in_browser`).
     #[tsify(optional)]
     pub client_secret: Option<String>,
+    /// Bind tokens to a key only this browser holds (DPoP, RFC 9449): a
+    /// non-extractable ES256 key signs a proof for every token request, and
+    /// the provider must answer `token_type: "DPoP"`. Default false.
+    #[tsify(optional)]
+    pub dpop: Option<bool>,
+    /// The origins `auth.fetch` sends the access token to (`https://api.example`:
+    /// scheme, host and port, nothing more; https, or http on loopback). Any
+    /// other origin is refused with `invalid_options`. Default none.
+    #[tsify(optional)]
+    pub api_origins: Option<Vec<String>>,
 }
 
 /// Provider endpoints, each an absolute URL (https, or http on loopback).
@@ -171,6 +181,10 @@ pub struct Config {
     pub endpoints: Endpoints,
     pub storage: StorageKind,
     pub use_par: bool,
+    /// Token requests carry a DPoP proof and expect DPoP-bound tokens.
+    pub dpop: bool,
+    /// The origins `auth.fetch` may send the access token to, as URL origins.
+    pub api_origins: Vec<String>,
     pub discovery: bool,
     pub clock_skew_seconds: u32,
     /// How long any one request may take, in milliseconds.
@@ -285,6 +299,18 @@ impl Config {
                 ))
             }
         };
+        let api_origins = o.api_origins.unwrap_or_default();
+        for origin in &api_origins {
+            // Exactly an origin: a path or a trailing slash would suggest a
+            // narrower grant than the origin-wide one it is.
+            let exact = check_option_url(urls, origin, "").is_ok_and(|u| u.origin == *origin);
+            if !exact {
+                return Err(AuthError::option(
+                    "apiOrigins",
+                    "each must be an origin such as https://api.example (https, or http on loopback)",
+                ));
+            }
+        }
         let mut endpoints = Endpoints::for_issuer(&issuer);
         let mut explicit_endpoints = Vec::new();
         let e = o.endpoints.unwrap_or_default();
@@ -330,6 +356,8 @@ impl Config {
             endpoints,
             storage,
             use_par: o.use_par.unwrap_or(false),
+            dpop: o.dpop.unwrap_or(false),
+            api_origins,
             discovery: o.discovery.unwrap_or(false),
             clock_skew_seconds,
             http_timeout_ms,
@@ -540,6 +568,34 @@ mod tests {
         let c = Config::from_options(o, &WhatwgUrl).unwrap();
         assert!(!format!("{c:?}").contains("s3cr3t"));
         assert!(format!("{c:?}").contains("[redacted]"));
+    }
+
+    #[test]
+    fn api_origins_are_exact_secure_origins() {
+        let with = |origins: &[&str]| {
+            let mut o = base();
+            o.api_origins = Some(origins.iter().map(|s| s.to_string()).collect());
+            Config::from_options(o, &WhatwgUrl)
+        };
+        let c = with(&["https://api.example", "http://127.0.0.1:8080"]).unwrap();
+        assert_eq!(
+            c.api_origins,
+            ["https://api.example", "http://127.0.0.1:8080"]
+        );
+        for bad in [
+            "https://api.example/",
+            "https://api.example/v1",
+            "http://api.example",
+            "https://user@api.example",
+            "HTTPS://API.EXAMPLE",
+            "api.example",
+            "",
+        ] {
+            let e = with(&[bad]).unwrap_err();
+            assert_eq!(e.code(), "invalid_options", "{bad}");
+            assert_eq!(e.option_name(), Some("apiOrigins"), "{bad}");
+        }
+        assert!(with(&[]).unwrap().api_origins.is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use super::secret::DeviceCode;
-use super::tokens::{is_token_text, token_set, TokenResponse, TokenSet};
+use super::tokens::{is_token_text, token_set, TokenResponse, TokenSet, TokenType};
 use super::url::{is_secure_or_loopback, parse_web_url, UrlParser};
 use serde::Deserialize;
 
@@ -155,6 +155,8 @@ pub struct DevicePoller {
     wake_at_ms: Option<u64>,
     /// Waits in a row that ended before `wake_at_ms`.
     early_wakes: u32,
+    /// The `token_type` the polls ask for.
+    token_type: TokenType,
 }
 
 impl DevicePoller {
@@ -169,7 +171,15 @@ impl DevicePoller {
             clock_ms: started_at_ms,
             wake_at_ms: None,
             early_wakes: 0,
+            token_type: TokenType::Bearer,
         }
+    }
+
+    /// The same poller, expecting tokens of `token_type` (`DPoP` when the
+    /// polls carry a DPoP proof).
+    pub fn expecting(mut self, token_type: TokenType) -> Self {
+        self.token_type = token_type;
+        self
     }
 
     /// The current interval in milliseconds.
@@ -228,7 +238,7 @@ impl DevicePoller {
     ) -> Result<Option<TokenSet>, AuthError> {
         // The next poll is timed from this clock reading.
         self.clock_ms = now_ms;
-        match answer.and_then(|r| token_set(r, now_ms)) {
+        match answer.and_then(|r| token_set(r, now_ms, self.token_type)) {
             Ok(tokens) => Ok(Some(tokens)),
             Err(e) => match e.server_code() {
                 Some(OAuthErrorCode::AuthorizationPending) => {
@@ -283,6 +293,20 @@ mod tests {
 
     fn device() -> DeviceAuthorization {
         parse_device_authorization(200, DEVICE).unwrap()
+    }
+
+    #[test]
+    fn a_dpop_poller_takes_dpop_tokens_and_refuses_bearer_ones() {
+        let mut poller = DevicePoller::new(&device(), 0).expecting(TokenType::Dpop);
+        let bearer = answer(200, r#"{"access_token":"a","token_type":"Bearer"}"#);
+        assert_eq!(
+            poller.on_answer(bearer, 5_000).unwrap_err().code(),
+            "invalid_response"
+        );
+        let mut poller = DevicePoller::new(&device(), 0).expecting(TokenType::Dpop);
+        let dpop = answer(200, r#"{"access_token":"a","token_type":"DPoP"}"#);
+        let tokens = poller.on_answer(dpop, 5_000).unwrap().unwrap();
+        assert_eq!(tokens.token_type, "DPoP");
     }
 
     #[test]

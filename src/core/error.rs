@@ -104,6 +104,10 @@ pub enum OAuthErrorCode {
     InvalidRequestObject,
     InvalidToken,
     InsufficientScope,
+    /// RFC 9449 §12.2: the DPoP proof is invalid.
+    InvalidDpopProof,
+    /// RFC 9449 §12.2: retry with the nonce in the `DPoP-Nonce` header.
+    UseDpopNonce,
     /// A code this SDK has no meaning for, as the server wrote it.
     Other(String),
 }
@@ -149,6 +153,8 @@ const OAUTH_CODES: &[(&str, OAuthErrorCode)] = &[
     ),
     ("invalid_token", OAuthErrorCode::InvalidToken),
     ("insufficient_scope", OAuthErrorCode::InsufficientScope),
+    ("invalid_dpop_proof", OAuthErrorCode::InvalidDpopProof),
+    ("use_dpop_nonce", OAuthErrorCode::UseDpopNonce),
 ];
 
 impl OAuthErrorCode {

@@ -15,6 +15,12 @@ pub const PREFIX: &str = "wasm-oauth:v2:";
 
 /// The storage key of the token set, under a client's [`namespace`].
 pub const TOKENS: &str = "tokens";
+/// The name of the DPoP key pair's IndexedDB entry (tabs sharing a session).
+pub const DPOP_KEY: &str = "dpop-key";
+/// The name of the thumbprint of the DPoP key the stored session is bound to.
+pub const DPOP_JKT: &str = "dpop-jkt";
+/// The name of this tab's own DPoP key id (per-tab sessions keep it in sessionStorage).
+pub const DPOP_TAB: &str = "dpop-tab";
 
 /// The namespace of `client_id`: [`PREFIX`] and the id with every character
 /// but RFC 3986's unreserved ones percent-encoded (`%` and `:` included, so

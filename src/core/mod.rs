@@ -9,6 +9,7 @@ pub mod callback;
 pub mod config;
 pub mod device;
 pub mod discovery;
+pub mod dpop;
 pub mod error;
 pub mod expiry;
 pub mod form;

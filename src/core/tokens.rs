@@ -134,12 +134,41 @@ fn check_scope(scope: Option<String>) -> Result<Option<String>, AuthError> {
     }
 }
 
-fn check_token_type(token_type: Option<&str>) -> Result<String, AuthError> {
-    // RFC 6749 §7.1: the type is case-insensitive. Only Bearer is supported:
-    // a DPoP or MAC token used as a bearer token would fail at every API.
+/// How the client presents its access token, and so the `token_type` it
+/// accepts: `Bearer` (RFC 6750), or `DPoP` (RFC 9449) when the `dpop`
+/// option is on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum TokenType {
+    #[default]
+    Bearer,
+    Dpop,
+}
+
+impl TokenType {
+    /// The `token_type` and `Authorization` scheme as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenType::Bearer => "Bearer",
+            TokenType::Dpop => "DPoP",
+        }
+    }
+}
+
+/// The `token_type` of an answer, when it is the one `expected`.
+fn check_token_type(token_type: Option<&str>, expected: TokenType) -> Result<String, AuthError> {
+    // RFC 6749 §7.1: the type is case-insensitive. Any other type than the
+    // one asked for is refused: a DPoP or MAC token used as a bearer token
+    // would fail at every API, and a Bearer answer to a DPoP request is a
+    // token a thief can replay (RFC 9449 §5: the server did not bind it).
     match token_type {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => Ok("Bearer".into()),
-        Some(_) => fail(ErrorCode::InvalidResponse, "token_type is not Bearer"),
+        Some(t) if t.eq_ignore_ascii_case(expected.name()) => Ok(expected.name().into()),
+        Some(_) => match expected {
+            TokenType::Bearer => fail(ErrorCode::InvalidResponse, "token_type is not Bearer"),
+            TokenType::Dpop => fail(
+                ErrorCode::InvalidResponse,
+                "token_type is not DPoP though the request carried a DPoP proof",
+            ),
+        },
         None => fail(ErrorCode::InvalidResponse, "token_type is missing"),
     }
 }
@@ -158,13 +187,18 @@ fn non_empty(value: Option<String>) -> Result<Option<String>, AuthError> {
 const ACCESS_TOKEN_TEXT: &str = "access_token has characters no token has (RFC 6749 A.12)";
 const REFRESH_TOKEN_TEXT: &str = "refresh_token has characters no token has (RFC 6749 A.17)";
 
-/// Builds the token set of a token endpoint answer (RFC 6749 §5.1) received at `now_ms`.
-pub fn token_set(response: TokenResponse, now_ms: u64) -> Result<TokenSet, AuthError> {
+/// Builds the token set of a token endpoint answer (RFC 6749 §5.1) received
+/// at `now_ms` to a request for a token of type `expected`.
+pub fn token_set(
+    response: TokenResponse,
+    now_ms: u64,
+    expected: TokenType,
+) -> Result<TokenSet, AuthError> {
     let Some(access_token) = non_empty(response.access_token)? else {
         return fail(ErrorCode::InvalidResponse, "access_token is missing");
     };
     let access_token = check_token_text(Some(access_token), ACCESS_TOKEN_TEXT)?.unwrap_or_default();
-    let token_type = check_token_type(response.token_type.as_deref())?;
+    let token_type = check_token_type(response.token_type.as_deref(), expected)?;
     Ok(TokenSet {
         access_token: AccessToken::new(access_token),
         token_type,
@@ -191,7 +225,8 @@ pub fn implicit_token_set(
         Some(t) if !t.is_empty() => return fail(ErrorCode::InvalidResponse, ACCESS_TOKEN_TEXT),
         _ => return fail(ErrorCode::InvalidResponse, "access_token is missing"),
     };
-    let token_type = check_token_type(token_type)?;
+    // Implicit tokens come without a token request to bind them: always Bearer.
+    let token_type = check_token_type(token_type, TokenType::Bearer)?;
     let expires_in = match expires_in {
         None => None,
         // Digits only (no sign, no fraction): at most 12 of them fit a u64.
@@ -295,7 +330,7 @@ mod tests {
         if (200..300).contains(&status) {
             let response = serde_json::from_str::<TokenResponse>(body)
                 .map_err(|_| unreadable_answer(status))?;
-            token_set(response, now_ms)
+            token_set(response, now_ms, TokenType::Bearer)
         } else {
             Err(error_from_answer(status, serde_json::from_str(body).ok()))
         }
@@ -303,6 +338,40 @@ mod tests {
 
     fn ok(body: &str) -> Result<TokenSet, AuthError> {
         answer(200, body, 1_000_000)
+    }
+
+    fn of_type(token_type: &str, expected: TokenType) -> Result<TokenSet, AuthError> {
+        let body = format!(r#"{{"access_token":"a","token_type":"{token_type}"}}"#);
+        token_set(serde_json::from_str(&body).unwrap(), 0, expected)
+    }
+
+    #[test]
+    fn dpop_answers_are_accepted_only_when_dpop_was_asked_for() {
+        for t in ["DPoP", "dpop", "DPOP"] {
+            assert_eq!(of_type(t, TokenType::Dpop).unwrap().token_type, "DPoP");
+            assert_eq!(
+                of_type(t, TokenType::Bearer).unwrap_err().code(),
+                "invalid_response"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bearer_answer_to_a_dpop_request_is_refused() {
+        // RFC 9449 §5: the server did not bind the token; a thief could replay it.
+        let e = of_type("Bearer", TokenType::Dpop).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
+        assert!(e.message().contains("DPoP"));
+        assert_eq!(
+            of_type("Bearer", TokenType::Bearer).unwrap().token_type,
+            "Bearer"
+        );
+    }
+
+    #[test]
+    fn implicit_tokens_are_never_dpop() {
+        let e = implicit_token_set(Some("a"), Some("DPoP"), None, None, None, 0).unwrap_err();
+        assert_eq!(e.code(), "invalid_response");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod write;
 mod clock;
 mod events;
 
+use crate::browser::api::ApiRequest;
 use crate::browser::popup;
 use crate::browser::url::EngineUrl;
 use crate::browser::{
@@ -415,6 +416,27 @@ impl AuthClient {
     pub fn get_user(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move { inner.userinfo().await })
+    }
+
+    /// `fetch` with the session's access token, for the origins in
+    /// `apiOrigins` only (any other: `invalid_options`): `Authorization:
+    /// Bearer`, or `DPoP` with a proof when `dpop` is on. Refreshes first when
+    /// the token is near expiry; sends once more for a new DPoP nonce and once
+    /// more after a refresh for `invalid_token`, never a stream body.
+    #[wasm_bindgen(js_name = fetch, unchecked_return_type = "Promise<Response>")]
+    pub fn fetch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Request | string | URL")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let request = ApiRequest::open(&input, &init)?;
+            let (method, url) = (request.method(), request.url());
+            inner
+                .api_fetch(&method, &url, request.replayable, |c| request.send(c))
+                .await
+        })
     }
 
     /// Logs out: revokes the tokens (unless `revoke: false`), clears the

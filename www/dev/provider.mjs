@@ -100,6 +100,10 @@ export async function createDevProvider({ issuer, clients, signingKey, serviceAc
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       clientCredentials: { enabled: true },
+      // RFC 9449 with server nonces (§8, §9): every DPoP proof must carry the provider's newest
+      // nonce, so the SDK's use_dpop_nonce retry runs in every DPoP test. Requests without a
+      // proof are unaffected.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
     },
   });
 

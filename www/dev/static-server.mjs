@@ -3,6 +3,7 @@
 // CSP (no inline script or style).
 
 import { createServer } from "node:http";
+import { API_PATH } from "./api.mjs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 
@@ -64,10 +65,11 @@ export function resolveInside(root, urlPath) {
  * @param {string} options.wwwDir   the site root
  * @param {string} options.pkgDir   the built package
  * @param {object} options.config   served as /config.json
+ * @param {Function} [options.api] the protected API's handler for /api/v1/me (api.mjs)
  * @param {string} options.providerOrigin  allowed in connect-src
  * @param {Record<string, string>} [options.vendor]  URL path → file (e.g. an npm package's ES module)
  */
-export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, vendor = {} }) {
+export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, vendor = {}, api }) {
   const csp = contentSecurityPolicy(providerOrigin);
   const configBody = JSON.stringify(config);
 
@@ -88,6 +90,10 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, ven
     }
 
     const { pathname } = new URL(req.url ?? "/", "http://demo.invalid");
+    if (api && pathname === API_PATH) {
+      await api(req, send);
+      return;
+    }
     if (pathname === "/config.json") {
       send(200, configBody, { "Content-Type": MIME[".json"] });
       return;

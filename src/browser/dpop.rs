@@ -1,0 +1,208 @@
+//! The DPoP key pair (RFC 9449) through WebCrypto (`crypto.subtle`, by
+//! web-sys): ES256 on P-256 with a non-extractable private key, kept in
+//! IndexedDB (web.js, one function per operation) so that it survives a
+//! reload and, under one `id`, is shared by the tabs of the origin.
+
+use super::crypto::{object, subtle};
+use super::warn;
+use crate::core::dpop::DpopJwk;
+use crate::core::error::{AuthError, ErrorCode};
+use crate::ports::DpopKeys;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, CryptoKeyPair};
+
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// Resolves to `{ pair }` (null when none), `{ unreadable: true }` or `{ unavailable: true }`.
+    #[wasm_bindgen(js_name = dpopKeyLoad)]
+    fn key_load(id: &str) -> js_sys::Promise;
+    /// Stores `pair` unless a key pair is there; resolves to `{ pair }`, the one kept,
+    /// or to `{ unreadable: true }` / `{ unavailable: true }`.
+    #[wasm_bindgen(js_name = dpopKeyAdd)]
+    fn key_add(id: &str, pair: &CryptoKeyPair) -> js_sys::Promise;
+    /// Deletes the pair under `id`.
+    #[wasm_bindgen(js_name = dpopKeyDelete)]
+    fn key_delete(id: &str) -> js_sys::Promise;
+}
+
+/// `EcKeyGenParams` and `EcdsaParams` (WebCrypto §23): ECDSA on P-256 with SHA-256.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Ecdsa {
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    named_curve: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<&'static str>,
+}
+
+/// The members of an exported public JWK that the proof's header needs.
+#[derive(Deserialize)]
+struct ExportedJwk {
+    x: String,
+    y: String,
+}
+
+fn no_webcrypto() -> AuthError {
+    AuthError::new(
+        ErrorCode::InvalidOptions,
+        "dpop needs WebCrypto's ECDSA P-256 (a secure context: https or localhost)",
+    )
+}
+
+/// A key pair ready to sign with.
+#[derive(Clone)]
+struct KeyPair {
+    private_key: CryptoKey,
+    jwk: DpopJwk,
+}
+
+/// Where a pair was found.
+enum Stored {
+    Pair(CryptoKeyPair),
+    Absent,
+    Unreadable,
+    Unavailable,
+}
+
+async fn stored(promise: js_sys::Promise) -> Stored {
+    let Ok(answer) = JsFuture::from(promise).await else {
+        return Stored::Unreadable;
+    };
+    let member = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    if member("unavailable").is_some_and(|v| v.is_truthy()) {
+        return Stored::Unavailable;
+    }
+    match member("pair") {
+        Some(pair) if pair.is_object() => Stored::Pair(pair.unchecked_into()),
+        Some(pair) if pair.is_null() => Stored::Absent,
+        _ => Stored::Unreadable,
+    }
+}
+
+async fn generate() -> Result<CryptoKeyPair, AuthError> {
+    let params = object(&Ecdsa {
+        name: "ECDSA",
+        named_curve: Some("P-256"),
+        hash: None,
+    })
+    .map_err(|_| no_webcrypto())?;
+    let usages = js_sys::Array::of1(&JsValue::from_str("sign"));
+    // `false`: the private key can never be exported (WebCrypto makes the
+    // public half of a pair extractable whatever this says).
+    let promise = subtle()
+        .map_err(|_| no_webcrypto())?
+        .generate_key_with_object(&params, false, &usages)
+        .map_err(|_| no_webcrypto())?;
+    Ok(JsFuture::from(promise)
+        .await
+        .map_err(|_| no_webcrypto())?
+        .unchecked_into())
+}
+
+async fn ready(pair: &CryptoKeyPair) -> Result<KeyPair, AuthError> {
+    let export = subtle()
+        .map_err(|_| no_webcrypto())?
+        .export_key("jwk", &pair.get_public_key())
+        .map_err(|_| no_webcrypto())?;
+    let jwk: ExportedJwk = JsFuture::from(export)
+        .await
+        .ok()
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+        .ok_or_else(no_webcrypto)?;
+    Ok(KeyPair {
+        private_key: pair.get_private_key(),
+        jwk: DpopJwk::p256(&jwk.x, &jwk.y)?,
+    })
+}
+
+/// The DPoP keys of one client in a browser.
+pub struct WebDpopKeys {
+    /// The IndexedDB key of the pair; `None` keeps it in this page's memory.
+    id: Option<String>,
+    pair: RefCell<Option<KeyPair>>,
+    warned: Cell<bool>,
+}
+
+impl WebDpopKeys {
+    /// Keys kept in IndexedDB under `id`, or in memory when `id` is `None`
+    /// (`storage: "memory"`).
+    pub fn new(id: Option<String>) -> Self {
+        WebDpopKeys {
+            id,
+            pair: RefCell::new(None),
+            warned: Cell::new(false),
+        }
+    }
+
+    /// The pair kept under `id`, made and kept now when there is none (or
+    /// an unreadable one); `None` when IndexedDB cannot be used.
+    async fn kept(&self, id: &str) -> Result<Option<CryptoKeyPair>, AuthError> {
+        match stored(key_load(id)).await {
+            Stored::Pair(pair) => return Ok(Some(pair)),
+            Stored::Unavailable => return Ok(None),
+            Stored::Absent | Stored::Unreadable => {}
+        }
+        // Another tab may store its new pair first: `key_add` answers
+        // whichever pair is kept, so every tab signs with the same key.
+        match stored(key_add(id, &generate().await?)).await {
+            Stored::Pair(pair) => Ok(Some(pair)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn key_pair(&self) -> Result<KeyPair, AuthError> {
+        if let Some(pair) = self.pair.borrow().clone() {
+            return Ok(pair);
+        }
+        let kept = match &self.id {
+            Some(id) => self.kept(id).await?,
+            None => None,
+        };
+        let pair = match kept {
+            Some(pair) => pair,
+            None => {
+                if self.id.is_some() && !self.warned.replace(true) {
+                    warn("wasm-oauth: IndexedDB is unavailable; the DPoP key lives in memory for this page only");
+                }
+                generate().await?
+            }
+        };
+        let pair = ready(&pair).await?;
+        // A call that raced this one may have set a pair meanwhile: keep one.
+        let mut held = self.pair.borrow_mut();
+        Ok(held.get_or_insert(pair).clone())
+    }
+}
+
+impl DpopKeys for WebDpopKeys {
+    async fn public_key(&self) -> Result<DpopJwk, AuthError> {
+        Ok(self.key_pair().await?.jwk)
+    }
+
+    async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
+        let pair = self.key_pair().await?;
+        let params = object(&Ecdsa {
+            name: "ECDSA",
+            named_curve: None,
+            hash: Some("SHA-256"),
+        })
+        .map_err(|_| no_webcrypto())?;
+        let promise = subtle()
+            .map_err(|_| no_webcrypto())?
+            .sign_with_object_and_u8_array(&params, &pair.private_key, signing_input)
+            .map_err(|_| no_webcrypto())?;
+        let signature = JsFuture::from(promise).await.map_err(|_| no_webcrypto())?;
+        Ok(js_sys::Uint8Array::new(&signature).to_vec())
+    }
+
+    async fn delete(&self) {
+        *self.pair.borrow_mut() = None;
+        if let Some(id) = &self.id {
+            let _ = JsFuture::from(key_delete(id)).await;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! DPoP (RFC 9449) in the flows: a proof on every token request, the
+//! server's nonces remembered per origin, one retry on `use_dpop_nonce`, and
+//! the key's thumbprint (`dpop_jkt`) on the authorization request.
+//! The proof is built by `core::dpop` and signed by the [`DpopKeys`] port.
+
+use super::Client;
+use crate::core::dpop::DpopJwk;
+use crate::core::dpop::{compact, jti, jwk_thumbprint, signing_input, ProofClaims, ProofHeader};
+use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::keys;
+use crate::core::secret::AccessToken;
+use crate::core::tokens::{error_from_answer, TokenType};
+use crate::core::url::origin_of;
+use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Storage};
+
+fn unwritable() -> AuthError {
+    AuthError::new(
+        ErrorCode::InvalidOptions,
+        "the DPoP proof could not be written",
+    )
+}
+
+impl<A: Adapters> Client<A> {
+    /// The `token_type` token requests ask for.
+    pub(crate) fn token_type(&self) -> TokenType {
+        if self.config.dpop {
+            TokenType::Dpop
+        } else {
+            TokenType::Bearer
+        }
+    }
+
+    /// The thumbprint of the client's DPoP key (RFC 7638), for `dpop_jkt`.
+    pub(crate) async fn dpop_jkt(&self) -> Result<String, AuthError> {
+        let jwk = self.adapters.dpop_keys().public_key().await?;
+        self.thumbprint(&jwk)
+    }
+
+    fn thumbprint(&self, jwk: &DpopJwk) -> Result<String, AuthError> {
+        let jkt = jwk_thumbprint(&self.write_json(jwk).ok_or_else(unwritable)?);
+        *self.dpop_jkt.borrow_mut() = Some(jkt.clone());
+        Ok(jkt)
+    }
+
+    /// Notes, beside a token set being stored, the key its tokens are bound
+    /// to: the one that signed the request's proof.
+    pub(crate) fn note_dpop_binding(&self) {
+        if let (true, Some(jkt)) = (self.config.dpop, self.dpop_jkt.borrow().as_deref()) {
+            let _ = self.storage().set(&self.key(keys::DPOP_JKT), jkt);
+        }
+    }
+
+    /// With `dpop`: a stored session bound to another key than the one held
+    /// now (IndexedDB cleared, or its entry unreadable and replaced) can
+    /// never be used again, so it is ended: `login_required`.
+    pub(crate) async fn check_dpop_binding(&self) -> Result<(), AuthError> {
+        if !self.config.dpop {
+            return Ok(());
+        }
+        let Some(bound) = self.storage().get(&self.key(keys::DPOP_JKT)) else {
+            return Ok(());
+        };
+        if bound == self.dpop_jkt().await? {
+            return Ok(());
+        }
+        self.clear_session();
+        fail(
+            ErrorCode::LoginRequired,
+            "the session was bound to a DPoP key this browser no longer has: log in again",
+        )
+    }
+
+    /// A DPoP proof for `htm` at `url`, signed now by the client's key, with
+    /// the newest nonce `url`'s origin sent, and `ath` when an access token
+    /// goes with the request.
+    pub(crate) async fn dpop_proof(
+        &self,
+        htm: &str,
+        url: &str,
+        access_token: Option<&AccessToken>,
+    ) -> Result<String, AuthError> {
+        let keys = self.adapters.dpop_keys();
+        let jwk = keys.public_key().await?;
+        self.thumbprint(&jwk)?;
+        let mut random = [0u8; 16];
+        self.adapters.fill_random(&mut random)?;
+        let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();
+        let nonce = self
+            .dpop_nonces
+            .borrow()
+            .nonce_for(&origin)
+            .map(str::to_string);
+        // `iat` on the measured clock: ours corrected by the provider's `Date`.
+        let claims = ProofClaims::new(
+            htm,
+            url,
+            self.provider_now_s() as u64,
+            jti(&random),
+            nonce.as_deref(),
+            access_token,
+        );
+        let input = signing_input(
+            &self
+                .write_json(&ProofHeader::new(&jwk))
+                .ok_or_else(unwritable)?,
+            &self.write_json(&claims).ok_or_else(unwritable)?,
+        );
+        let signature = keys.sign(input.as_bytes()).await?;
+        Ok(compact(&input, &signature))
+    }
+
+    /// Notes the `DPoP-Nonce` a response from `url` carried; true when it
+    /// carried one.
+    fn remember_nonce(&self, url: &str, r: &HttpResponse) -> bool {
+        match (&r.dpop_nonce, origin_of(self.adapters.urls(), url)) {
+            (Some(nonce), Some(origin)) => self.dpop_nonces.borrow_mut().remember(&origin, nonce),
+            _ => false,
+        }
+    }
+
+    /// Sends a POST to the authorization server's token or PAR endpoint:
+    /// with `dpop`, with a fresh proof, and once more with the server's new
+    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort` cancels
+    /// it where the runtime can.
+    pub(crate) async fn send_to_token_endpoint(
+        &self,
+        mut request: HttpRequest,
+        abort: Option<&A::Abort>,
+    ) -> Result<HttpResponse, AuthError> {
+        let mut retried = false;
+        loop {
+            if self.config.dpop {
+                request.dpop = Some(self.dpop_proof("POST", &request.url, None).await?);
+            }
+            let r = match abort {
+                Some(abort) => self.adapters.send_until(request.clone(), abort).await?,
+                None => self.adapters.http().send(request.clone()).await?,
+            };
+            if !self.config.dpop {
+                return Ok(r);
+            }
+            let new_nonce = self.remember_nonce(&request.url, &r);
+            let wants_nonce = r.status == 400
+                && error_from_answer(r.status, self.read_json(&r.body)).server_code()
+                    == Some(&OAuthErrorCode::UseDpopNonce);
+            // Once only, and only with a nonce to send: a server that keeps
+            // asking is answered with its own error.
+            if !wants_nonce || retried || !new_nonce {
+                return Ok(r);
+            }
+            retried = true;
+        }
+    }
+
+    /// A GET of a resource (userinfo) with the access token: as a Bearer
+    /// token, or with `dpop` as a DPoP token with a proof carrying its hash
+    /// (`ath`, RFC 9449 §7.1), sent once more when the server answers 401
+    /// with a new `DPoP-Nonce` (§9).
+    pub(crate) async fn get_with_token(
+        &self,
+        url: String,
+        access_token: &AccessToken,
+    ) -> Result<HttpResponse, AuthError> {
+        let mut retried = false;
+        loop {
+            let dpop = match self.config.dpop {
+                true => Some(self.dpop_proof("GET", &url, Some(access_token)).await?),
+                false => None,
+            };
+            let r = self
+                .adapters
+                .http()
+                .send(HttpRequest {
+                    url: url.clone(),
+                    form: None,
+                    bearer: Some(access_token.secret().to_string()),
+                    dpop,
+                })
+                .await?;
+            if !self.config.dpop {
+                return Ok(r);
+            }
+            let new_nonce = self.remember_nonce(&url, &r);
+            if r.status != 401 || !new_nonce || retried {
+                return Ok(r);
+            }
+            retried = true;
+        }
+    }
+}
