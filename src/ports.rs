@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
 
-/// A key-value store (memory, sessionStorage or localStorage).
+/// A key-value store (memory, sessionStorage, localStorage or the app's own).
 pub trait Storage {
     /// The value under `key`; `None` when absent or unreadable.
     fn get(&self, key: &str) -> Option<String>;
@@ -22,6 +22,15 @@ pub trait Storage {
     fn remove(&self, key: &str);
     /// Every key that starts with `prefix`.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
+    /// False while the store is still loading what it kept before this page
+    /// (an app's promise-returning store, read at start): reads see only
+    /// this page's writes until then. The built-in stores are always ready.
+    fn is_ready(&self) -> bool {
+        true
+    }
+    /// Resolves once [`Storage::is_ready`]; the flows wait for it before
+    /// they read the session.
+    async fn ready(&self) {}
 }
 
 /// A store that lives as long as the page: `storage: "memory"`, and the

@@ -197,6 +197,7 @@ impl<A: Adapters> Client<A> {
     /// Handles the authorization response in `url`: checks it against the
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+        self.storage_ready().await;
         let result = self.handle_callback_inner(url).await;
         if let Err(e) = &result {
             self.adapters.emit(Event::Error(e));

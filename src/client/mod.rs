@@ -13,6 +13,7 @@ mod flight;
 mod login;
 mod server;
 mod session;
+mod stored;
 
 pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;

@@ -28,6 +28,7 @@ impl<A: Adapters> Client<A> {
         min_validity_seconds: u32,
         force_refresh: bool,
     ) -> Result<AccessToken, AuthError> {
+        self.storage_ready().await;
         self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
@@ -221,6 +222,7 @@ impl<A: Adapters> Client<A> {
         revoke: bool,
         return_to: Option<&str>,
     ) -> Result<Option<String>, AuthError> {
+        self.storage_ready().await;
         let tokens = self.tokens();
         self.clear_session();
         if self.config.dpop {

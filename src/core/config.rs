@@ -23,6 +23,10 @@ pub enum StorageKind {
     Memory,
     Session,
     Local,
+    /// A store the app brings (`storage: { get, set, remove, keys }`); the
+    /// face reads the object, the browser adapter wraps it. Per tab as far
+    /// as coordination goes: no lock, nothing handed between tabs.
+    Custom,
 }
 
 impl StorageKind {
@@ -102,9 +106,17 @@ pub struct AuthClientOptions {
     /// Read `{issuer}/.well-known/openid-configuration` once, first. Default false.
     #[tsify(optional)]
     pub discovery: Option<bool>,
-    /// Where the session lives. Default `"session"`.
-    #[tsify(optional, type = "\"memory\" | \"session\" | \"local\"")]
+    /// Where the session lives: `"session"` (default), `"local"`,
+    /// `"memory"`, or the app's own store (see `CustomStorage`).
+    #[tsify(
+        optional,
+        type = "\"memory\" | \"session\" | \"local\" | CustomStorage"
+    )]
     pub storage: Option<String>,
+    /// Set by the face when `storage` was a store object (which it keeps):
+    /// then `storage` is `None` here and the kind is [`StorageKind::Custom`].
+    #[serde(skip)]
+    pub custom_storage: bool,
     /// Push the authorization request first (RFC 9126). Default false.
     #[tsify(optional)]
     pub use_par: Option<bool>,
@@ -266,6 +278,7 @@ impl Config {
             None => DEFAULT_SCOPE.to_string(),
         };
         let storage = match o.storage {
+            _ if o.custom_storage => StorageKind::Custom,
             Some(s) => StorageKind::parse(&s)?,
             None => StorageKind::Session,
         };

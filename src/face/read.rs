@@ -4,6 +4,7 @@
 //! typo such as `clientID`) are refused here, from the type's own list; a
 //! value of the wrong type is refused naming its option.
 
+use crate::browser::custom_storage::CustomStore;
 use crate::core::authorize::LoginRequest;
 use crate::core::config::{AuthClientOptions, EndpointOptions};
 use crate::core::device::DeviceAuthorization;
@@ -157,8 +158,9 @@ fn member(value: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The `AuthClient` constructor's options.
-pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
+/// The `AuthClient` constructor's options, and the app's own store when
+/// `storage` is an object rather than a name.
+pub fn options(value: &JsValue) -> Result<(AuthClientOptions, Option<CustomStore>), AuthError> {
     if !value.is_object() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
@@ -169,7 +171,17 @@ pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
     if endpoints.is_object() {
         only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
     }
-    read(value)
+    let storage = member(value, "storage");
+    if storage.is_undefined() || storage.is_null() || storage.is_string() {
+        return Ok((read(value)?, None));
+    }
+    let store = CustomStore::from_option(&storage)?;
+    // The other options are read without it (serde reads `storage` as a name).
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+    let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("storage"));
+    let mut o: AuthClientOptions = read(&rest)?;
+    o.custom_storage = true;
+    Ok((o, Some(store)))
 }
 
 /// Where the provider puts the code: the query (default) or the fragment.
