@@ -393,3 +393,108 @@ async fn a_refused_write_is_storage_unavailable_and_the_new_tokens_stay_in_memor
         under.clear(&tokens_key(&id));
     }
 }
+
+/// A client over the store object `store_js` (JavaScript source); `None`
+/// when the constructor refused it, with the error's code and message.
+fn client_over(store_js: &str, client_id: &str) -> Result<AuthClient, (String, String)> {
+    let options = options_object(&format!(
+        r#"{{"clientId":{client_id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
+    ));
+    let store = js_sys::eval(&format!("({store_js})")).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &store).unwrap();
+    AuthClient::new(options).map_err(|e| {
+        let message = member(&e, "message").as_string().unwrap();
+        (error_code(&e), message)
+    })
+}
+
+#[wasm_bindgen_test]
+fn a_store_missing_a_method_or_of_another_shape_is_invalid_options() {
+    let methods = "get() {}, set() {}, remove() {}";
+    for (store, says) in [
+        (format!("{{ {methods} }}"), "its keys is not a function"),
+        (
+            format!("{{ {methods}, keys: [] }}"),
+            "its keys is not a function",
+        ),
+        (
+            "{ set() {}, remove() {}, keys() {} }".to_string(),
+            "its get is not a function",
+        ),
+        ("{}".to_string(), "its get is not a function"),
+        ("[]".to_string(), "store object"),
+        ("() => {}".to_string(), "store object"),
+        ("5".to_string(), "store object"),
+        ("true".to_string(), "store object"),
+    ] {
+        let (code, message) = client_over(&store, "bad-store").err().expect(&store);
+        assert_eq!(code, "invalid_options", "{store}");
+        assert!(
+            message.starts_with(r#"option "storage": "#),
+            "{store}: {message}"
+        );
+        assert!(message.contains(says), "{store}: {message}");
+    }
+    // A class instance: its methods are inherited, not own.
+    let store = "new (class { get() { return null } set() {} remove() {} keys() { return [] } })()";
+    assert!(client_over(store, "class-store").is_ok());
+}
+
+/// A synchronous store whose `keys()` gives what `keys_js` makes; `get`
+/// answers a good token set for any key.
+fn store_listing(keys_js: &str) -> String {
+    let good = record("at-listed", 3_600_000.0);
+    format!("{{ get: () => {good:?}, set() {{}}, remove() {{}}, keys: () => {{ {keys_js} }} }}")
+}
+
+#[wasm_bindgen_test]
+async fn keys_that_are_junk_huge_or_hostile_load_nothing_or_a_bounded_part() {
+    let id = "conf-keys";
+    let own = tokens_key(id);
+    for (keys_js, loads) in [
+        // Not an array: nothing is loaded, and nothing breaks.
+        ("return 'a string';".to_string(), false),
+        ("return 5;".to_string(), false),
+        (format!("return {{ length: 1, 0: {own:?} }};"), false),
+        ("return null;".to_string(), false),
+        ("throw new Error('no keys');".to_string(), false),
+        // Entries that are no strings, too long, or another client's are skipped.
+        (format!("return [5, null, {{}}, 'x'.repeat(5000), 'wasm-oauth:v2:other:tokens', {own:?}];"), true),
+        // A huge list: only its first 10,000 entries are looked at.
+        (format!("const k = new Array(1_000_000).fill('junk'); k[5] = {own:?}; return k;"), true),
+        (format!("const k = new Array(1_000_000).fill('junk'); k[20_000] = {own:?}; return k;"), false),
+        // A hostile array: a proxy whose entries throw.
+        ("return new Proxy([1, 2, 3], { get(t, p) { if (p === 'length') return 3; throw new Error('trap'); } });".to_string(), false),
+    ] {
+        let c = client_over(&store_listing(&keys_js), id).expect(&keys_js);
+        let expected = if loads { "at-listed" } else { "error login_required" };
+        assert_eq!(access_token(&c).await, expected, "{keys_js}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_remove_the_store_refuses_is_reported_as_storage_unavailable() {
+    for kind in [Kind::CustomSync, Kind::CustomAsync] {
+        let under = Under::new(kind);
+        let id = format!("conf-remove-{kind:?}");
+        under.seed(&tokens_key(&id), &record("at-kept", 3_600_000.0).into());
+        let c = client(&under, &id);
+        let errors = record_errors(&c);
+        assert_eq!(access_token(&c).await, "at-kept", "{kind:?}");
+        under.refuse("remove", true);
+        let logout = JsFuture::from(c.logout(options_object(r#"{"revoke":false}"#))).await;
+        under.settle().await;
+        under.refuse("remove", false);
+        assert!(logout.is_ok(), "{kind:?}");
+        // Logged out in this page; the app is told its store still holds the entry.
+        assert!(c.get_tokens().is_undefined(), "{kind:?}");
+        // One event per entry the store kept (the token set, the DPoP binding).
+        let codes: Vec<_> = errors.iter().filter_map(|c| c.as_string()).collect();
+        assert!(!codes.is_empty(), "{kind:?}");
+        assert!(
+            codes.iter().all(|c| c == "storage_unavailable"),
+            "{kind:?}: {codes:?}"
+        );
+        assert!(under.raw(&tokens_key(&id)).is_some(), "{kind:?}");
+    }
+}
