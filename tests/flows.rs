@@ -2788,3 +2788,112 @@ mod api_fetch {
         );
     }
 }
+
+mod loading_store {
+    //! An app's promise-returning store loads what it kept after the client
+    //! is made: the flows wait for it, and a session it held is announced.
+    use super::*;
+
+    /// A store that finds what it kept only when awaited, one turn later.
+    #[derive(Clone, Default)]
+    struct LoadingStorage {
+        loaded_into: SharedStorage,
+        kept: Rc<RefCell<Vec<(String, String)>>>,
+        loaded: Rc<Cell<bool>>,
+    }
+
+    impl Storage for LoadingStorage {
+        fn get(&self, key: &str) -> Option<String> {
+            self.loaded_into.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+            self.loaded_into.set(key, value)
+        }
+        fn remove(&self, key: &str) {
+            self.loaded_into.remove(key)
+        }
+        fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+            self.loaded_into.keys_with_prefix(prefix)
+        }
+        fn is_ready(&self) -> bool {
+            self.loaded.get()
+        }
+        async fn ready(&self) {
+            let mut turned = false;
+            std::future::poll_fn(|_| match std::mem::replace(&mut turned, true) {
+                false => Poll::Pending,
+                true => Poll::Ready(()),
+            })
+            .await;
+            if !self.loaded.replace(true) {
+                for (key, value) in self.kept.borrow_mut().drain(..) {
+                    // What this page wrote meanwhile wins over what was kept.
+                    if self.loaded_into.get(&key).is_none() {
+                        self.loaded_into.set(&key, &value).unwrap();
+                    }
+                }
+            }
+        }
+    }
+
+    fn client_keeping(record: &str) -> (Client<Fakes<LoadingStorage>>, Fakes<LoadingStorage>) {
+        let storage = LoadingStorage::default();
+        let key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+        storage.kept.borrow_mut().push((key, record.to_string()));
+        let f = fakes().with_storage(storage);
+        let config = Config::from_options(options(), &WhatwgUrl).unwrap();
+        (Client::new(config, f.clone()), f)
+    }
+
+    fn kept_session(access_token: &str) -> String {
+        format!(
+            r#"{{"v":1,"access_token":"{access_token}","token_type":"Bearer","expires_at":{},"refresh_token":"rt-kept"}}"#,
+            NOW + 3_600_000
+        )
+    }
+
+    #[test]
+    fn get_access_token_waits_for_the_store_to_load() {
+        let (client, _) = client_keeping(&kept_session("at-kept"));
+        assert!(client.storage_loading());
+        assert!(
+            !client.is_authenticated(),
+            "nothing is read before the load"
+        );
+        let token = block_on(client.access_token(30, false)).unwrap();
+        assert_eq!(token.secret(), "at-kept");
+        assert!(!client.storage_loading());
+        assert!(client.is_authenticated());
+    }
+
+    #[test]
+    fn logout_waits_for_the_store_and_revokes_the_kept_session() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        f.http.answer_at(REVOKE_URL, 200, "");
+        f.http.answer_at(REVOKE_URL, 200, "");
+        block_on(client.logout(true, None)).unwrap();
+        let revoked: Vec<String> = f
+            .http
+            .sent()
+            .iter()
+            .filter(|r| r.url == REVOKE_URL)
+            .map(|r| {
+                let pairs = parse_pairs(r.form.as_deref().unwrap()).unwrap();
+                find(&pairs, "token").unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(revoked, ["rt-kept", "at-kept"]);
+        assert!(client.tokens().is_none());
+    }
+
+    #[test]
+    fn a_session_the_store_loads_late_is_announced_as_tokens() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        block_on(client.announce_loaded_session());
+        assert_eq!(*f.events.borrow(), ["tokens:7"]);
+        // Nothing kept: nothing announced.
+        let (empty, f) = client_keeping("{not json");
+        block_on(empty.announce_loaded_session());
+        assert!(f.events.borrow().is_empty());
+    }
+}
