@@ -404,6 +404,19 @@ mod tests {
     }
 
     #[test]
+    fn a_store_object_makes_the_storage_custom_and_no_name_does() {
+        let mut o = base();
+        o.custom_storage = true;
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
+        assert_eq!(c.storage, StorageKind::Custom);
+        // There is no name for it: only the face's flag (set for an object) picks it.
+        let mut o = base();
+        o.storage = Some("custom".into());
+        let e = Config::from_options(o, &WhatwgUrl).err().unwrap();
+        assert_eq!(e.option_name(), Some("storage"));
+    }
+
+    #[test]
     fn derives_provider_endpoints_from_issuer() {
         let c = Config::from_options(base(), &WhatwgUrl).unwrap();
         assert_eq!(c.issuer, "https://auth.xeonr.io");
