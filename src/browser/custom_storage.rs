@@ -33,7 +33,6 @@ use crate::core::keys;
 use crate::ports::{Event, MemoryStorage, Storage};
 use js_sys::{Array, Function, JsString, Promise, Reflect};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Waker};
@@ -143,8 +142,9 @@ struct Inner {
     loaded: Cell<bool>,
     /// Resolves once loaded (a store that answered with a promise).
     loading: RefCell<Option<Promise>>,
-    /// Writes waiting for the one in flight, in order.
-    pending: RefCell<VecDeque<Write>>,
+    /// Writes waiting for the one in flight, in order (a few at most: the
+    /// flows write a token set and its DPoP binding at a time).
+    pending: RefCell<Vec<Write>>,
     writing: Cell<bool>,
     /// The client's events (`storage_unavailable` for a refused write).
     listener: Rc<dyn Fn(Event<'_>)>,
@@ -164,7 +164,7 @@ impl CustomStorage {
             touched: RefCell::new(Vec::new()),
             loaded: Cell::new(false),
             loading: RefCell::new(None),
-            pending: RefCell::new(VecDeque::new()),
+            pending: RefCell::new(Vec::new()),
             writing: Cell::new(false),
             listener,
         });
@@ -278,7 +278,7 @@ impl Inner {
     /// when the store threw at once (nothing is pending then).
     fn write(self: &Rc<Self>, write: Write) -> Result<(), JsValue> {
         if self.writing.get() {
-            self.pending.borrow_mut().push_back(write);
+            self.pending.borrow_mut().push(write);
             return Ok(());
         }
         match self.send(&write)? {
@@ -316,7 +316,10 @@ async fn drain(inner: Rc<Inner>, first: Write, answer: JsFuture) {
         inner.report(&first);
     }
     loop {
-        let next = inner.pending.borrow_mut().pop_front();
+        let next = {
+            let mut pending = inner.pending.borrow_mut();
+            (!pending.is_empty()).then(|| pending.remove(0))
+        };
         let Some(next) = next else { break };
         let outcome = match inner.send(&next) {
             Ok(answer) => answer.settle().await,
