@@ -172,16 +172,17 @@ pub fn options(value: &JsValue) -> Result<(AuthClientOptions, Option<CustomStore
         only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
     }
     let storage = member(value, "storage");
-    if storage.is_undefined() || storage.is_null() || storage.is_string() {
-        return Ok((read(value)?, None));
-    }
-    let store = CustomStore::from_option(&storage)?;
-    // The other options are read without it (serde reads `storage` as a name).
-    let rest = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
-    let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("storage"));
-    let mut o: AuthClientOptions = read(&rest)?;
-    o.custom_storage = true;
-    Ok((o, Some(store)))
+    let (store, named) = if storage.is_undefined() || storage.is_null() || storage.is_string() {
+        (None, value.clone())
+    } else {
+        // The other options are read without it (serde reads `storage` as a name).
+        let rest = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+        let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("storage"));
+        (Some(CustomStore::from_option(&storage)?), rest.into())
+    };
+    let mut o: AuthClientOptions = read(&named)?;
+    o.custom_storage = store.is_some();
+    Ok((o, store))
 }
 
 /// Where the provider puts the code: the query (default) or the fragment.
