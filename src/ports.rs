@@ -158,7 +158,8 @@ pub trait DpopKeys {
 /// Something the client tells the app (`auth.on(...)`).
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
-    /// A new token set was stored (login, refresh, device sign-in, or another tab).
+    /// A new token set was stored (login, refresh, device sign-in, or another
+    /// tab), or a store that loads late found one.
     Tokens(&'a crate::core::tokens::TokenSet),
     /// The session ended (logout, refresh token refused, or another tab).
     Logout,

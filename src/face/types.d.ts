@@ -210,7 +210,7 @@ export type AuthEventName = "tokens" | "logout" | "error" | "tokenExpiring" | "t
 
 /** What each event's listener receives. */
 export interface AuthEventMap {
-  /** A new token set was stored (login, refresh, device sign-in, or another tab). */
+  /** A new token set was stored (login, refresh, device sign-in, or another tab), or a promise-returning `CustomStorage` finished loading one. */
   tokens: TokenSet;
   /** The session ended (logout, refresh token refused, or another tab). */
   logout: undefined;
