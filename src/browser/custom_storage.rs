@@ -8,7 +8,10 @@
 //! `get()` for each key in the client's namespace), read from then on, and
 //! written through. A store that answers with plain values is loaded before
 //! the constructor returns; one that answers with promises loads in the
-//! background, and the flows wait for it ([`Storage::ready`]). Writes reach
+//! background, and the flows wait for it ([`Storage::ready`]), at most the
+//! request timeout (`httpTimeoutSeconds`): a store whose promises never
+//! settle must not hold every flow, which then go on as without a stored
+//! session (what loads later still arrives, announced). Writes reach
 //! the store in the order they were made: while one is pending, the next
 //! ones queue behind it.
 //!
@@ -148,6 +151,8 @@ struct Inner {
     writing: Cell<bool>,
     /// The client's events (`storage_unavailable` for a refused write).
     listener: Rc<dyn Fn(Event<'_>)>,
+    /// How long a flow waits for the load (the request timeout).
+    wait_ms: u32,
 }
 
 /// The app's store behind the [`Storage`] port.
@@ -155,8 +160,14 @@ pub struct CustomStorage(Rc<Inner>);
 
 impl CustomStorage {
     /// Wraps `store` for the client `client_id` and loads its entries: at
-    /// once when the store answers synchronously, else in the background.
-    pub fn open(store: CustomStore, client_id: &str, listener: Rc<dyn Fn(Event<'_>)>) -> Self {
+    /// once when the store answers synchronously, else in the background,
+    /// with flows waiting for it at most `wait_ms`.
+    pub fn open(
+        store: CustomStore,
+        client_id: &str,
+        wait_ms: u32,
+        listener: Rc<dyn Fn(Event<'_>)>,
+    ) -> Self {
         let inner = Rc::new(Inner {
             store,
             prefix: keys::key(&keys::namespace(client_id), ""),
@@ -167,6 +178,7 @@ impl CustomStorage {
             pending: RefCell::new(Vec::new()),
             writing: Cell::new(false),
             listener,
+            wait_ms,
         });
         // One way to load for both kinds of store: polled once here, the
         // load finishes when every answer was a plain value; otherwise the
@@ -370,8 +382,9 @@ impl Storage for CustomStorage {
 
     async fn ready(&self) {
         let loading = self.0.loading.borrow().clone();
-        if let Some(loading) = loading {
-            let _ = JsFuture::from(loading).await;
+        if let (Some(loading), false) = (loading, self.0.loaded.get()) {
+            let timeout = super::abortable_sleep(self.0.wait_ms, None);
+            let _ = JsFuture::from(Promise::race(&Array::of2(&loading, &timeout))).await;
         }
     }
 }

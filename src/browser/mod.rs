@@ -97,9 +97,12 @@ impl BrowserAdapters {
         events: &JsValue,
     ) -> Self {
         let storage = match store {
-            Some(store) => {
-                BrowserStorage::Custom(CustomStorage::open(store, client_id, listener.clone()))
-            }
+            Some(store) => BrowserStorage::Custom(CustomStorage::open(
+                store,
+                client_id,
+                timeout_ms,
+                listener.clone(),
+            )),
             None => BrowserStorage::open(kind),
         };
         let shared = kind == StorageKind::Local && !storage.is_memory();

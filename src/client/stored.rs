@@ -22,8 +22,12 @@ impl<A: Adapters> Client<A> {
 
     /// Once the storage is loaded: a `tokens` event for the session it holds,
     /// if any. Started at construction, only while [`Client::storage_loading`].
+    /// It outwaits the bound a flow waits for ([`Storage::ready`]): a store
+    /// that loads after that still announces what it found.
     pub async fn announce_loaded_session(&self) {
-        self.storage_ready().await;
+        while self.storage_loading() {
+            self.storage_ready().await;
+        }
         if let Some(tokens) = self.tokens() {
             self.adapters.emit(Event::Tokens(&tokens));
         }

@@ -183,7 +183,7 @@ impl Under {
             _ => {
                 let store = CustomStore::from_option(&self.option()).unwrap();
                 let ignore: std::rc::Rc<dyn Fn(Event<'_>)> = std::rc::Rc::new(|_| {});
-                BrowserStorage::Custom(CustomStorage::open(store, "port-test", ignore))
+                BrowserStorage::Custom(CustomStorage::open(store, "port-test", 5000, ignore))
             }
         }
     }
@@ -497,4 +497,43 @@ async fn a_remove_the_store_refuses_is_reported_as_storage_unavailable() {
         );
         assert!(under.raw(&tokens_key(&id)).is_some(), "{kind:?}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_store_that_loads_too_slowly_holds_no_flow_and_its_session_comes_later() {
+    let id = "conf-slow";
+    let good = record("at-slow", 3_600_000.0);
+    let own = tokens_key(id);
+    // keys() settles after 3 s; the flows wait at most httpTimeoutSeconds (1 s).
+    let store = format!(
+        "{{ get: async () => {good:?}, set() {{}}, remove() {{}}, \
+           keys: () => new Promise((resolve) => setTimeout(() => resolve([{own:?}]), 3000)) }}"
+    );
+    let options = options_object(&format!(
+        r#"{{"clientId":{id:?},"redirectUri":"http://127.0.0.1:8080/","httpTimeoutSeconds":1}}"#
+    ));
+    js_sys::Reflect::set(
+        &options,
+        &"storage".into(),
+        &js_sys::eval(&format!("({store})")).unwrap(),
+    )
+    .unwrap();
+    let c = AuthClient::new(options).unwrap();
+    let announced = js_sys::Array::new();
+    let push = js_sys::Function::new_with_args("t", "this.push(t.accessToken)").bind0(&announced);
+    c.on("tokens".into(), push.into()).unwrap();
+    let started = js_sys::Date::now();
+    assert_eq!(access_token(&c).await, "error login_required");
+    let waited = js_sys::Date::now() - started;
+    assert!((900.0..2900.0).contains(&waited), "waited {waited} ms");
+    assert_eq!(announced.length(), 0);
+    // The load finishes later: announced, and read from then on.
+    for _ in 0..100 {
+        if announced.length() > 0 {
+            break;
+        }
+        JsFuture::from(wait(100)).await.unwrap();
+    }
+    assert_eq!(announced.to_vec(), [JsValue::from_str("at-slow")]);
+    assert_eq!(access_token(&c).await, "at-slow");
 }
