@@ -92,6 +92,8 @@ impl CustomStore {
         })
     }
 
+    /// Calls one of the store's methods on it with string arguments; `Err`
+    /// when it threw.
     fn call(&self, method: &Function, args: &[&str]) -> Result<Answer, JsValue> {
         let result = match args {
             [] => method.call0(&self.object),
