@@ -197,6 +197,29 @@ pub trait Abort {
     async fn sleep(&self, ms: u64);
 }
 
+pub use crate::core::log::{Field, Level};
+
+/// Where log lines go: the app's `logger` option. The client filters by
+/// `logLevel` first; a line's message is fixed text and its fields are
+/// [`Field`]s, so no token, code or secret can be handed to it.
+pub trait Log {
+    /// False when no one listens (no `logger`): the client then builds no line.
+    fn enabled(&self) -> bool;
+    /// Passes one line on. A logger that fails is ignored: logging never
+    /// changes what a flow does.
+    fn write(&self, level: Level, message: &'static str, fields: &[Field]);
+}
+
+/// The log of a client without a `logger`: nothing is logged.
+pub struct NoLog;
+
+impl Log for NoLog {
+    fn enabled(&self) -> bool {
+        false
+    }
+    fn write(&self, _: Level, _: &'static str, _: &[Field]) {}
+}
+
 /// Everything the client needs from its runtime.
 pub trait Adapters {
     type Storage: Storage;
@@ -246,4 +269,8 @@ pub trait Adapters {
     fn is_browser(&self) -> bool;
     /// Tells the app's listeners.
     fn emit(&self, event: Event<'_>);
+    /// Where log lines go; by default nowhere.
+    fn log(&self) -> &dyn Log {
+        &NoLog
+    }
 }

@@ -13,13 +13,14 @@ use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
+use wasm_oauth::core::log::{render, Field, Level};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
     Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
-    JsonCodec, MemoryStorage, PublicKey, Published, Storage, Tabs,
+    JsonCodec, Log, MemoryStorage, PublicKey, Published, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -271,6 +272,22 @@ struct Fakes<S = SharedStorage> {
     counter: Rc<Cell<u8>>,
     browser: bool,
     events: Rc<RefCell<Vec<String>>>,
+    log: FakeLog,
+}
+
+/// The app's logger: keeps each line as `core::log::render` writes it.
+#[derive(Clone, Default)]
+struct FakeLog {
+    lines: Rc<RefCell<Vec<String>>>,
+}
+
+impl Log for FakeLog {
+    fn enabled(&self) -> bool {
+        true
+    }
+    fn write(&self, level: Level, message: &'static str, fields: &[Field]) {
+        self.lines.borrow_mut().push(render(level, message, fields));
+    }
 }
 
 impl<S> Fakes<S> {
@@ -286,6 +303,7 @@ impl<S> Fakes<S> {
             counter: self.counter,
             browser: self.browser,
             events: self.events,
+            log: self.log,
         }
     }
 }
@@ -371,6 +389,9 @@ impl<S: Storage> Adapters for Fakes<S> {
         };
         self.events.borrow_mut().push(name);
     }
+    fn log(&self) -> &dyn Log {
+        &self.log
+    }
 }
 
 /// How long an abortable request takes on the fake clock.
@@ -439,6 +460,7 @@ fn fakes() -> Fakes {
         counter: Rc::new(Cell::new(1)),
         browser: true,
         events: Rc::new(RefCell::new(Vec::new())),
+        log: FakeLog::default(),
     }
 }
 
@@ -2786,5 +2808,270 @@ mod api_fetch {
             fetch(&h, &api, API, true).unwrap_err().code(),
             "login_required"
         );
+    }
+}
+
+mod logging {
+    //! The `logger` option: the flows' steps at `debug`, what went wrong at
+    //! `warn` and `error`, and never a secret in a line.
+    use super::*;
+
+    /// A client logging at `level`, and the lines its logger receives.
+    fn logged(level: Option<&str>, o: AuthClientOptions) -> (Harness, Rc<RefCell<Vec<String>>>) {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let o = AuthClientOptions {
+            log_level: level.map(str::to_string),
+            ..o
+        };
+        (harness_on(o, f), lines)
+    }
+
+    const REFRESHED: &str =
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#;
+    const TOKEN_SENT: &str =
+        "debug request sent method=POST endpoint=https://auth.example/api/v1/oauth/token";
+    const TOKEN_ANSWERED: &str = "debug answer received method=POST endpoint=https://auth.example/api/v1/oauth/token status=200 durationMs=0";
+
+    #[test]
+    fn a_login_and_a_refresh_log_their_steps_at_debug() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug login started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+                "debug request sent method=GET endpoint=https://auth.example/.well-known/jwks.json",
+                "debug answer received method=GET endpoint=https://auth.example/.well-known/jwks.json status=200 durationMs=0",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+                "debug refresh started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shared_refresh_and_a_hand_over_from_another_tab_are_logged() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        signed_in(&h);
+        assert!(lines
+            .borrow()
+            .contains(&"debug tab hand-over published".into()));
+        // Two calls in this tab: the second joins the first's refresh.
+        h.clock.set(NOW + 3_600_000);
+        h.http.answer(200, REFRESHED);
+        h.http.gate.set(true);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut first = Box::pin(h.client.access_token(30, false));
+        let mut second = Box::pin(h.client.access_token(30, false));
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        assert!(second.as_mut().poll(&mut cx).is_pending());
+        h.http.gate.set(false);
+        assert_eq!(block_on(first).unwrap(), "AT-2");
+        assert_eq!(block_on(second).unwrap(), "AT-2");
+        let shared = "debug refresh shared with a call in flight".to_string();
+        assert_eq!(lines.borrow().iter().filter(|l| **l == shared).count(), 1);
+        // Another tab refreshes while this one waits for the lock.
+        lines.borrow_mut().clear();
+        h.clock.set(NOW + 2 * 3_600_000);
+        *h.tabs.arrives_while_waiting.borrow_mut() = Some(format!(
+            r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{},"refresh_token":"RT-3"}}"#,
+            NOW + 3 * 3_600_000
+        ));
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap(),
+            "AT-OTHER-TAB"
+        );
+        assert_eq!(
+            *lines.borrow(),
+            ["debug refresh handed over by another tab"]
+        );
+    }
+
+    #[test]
+    fn a_refused_storage_write_is_a_warning_and_the_default_level_hides_the_steps() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let full = FullStorage {
+            inner: f.storage.clone(),
+            full: Rc::new(Cell::new(false)),
+        };
+        let h_http = f.http.clone();
+        let c = Client::new(
+            Config::from_options(options(), &WhatwgUrl).unwrap(),
+            f.with_storage(full.clone()),
+        );
+        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
+        let params = query_pairs(&url);
+        let (state, nonce) = (
+            find(&params, "state").unwrap(),
+            find(&params, "nonce").unwrap(),
+        );
+        h_http.answer(200, &token_body(&good_id_token(nonce)));
+        full.full.set(true);
+        block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn storage refused a write error=storage_unavailable"]
+        );
+    }
+
+    #[test]
+    fn a_corrupt_entry_clock_skew_and_a_failed_refresh_are_logged_with_their_codes_only() {
+        let (h, lines) = logged(None, options());
+        h.storage
+            .set(&format!("{KEY_PREFIX}{CLIENT_ID}:tokens"), "{not json")
+            .unwrap();
+        assert!(h.client.tokens().is_none());
+        assert_eq!(*lines.borrow(), ["warn corrupt stored entry removed"]);
+        lines.borrow_mut().clear();
+
+        signed_in(&h);
+        // A `Date` two days off is not believed.
+        h.http.date_ms.set(Some(NOW + 2 * 86_400_000));
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn clock skew beyond tolerance ignored skewSeconds=172800"]
+        );
+        lines.borrow_mut().clear();
+        h.http.date_ms.set(None);
+
+        // The server's description echoes the refresh token: only the code is logged.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_request","error_description":"bad refresh_token RT-2"}"#,
+        );
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=invalid_request"]
+        );
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=network_error"]
+        );
+    }
+
+    #[test]
+    fn log_level_off_logs_nothing_even_a_failure() {
+        let (h, lines) = logged(Some("off"), options());
+        signed_in(&h);
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(h.events.borrow().last().unwrap(), "error:network_error");
+        assert!(lines.borrow().is_empty());
+    }
+
+    /// The lines that contain any of `secrets`.
+    fn leaks(lines: &[String], secrets: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| secrets.iter().any(|s| l.contains(s.as_str())))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn no_log_line_of_a_whole_dpop_session_carries_a_secret() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                dpop: Some(true),
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        let dpop_body = |id: &str| token_body(id).replace("\"Bearer\"", "\"DPoP\"");
+        const CODE: &str = "CODE-SECRET-f00d";
+        let use_nonce = r#"{"error":"use_dpop_nonce","error_description":"send nonce"}"#;
+        // Login, with a DPoP nonce retry.
+        let (params, state, nonce) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 400, use_nonce, "NONCE-SERVER-1");
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code={CODE}&state={state}")).unwrap();
+        // A refresh, userinfo, a failed refresh echoing the token, logout with revocation.
+        h.http.answer(200, &REFRESHED.replace("Bearer", "DPoP"));
+        block_on(h.client.access_token(30, true)).unwrap();
+        h.http
+            .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:alice"}"#);
+        block_on(h.client.userinfo()).unwrap();
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"RT-2 was revoked"}"#,
+        );
+        let _ = block_on(h.client.access_token(30, true));
+        signed_in_again(&h, &dpop_body);
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(
+            REVOKE_URL,
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"AT-1"}"#,
+        );
+        block_on(h.client.logout(true, None)).unwrap();
+
+        // Every secret value the run used: the login's state, nonce and PKCE
+        // verifier, the code, each token, each proof and the server's nonce.
+        let mut secrets: Vec<String> = vec![state.clone(), nonce.clone(), CODE.into()];
+        secrets.push(find(&params, "code_challenge").unwrap().into());
+        secrets.extend(["AT-1", "RT-1", "AT-2", "RT-2", "NONCE-SERVER-1"].map(String::from));
+        secrets.push(good_id_token(&nonce));
+        for r in h.http.requests.borrow().iter() {
+            secrets.extend(r.dpop.clone());
+            secrets.extend(r.bearer.clone());
+            if let Some(form) = &r.form {
+                for (name, value) in parse_pairs(form).unwrap() {
+                    if ["code", "code_verifier", "refresh_token", "token"].contains(&name.as_str())
+                    {
+                        secrets.push(value);
+                    }
+                }
+            }
+        }
+        assert!(
+            secrets.iter().any(|s| s.len() >= 43),
+            "the verifier and proofs were collected"
+        );
+        let lines = lines.borrow().clone();
+        assert!(lines.iter().filter(|l| l.starts_with("debug ")).count() >= 10);
+        for expected in [
+            "warn DPoP nonce retry status=400",
+            "error refresh failed error=login_required",
+            "warn revocation failed error=temporarily_unavailable",
+            "debug logged out",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "{expected} in {lines:#?}"
+            );
+        }
+        assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
+        // The scan itself finds a secret where one is.
+        let planted = format!("debug request sent endpoint=https://auth.example/?code={CODE}");
+        assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
+    }
+
+    /// Signs in once more after a session ended (a fresh login).
+    fn signed_in_again(h: &Harness, body: &dyn Fn(&str) -> String) {
+        let (_, state, nonce) = start(h);
+        h.http.answer(200, &body(&good_id_token(&nonce)));
+        callback(h, &format!("{REDIRECT}?code=CODE-2&state={state}")).unwrap();
     }
 }

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod dpop;
 pub mod http;
 pub mod json;
+pub mod log;
 pub mod objects;
 pub mod popup;
 pub mod storage;
@@ -40,6 +41,8 @@ pub struct BrowserAdapters {
     pub tabs: BrowserTabs,
     pub dpop: WebDpopKeys,
     pub listener: Rc<dyn Fn(Event<'_>)>,
+    /// The app's `logger` (none until the face sets it).
+    pub log: log::JsLog,
 }
 
 /// Where the DPoP key pair is kept in IndexedDB: one entry per client when
@@ -107,6 +110,7 @@ impl BrowserAdapters {
             http: FetchHttp { timeout_ms },
             json: EngineJson,
             listener,
+            log: log::JsLog::default(),
         }
     }
 }
@@ -180,6 +184,10 @@ impl Adapters for BrowserAdapters {
 
     fn emit(&self, event: Event<'_>) {
         (self.listener)(event)
+    }
+
+    fn log(&self) -> &dyn crate::ports::Log {
+        &self.log
     }
 }
 

@@ -23,7 +23,7 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
 use events::Listeners;
 use read::{
-    device_authorization, login_request, options, read, signal, GetAccessTokenOptions,
+    device_authorization, logger, login_request, options, read, signal, GetAccessTokenOptions,
     LogoutOptions, ScopeOptions,
 };
 use std::future::Future;
@@ -137,6 +137,7 @@ impl AuthClient {
         let config = options(&opts)
             .and_then(|o| Config::from_options(o, &EngineUrl))
             .map_err(error_to_js)?;
+        let logger = logger(&opts).map_err(error_to_js)?;
         if config.client_secret.is_some() && is_browser() {
             return Err(error_to_js(AuthError::new(
                 ErrorCode::SecretInBrowser,
@@ -144,13 +145,14 @@ impl AuthClient {
             )));
         }
         let listeners = Rc::new(Listeners::default());
-        let adapters = BrowserAdapters::open(
+        let mut adapters = BrowserAdapters::open(
             config.storage,
             &config.client_id,
             config.http_timeout_ms,
             listeners.clone().sink(),
             listeners.registry(),
         );
+        adapters.log.0 = logger;
         let inner = Rc::new(Client::new(config, adapters));
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),
