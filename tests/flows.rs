@@ -2970,6 +2970,24 @@ mod logging {
     }
 
     #[test]
+    fn a_request_that_gets_no_answer_is_logged_with_its_error_code() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug refresh started",
+                TOKEN_SENT,
+                "debug no answer method=POST endpoint=https://auth.example/api/v1/oauth/token error=network_error durationMs=0",
+                "error refresh failed error=network_error",
+            ]
+        );
+    }
+
+    #[test]
     fn log_level_off_logs_nothing_even_a_failure() {
         let (h, lines) = logged(Some("off"), options());
         signed_in(&h);
@@ -2977,6 +2995,43 @@ mod logging {
         block_on(h.client.access_token(30, true)).unwrap_err();
         assert_eq!(h.events.borrow().last().unwrap(), "error:network_error");
         assert!(lines.borrow().is_empty());
+    }
+
+    #[test]
+    fn device_polling_logs_each_wait_and_each_poll_never_the_codes() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let h = harness_on(
+            AuthClientOptions {
+                log_level: Some("debug".into()),
+                ..options()
+            },
+            f,
+        );
+        h.http.answer_at(DEVICE_URL, 200, DEVICE_BODY);
+        let d = block_on(h.client.start_device_authorization(Some("openid"))).unwrap();
+        h.http.answer(400, r#"{"error":"slow_down"}"#);
+        h.http.answer(
+            200,
+            r#"{"access_token":"DEV-AT-SECRET","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let abort = FakeAbort::on(&h, None);
+        block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+        let device = "endpoint=https://auth.example/api/v1/oauth/code";
+        let token = "endpoint=https://auth.example/api/v1/oauth/token";
+        assert_eq!(
+            *lines.borrow(),
+            [
+                format!("debug request sent method=POST {device}"),
+                format!("debug answer received method=POST {device} status=200 durationMs=0"),
+                "debug device poll waiting waitMs=5000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=400 durationMs=0"),
+                "debug device poll waiting waitMs=10000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=200 durationMs=0"),
+            ]
+        );
     }
 
     /// The lines that contain any of `secrets`.
