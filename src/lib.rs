@@ -9,8 +9,8 @@
 //!    callback parsing, token responses, ID-token claims, pending logins).
 //!    No I/O and no clock: everything is tested natively with RFC vectors.
 //! 2. [`client`] + [`ports`]: the orchestration of each flow, written against
-//!    small traits for storage, HTTP, JSON, URLs, time, randomness and
-//!    signature checks, so the flows run against fakes in native tests;
+//!    small traits for storage, HTTP, JSON, URLs, time, randomness,
+//!    signature checks and the app's logger, so the flows run against fakes in native tests;
 //!    [`browser`] implements those traits with gloo-net, web-sys, getrandom
 //!    and serde-wasm-bindgen (the only code that touches the browser).
 //! 3. [`face`]: the `#[wasm_bindgen]` JavaScript API (`AuthClient`,
