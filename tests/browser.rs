@@ -145,12 +145,15 @@ fn create_pkce_pair_gives_a_verifier_and_its_challenge() {
 async fn unreachable_server_is_a_network_error() {
     let http = FetchHttp::default();
     let e = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "network_error");
@@ -406,12 +409,15 @@ async fn a_response_that_never_comes_times_out() {
     fetch_that_waits_for_abort();
     let http = FetchHttp { timeout_ms: 50 };
     let result = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     restore_fetch();
     assert_eq!(result.unwrap_err().code(), "timeout");
@@ -431,18 +437,20 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
     };
     let http = FetchHttp::default(); // a 30 s timeout
 
-    let done = http.send_until(request("/ok"), Some(&signal)).await;
+    // The port's abort is the app's signal, linked to the request's own.
+    let abort = SignalAbort(Some(signal.clone()));
+    let done = http.send(request("/ok"), Some(&abort)).await;
     assert_eq!(done.unwrap().status, 200);
     assert_eq!(count(), 0);
 
     abort_in_50_ms(&controller);
     let started = js_sys::Date::now();
-    let cut = http.send_until(request("/hang"), Some(&signal)).await;
+    let cut = http.send(request("/hang"), Some(&abort)).await;
     assert_eq!(cut.unwrap_err().code(), "aborted");
     assert!(js_sys::Date::now() - started < 5_000.0);
     assert_eq!(count(), 0);
 
-    let already = http.send_until(request("/hang"), Some(&signal)).await;
+    let already = http.send(request("/hang"), Some(&abort)).await;
     restore_fetch();
     assert_eq!(already.unwrap_err().code(), "aborted");
     assert_eq!(count(), 0);
@@ -479,20 +487,26 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
     );
     let http = FetchHttp::default();
     let post = http
-        .send(HttpRequest {
-            url: "https://auth.example/token".into(),
-            form: Some("a=b".into()),
-            bearer: Some("AT".into()),
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/token".into(),
+                form: Some("a=b".into()),
+                bearer: Some("AT".into()),
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let get = http
-        .send(HttpRequest {
-            url: "https://auth.example/userinfo".into(),
-            form: None,
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/userinfo".into(),
+                form: None,
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let seen = recorded_requests();
     let post = post.unwrap();
@@ -517,12 +531,15 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
     for status in [301, 302, 303, 307, 308] {
         fetch_that_records(status, "", "{ location: 'https://evil.example/steal' }");
         let e = FetchHttp::default()
-            .send(HttpRequest {
-                url: "https://auth.example/token".into(),
-                form: Some("code_verifier=v".into()),
-                bearer: None,
-                dpop: None,
-            })
+            .send(
+                HttpRequest {
+                    url: "https://auth.example/token".into(),
+                    form: Some("code_verifier=v".into()),
+                    bearer: None,
+                    dpop: None,
+                },
+                None,
+            )
             .await
             .unwrap_err();
         let seen = recorded_requests();
