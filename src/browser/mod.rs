@@ -1,10 +1,11 @@
 //! Ring 2: the browser adapters, the only code that touches the browser.
-//! Each file wraps one Web API: HTTP through gloo-net, storage, WebCrypto,
-//! location, history and the popup window through web-sys, randomness through getrandom, JSON
-//! through the engine with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps the few
-//! operations that are callbacks at heart (a lock held across an await, the
-//! popup's and the channel's message listeners, the app's listener registry,
-//! the abortable wait), each one plain JavaScript function.
+//! Each implements one port (`crate::ports`) over one Web API: HTTP through
+//! gloo-net, storage, WebCrypto, location, history and the popup window
+//! through web-sys, randomness through getrandom, JSON through the engine
+//! with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps
+//! the few operations that are callbacks at heart (a lock held across an
+//! await, the popup's and the channel's message listeners, the app's listener
+//! registry, the abortable wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
 pub mod api;
@@ -12,7 +13,6 @@ pub mod crypto;
 pub mod dpop;
 pub mod http;
 pub mod json;
-pub mod objects;
 pub mod popup;
 pub mod storage;
 pub mod tabs;

@@ -1,7 +1,9 @@
 //! Orchestration: each flow as a sequence of core decisions and adapter I/O.
 //!
-//! Generic over [`Adapters`], so every flow here runs natively against fakes
-//! (see `tests/flows.rs`) and in the browser against the web-sys adapters.
+//! Generic over [`Adapters`] (one port per need, `crate::ports`), so every
+//! flow here, the popup login and the callback page included, runs natively
+//! against fakes (see `tests/flows.rs`) and in the browser against the web-sys
+//! adapters. The face only converts arguments and results.
 //! The core decides; this module moves values between the core and the
 //! adapters, and keeps the little state a session needs in memory (the JWKS,
 //! the clock offset, the refresh in flight).

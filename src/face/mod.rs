@@ -3,6 +3,7 @@
 //! errors become `AuthError` objects. No protocol logic lives here.
 
 mod callbacks;
+mod objects;
 mod read;
 mod write;
 
