@@ -5,7 +5,7 @@
 //! bundles them: an associated type and an accessor per port, no behaviour.
 //! `browser` implements them with web-sys, gloo-net and serde-wasm-bindgen;
 //! native tests use fakes (`tests/flows.rs`).
-// The traits are only used through generics, never as `dyn`, and wasm
+// The ports are only used through generics, never as `dyn`, and wasm
 // futures are single-threaded, so `async fn` in a trait is what we want.
 #![allow(async_fn_in_trait)]
 
@@ -228,7 +228,8 @@ pub trait Tabs {
     fn deliver_to(&self, receiver: Box<dyn Fn(Published)>);
 }
 
-/// Cancellation of a long wait (device polling), from an `AbortSignal`.
+/// The app's cancellation (its `AbortSignal` in a browser): of a long wait
+/// (device polling) here, and of a request in flight through [`Http::send`].
 pub trait Abort {
     /// True once the caller aborted.
     fn aborted(&self) -> bool;
