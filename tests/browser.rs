@@ -1,5 +1,6 @@
 //! The browser adapters in a real headless Chromium (wasm-bindgen-test):
-//! storage, randomness, hashing, fetch failures and the JavaScript error type.
+//! storage, randomness, hashing, fetch failures, the tab channel and the
+//! JavaScript error type.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -1065,4 +1066,44 @@ mod dpop_keys {
         assert_eq!(warnings.length(), 1);
         assert!(warnings.get(0).as_string().unwrap().contains("memory"));
     }
+}
+
+/// Two clients of one shared session (each with its own channel, as two
+/// tabs have): what one publishes is delivered to the other's receiver, and
+/// to nobody once that client is gone.
+#[wasm_bindgen_test]
+async fn the_tab_channel_delivers_another_tabs_news_to_the_client() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_oauth::browser::tabs::BrowserTabs;
+    use wasm_oauth::ports::{Published, Tabs};
+    let client_id = "tab-channel-test";
+    let (this_tab, other_tab) = (
+        BrowserTabs::open(true, client_id),
+        BrowserTabs::open(true, client_id),
+    );
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let into = heard.clone();
+    this_tab.deliver_to(Box::new(move |news| into.borrow_mut().push(news)));
+    let wait = || SignalAbort(None).sleep(100);
+
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    other_tab.publish_logout();
+    wait().await;
+    assert_eq!(
+        *heard.borrow(),
+        [Published::Tokens(r#"{"v":1}"#.into()), Published::LoggedOut]
+    );
+    assert_eq!(this_tab.latest_published(), Published::LoggedOut);
+
+    // A client's own news is not delivered back to it.
+    this_tab.publish_logout();
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2);
+
+    drop(this_tab);
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2, "a freed client hears nothing");
 }
