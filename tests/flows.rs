@@ -8,7 +8,8 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use wasm_oauth::client::{Client, KEY_PREFIX};
+use wasm_oauth::browser::storage::MemoryStorage;
+use wasm_oauth::client::{Client, KEY_PREFIX, POPUP_TIMEOUT_MS};
 use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
@@ -16,11 +17,11 @@ use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::log::{render, Field, Level};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::secret::{AccessToken, RefreshToken};
-use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
-    JsonCodec, Log, MemoryStorage, PublicKey, Published, Storage, Tabs,
+    Abort, Adapters, Algorithm, Clock, DpopJwk, DpopKeys, Event, Events, Http, HttpRequest,
+    HttpResponse, JsonCodec, Log, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
+    SignatureVerifier, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -158,7 +159,21 @@ impl Future for Gate {
 }
 
 impl Http for FakeHttp {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
+    type Abort = FakeAbort;
+    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
+    /// cancels the request before it is sent, as a browser's `AbortSignal`
+    /// cancels a fetch.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        abort: Option<&FakeAbort>,
+    ) -> Result<HttpResponse, AuthError> {
+        if let Some((at, clock)) = abort.and_then(|a| Some((a.abort_at?, &a.clock))) {
+            if at <= clock.get() + REQUEST_MS {
+                clock.set(at.max(clock.get()));
+                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
+            }
+        }
         self.requests.borrow_mut().push(request.clone());
         if request.url == JWKS_URL {
             if self.jwks_down.get() {
@@ -203,6 +218,9 @@ impl Storage for SharedStorage {
     }
 }
 
+/// The client's receiver of the other tabs' news (`Tabs::deliver_to`).
+type Receiver = Rc<RefCell<Option<Box<dyn Fn(Published)>>>>;
+
 /// Another tab's hand-over, as the cross-tab adapter would deliver it.
 #[derive(Clone, Default)]
 struct FakeTabs {
@@ -210,6 +228,17 @@ struct FakeTabs {
     locks_taken: Rc<Cell<u32>>,
     /// Set by the test: what another tab publishes while we wait for the lock.
     arrives_while_waiting: Rc<RefCell<Option<String>>>,
+    receiver: Receiver,
+}
+
+impl FakeTabs {
+    /// Another tab publishes `news`: kept as the latest, and delivered.
+    fn another_tab_publishes(&self, news: Published) {
+        *self.published.borrow_mut() = news.clone();
+        if let Some(receiver) = self.receiver.borrow().as_ref() {
+            receiver(news);
+        }
+    }
 }
 
 impl Tabs for FakeTabs {
@@ -220,7 +249,7 @@ impl Tabs for FakeTabs {
             *self.published.borrow_mut() = Published::Tokens(t);
         }
     }
-    fn publish_tokens(&self, _: &TokenSet, stored: &str) {
+    fn publish_tokens(&self, stored: &str) {
         *self.published.borrow_mut() = Published::Tokens(stored.to_string());
     }
     fn publish_logout(&self) {
@@ -228,6 +257,9 @@ impl Tabs for FakeTabs {
     }
     fn latest_published(&self) -> Published {
         self.published.borrow().clone()
+    }
+    fn deliver_to(&self, receiver: Box<dyn Fn(Published)>) {
+        *self.receiver.borrow_mut() = Some(receiver);
     }
 }
 
@@ -259,6 +291,148 @@ impl DpopKeys for FakeDpopKeys {
     }
 }
 
+/// The settable clock.
+#[derive(Clone)]
+struct FakeClock(Rc<Cell<u64>>);
+impl Clock for FakeClock {
+    fn now_ms(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+/// Counted "entropy": each byte 37 more than the last.
+#[derive(Clone)]
+struct FakeRandom(Rc<Cell<u8>>);
+impl Random for FakeRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        for b in buf.iter_mut() {
+            *b = self.0.get();
+            self.0.set(self.0.get().wrapping_add(37));
+        }
+        Ok(())
+    }
+}
+
+/// Accepts exactly `GOOD_SIGNATURE`, from a key of the algorithm's type.
+#[derive(Clone, Copy)]
+struct FakeVerifier;
+impl SignatureVerifier for FakeVerifier {
+    async fn verify(
+        &self,
+        alg: Algorithm,
+        key: &PublicKey,
+        _: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError> {
+        let fits = match (alg, key) {
+            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
+            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
+            _ => panic!("select_key handed a key of another type than {alg:?}"),
+        };
+        Ok(fits && signature == GOOD_SIGNATURE)
+    }
+}
+
+/// A browser (`true`) or a server runtime.
+#[derive(Clone, Copy)]
+struct FakeRuntime(bool);
+impl Runtime for FakeRuntime {
+    fn is_browser(&self) -> bool {
+        self.0
+    }
+}
+
+/// What the app's listeners were told, each event as a short line.
+#[derive(Clone, Default)]
+struct FakeEvents(Rc<RefCell<Vec<String>>>);
+impl Events for FakeEvents {
+    fn emit(&self, event: Event<'_>) {
+        let name = match event {
+            Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
+            Event::Logout => "logout".to_string(),
+            Event::Error(e) => format!("error:{}", e.code()),
+            Event::TokenExpiring(at) => format!("expiring:{at}"),
+            Event::TokenExpired => "expired".to_string(),
+        };
+        self.0.borrow_mut().push(name);
+    }
+}
+
+/// What the login popup does once sent to the authorization URL: hands back
+/// a callback URL, or ends in an error (closed, timed out).
+type PopupScript = Rc<RefCell<Option<Box<dyn Fn(&str) -> Result<String, AuthError>>>>>;
+
+/// The page's address and its popups. Every step is logged with the number
+/// of HTTP requests sent before it, so the tests see what came first.
+#[derive(Clone, Default)]
+struct FakeNavigation {
+    log: Rc<RefCell<Vec<String>>>,
+    requests: Rc<RefCell<Vec<HttpRequest>>>,
+    /// The page's address (`None`: no page).
+    address: Rc<RefCell<Option<String>>>,
+    /// This page is a login popup that our opener waits for.
+    own_popup: Rc<Cell<bool>>,
+    /// The browser blocks popups.
+    blocks_popups: Rc<Cell<bool>>,
+    popup: PopupScript,
+}
+
+impl FakeNavigation {
+    fn note(&self, step: &str) {
+        let sent = self.requests.borrow().len();
+        self.log.borrow_mut().push(format!("{step} @{sent}"));
+    }
+    fn log(&self) -> Vec<String> {
+        self.log.borrow().clone()
+    }
+    fn popup_does(&self, script: impl Fn(&str) -> Result<String, AuthError> + 'static) {
+        *self.popup.borrow_mut() = Some(Box::new(script));
+    }
+}
+
+impl Navigation for FakeNavigation {
+    type Popup = FakePopup;
+    fn current_url(&self) -> Option<String> {
+        self.address.borrow().clone()
+    }
+    fn navigate(&self, url: &str) -> Result<(), AuthError> {
+        self.note(&format!("navigate {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+        Ok(())
+    }
+    fn replace_url(&self, url: &str) {
+        self.note(&format!("replace {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+    }
+    fn open_popup(&self) -> Result<FakePopup, AuthError> {
+        if self.blocks_popups.get() {
+            self.note("blocked");
+            return Err(AuthError::new(ErrorCode::PopupBlocked, "blocked"));
+        }
+        self.note("open");
+        Ok(FakePopup(self.clone()))
+    }
+    fn is_own_popup(&self) -> bool {
+        self.own_popup.get()
+    }
+    fn hand_back(&self, url: &str) {
+        self.note(&format!("hand back {url}"));
+    }
+}
+
+/// A popup the fake page opened.
+struct FakePopup(FakeNavigation);
+impl PopupWindow for FakePopup {
+    async fn wait_for_callback(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+        self.0.note(&format!("wait {timeout_ms}"));
+        let script = self.0.popup.borrow();
+        script.as_ref().expect("no popup script")(url)
+    }
+    fn close(&self) {
+        self.0.note("close");
+    }
+}
+
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
     dpop: FakeDpopKeys,
@@ -268,10 +442,11 @@ struct Fakes<S = SharedStorage> {
     transactions: Option<S>,
     http: FakeHttp,
     tabs: FakeTabs,
-    clock: Rc<Cell<u64>>,
-    counter: Rc<Cell<u8>>,
-    browser: bool,
-    events: Rc<RefCell<Vec<String>>>,
+    clock: FakeClock,
+    random: FakeRandom,
+    runtime: FakeRuntime,
+    events: FakeEvents,
+    navigation: FakeNavigation,
     log: FakeLog,
 }
 
@@ -300,9 +475,10 @@ impl<S> Fakes<S> {
             http: self.http,
             tabs: self.tabs,
             clock: self.clock,
-            counter: self.counter,
-            browser: self.browser,
+            random: self.random,
+            runtime: self.runtime,
             events: self.events,
+            navigation: self.navigation,
             log: self.log,
         }
     }
@@ -311,14 +487,18 @@ impl<S> Fakes<S> {
 impl<S: Storage> Adapters for Fakes<S> {
     type Storage = S;
     type Http = FakeHttp;
-    type Tabs = FakeTabs;
     type Abort = FakeAbort;
+    type Tabs = FakeTabs;
     type Json = FakeJson;
     type Urls = WhatwgUrl;
     type DpopKeys = FakeDpopKeys;
-    fn dpop_keys(&self) -> &FakeDpopKeys {
-        &self.dpop
-    }
+    type Clock = FakeClock;
+    type Random = FakeRandom;
+    type Signatures = FakeVerifier;
+    type Navigation = FakeNavigation;
+    type Events = FakeEvents;
+    type Runtime = FakeRuntime;
+    type Log = FakeLog;
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -328,68 +508,37 @@ impl<S: Storage> Adapters for Fakes<S> {
     fn http(&self) -> &FakeHttp {
         &self.http
     }
+    fn tabs(&self) -> &FakeTabs {
+        &self.tabs
+    }
     fn json(&self) -> &FakeJson {
         &FakeJson
     }
     fn urls(&self) -> &WhatwgUrl {
         &WhatwgUrl
     }
-    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
-    /// cancels the request, as a browser's `AbortSignal` does.
-    async fn send_until(
-        &self,
-        request: HttpRequest,
-        abort: &FakeAbort,
-    ) -> Result<HttpResponse, AuthError> {
-        if let Some(at) = abort.abort_at {
-            if at <= abort.clock.get() + REQUEST_MS {
-                abort.clock.set(at.max(abort.clock.get()));
-                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
-            }
-        }
-        self.http.send(request).await
+    fn dpop_keys(&self) -> &FakeDpopKeys {
+        &self.dpop
     }
-    fn tabs(&self) -> &FakeTabs {
-        &self.tabs
+    fn clock(&self) -> &FakeClock {
+        &self.clock
     }
-    fn now_ms(&self) -> u64 {
-        self.clock.get()
+    fn random(&self) -> &FakeRandom {
+        &self.random
     }
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        for b in buf.iter_mut() {
-            *b = self.counter.get();
-            self.counter.set(self.counter.get().wrapping_add(37));
-        }
-        Ok(())
+    fn signatures(&self) -> &FakeVerifier {
+        &FakeVerifier
     }
-    async fn verify_signature(
-        &self,
-        alg: Algorithm,
-        key: &PublicKey,
-        _: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, AuthError> {
-        let fits = match (alg, key) {
-            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
-            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
-            _ => panic!("select_key handed a key of another type than {alg:?}"),
-        };
-        Ok(fits && signature == GOOD_SIGNATURE)
+    fn navigation(&self) -> &FakeNavigation {
+        &self.navigation
     }
-    fn is_browser(&self) -> bool {
-        self.browser
+    fn events(&self) -> &FakeEvents {
+        &self.events
     }
-    fn emit(&self, event: Event<'_>) {
-        let name = match event {
-            Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
-            Event::Logout => "logout".to_string(),
-            Event::Error(e) => format!("error:{}", e.code()),
-            Event::TokenExpiring(at) => format!("expiring:{at}"),
-            Event::TokenExpired => "expired".to_string(),
-        };
-        self.events.borrow_mut().push(name);
+    fn runtime(&self) -> &FakeRuntime {
+        &self.runtime
     }
-    fn log(&self) -> &dyn Log {
+    fn log(&self) -> &FakeLog {
         &self.log
     }
 }
@@ -446,20 +595,26 @@ struct Harness {
     storage: SharedStorage,
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
+    navigation: FakeNavigation,
     dpop: FakeDpopKeys,
 }
 
 fn fakes() -> Fakes {
+    let http = FakeHttp::default();
     Fakes {
         dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
-        http: FakeHttp::default(),
+        navigation: FakeNavigation {
+            requests: http.requests.clone(),
+            ..FakeNavigation::default()
+        },
+        http,
         tabs: FakeTabs::default(),
-        clock: Rc::new(Cell::new(NOW)),
-        counter: Rc::new(Cell::new(1)),
-        browser: true,
-        events: Rc::new(RefCell::new(Vec::new())),
+        clock: FakeClock(Rc::new(Cell::new(NOW))),
+        random: FakeRandom(Rc::new(Cell::new(1))),
+        runtime: FakeRuntime(true),
+        events: FakeEvents::default(),
         log: FakeLog::default(),
     }
 }
@@ -467,10 +622,11 @@ fn fakes() -> Fakes {
 fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
     Harness {
         http: f.http.clone(),
-        clock: f.clock.clone(),
+        clock: f.clock.0.clone(),
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
-        events: f.events.clone(),
+        events: f.events.0.clone(),
+        navigation: f.navigation.clone(),
         dpop: f.dpop.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
@@ -855,7 +1011,7 @@ fn neighbour(h: &Harness, client_id: &str) -> Harness {
     let f = Fakes {
         storage: h.storage.clone(),
         http: h.http.clone(),
-        clock: h.clock.clone(),
+        clock: FakeClock(h.clock.clone()),
         ..fakes()
     };
     harness_on(o, f)
@@ -1777,7 +1933,7 @@ fn server_harness() -> Harness {
     let mut o = options();
     o.client_secret = Some("s3cret".into());
     let mut f = fakes();
-    f.browser = false;
+    f.runtime = FakeRuntime(false);
     harness_on(o, f)
 }
 
@@ -1869,7 +2025,7 @@ fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     let e = full.set("k", "v").unwrap_err();
     assert_eq!(e.code(), "storage_unavailable");
     let f = fakes();
-    let (http, events) = (f.http.clone(), f.events.clone());
+    let (http, events) = (f.http.clone(), f.events.0.clone());
     let c = Client::new(
         Config::from_options(options(), &WhatwgUrl).unwrap(),
         f.with_storage(full.clone()),
@@ -1958,10 +2114,7 @@ fn another_tabs_hand_over_wins_over_a_lagging_storage_copy() {
         r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
         NOW + 2 * 3_600_000
     );
-    h.tabs.publish_tokens(
-        &TokenSet::from_stored(serde_json::from_str(&newer).unwrap()).unwrap(),
-        &newer,
-    );
+    h.tabs.publish_tokens(&newer);
     assert_eq!(h.client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
     h.tabs.publish_logout();
     assert!(
@@ -2811,6 +2964,287 @@ mod api_fetch {
     }
 }
 
+// ---- The page and the popup (Navigation port) ----
+
+/// Polls `f` once, as a browser's first turn of the task does.
+fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// The provider's side of a popup login: queues the token answer for the
+/// login at `authorize_url` and returns the callback URL it sends the popup to.
+fn provider_answers(http: &FakeHttp, authorize_url: &str) -> String {
+    let params = query_pairs(authorize_url);
+    http.answer(
+        200,
+        &token_body(&good_id_token(find(&params, "nonce").unwrap())),
+    );
+    let state = find(&params, "state").unwrap();
+    format!("{REDIRECT}?code=C1&state={state}")
+}
+
+#[test]
+fn a_popup_login_finishes_with_the_callback_the_popup_hands_back() {
+    let h = harness();
+    let http = h.http.clone();
+    h.navigation
+        .popup_does(move |url| Ok(provider_answers(&http, url)));
+    let request = LoginRequest {
+        app_state: Some(r#"{"returnTo":"/inbox"}"#.into()),
+        ..LoginRequest::default()
+    };
+    let outcome = block_on(h.client.login_with_popup(&request, 60_000)).unwrap();
+    assert_eq!(outcome.tokens.access_token, "AT-1");
+    assert_eq!(
+        outcome.app_state.as_deref(),
+        Some(r#"{"returnTo":"/inbox"}"#)
+    );
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+    // Opened before anything was sent, waited on with the app's timeout,
+    // and left for the popup to close itself.
+    assert_eq!(h.navigation.log(), ["open @0", "wait 60000 @0"]);
+    assert_eq!(h.http.sent().len(), 1, "the code was exchanged");
+}
+
+#[test]
+fn the_popup_opens_in_the_first_turn_before_the_first_await() {
+    // With discovery, the login's first await is a request; held here, the
+    // first poll (the click's own turn) ends at it.
+    let h = harness_with(discovery_options());
+    h.http.gate.set(true);
+    let request = LoginRequest::default();
+    let login = h.client.login_with_popup(&request, POPUP_TIMEOUT_MS);
+    let mut login = pin!(login);
+    assert!(poll_once(login.as_mut()).is_pending());
+    assert_eq!(h.navigation.log(), ["open @0"]);
+    assert_eq!(h.http.requests.borrow().len(), 1, "waiting for discovery");
+}
+
+#[test]
+fn a_blocked_popup_fails_before_anything_is_sent_or_stored() {
+    let h = harness();
+    h.navigation.blocks_popups.set(true);
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "popup_blocked");
+    assert!(h.http.requests.borrow().is_empty());
+    assert!(h.storage.keys_with_prefix(KEY_PREFIX).is_empty());
+}
+
+#[test]
+fn a_popup_closed_or_timed_out_rejects_with_its_code_and_exchanges_nothing() {
+    for (code, name) in [
+        (ErrorCode::PopupClosed, "popup_closed"),
+        (ErrorCode::Timeout, "timeout"),
+    ] {
+        let h = harness();
+        h.navigation
+            .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+        let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(e.code(), name);
+        assert_eq!(h.navigation.log(), ["open @0", "wait 1000 @0"]);
+        assert!(h.http.sent().is_empty(), "no code exchanged");
+        assert!(h.client.tokens().is_none());
+    }
+}
+
+#[test]
+fn a_popup_login_that_cannot_start_closes_its_popup() {
+    let mut o = options();
+    o.use_par = Some(true);
+    let h = harness_with(o);
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        400,
+        r#"{"error":"invalid_request"}"#,
+    );
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "invalid_request");
+    assert_eq!(h.navigation.log(), ["open @0", "close @1"]);
+}
+
+#[test]
+fn a_popup_whose_callback_fails_rejects_with_the_callbacks_error() {
+    let h = harness();
+    h.navigation
+        .popup_does(|_| Ok(format!("{REDIRECT}?error=access_denied&state=forged")));
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_before_the_code_is_exchanged() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    let url = format!("{REDIRECT}?code=C1&state={state}&tab=2");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT}?tab=2 @0")]);
+    assert_eq!(h.http.sent().len(), 1, "then the code was exchanged");
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_even_when_the_callback_fails() {
+    let h = harness();
+    start(&h);
+    let url = format!("{REDIRECT}?code=C1&state=forged");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    let e = block_on(h.client.handle_redirect_callback(&url)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT} @0")]);
+    assert_eq!(
+        h.navigation.current_url().as_deref(),
+        Some(REDIRECT),
+        "no code left in the address bar"
+    );
+}
+
+#[test]
+fn in_our_own_popup_the_callback_goes_to_the_opener_and_never_settles() {
+    let h = harness();
+    let (_, state, _) = start(&h);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.navigation.own_popup.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    for _ in 0..100 {
+        assert!(poll_once(page.as_mut()).is_pending());
+    }
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("hand back {url} @0")
+        ]
+    );
+    assert!(
+        h.http.requests.borrow().is_empty(),
+        "the opener exchanges the code, not the popup"
+    );
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn a_callback_url_other_than_the_address_is_handled_without_touching_the_page() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    *h.navigation.address.borrow_mut() = Some("https://app.example/elsewhere".into());
+    // Even in our own popup: only the page's own address is handed back.
+    h.navigation.own_popup.set(true);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert!(h.navigation.log().is_empty());
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_sends_the_page_to_the_provider_and_completes_on_return() {
+    let h = harness();
+    block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/"),
+        "{log:?}"
+    );
+    let authorize_url = h.navigation.current_url().unwrap();
+    let callback_url = provider_answers(&h.http, &authorize_url);
+    block_on(h.client.handle_callback(&callback_url)).unwrap();
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_that_cannot_start_leaves_the_page_where_it_is() {
+    let h = harness_with(AuthClientOptions {
+        dpop: Some(true),
+        ..options()
+    });
+    let e = block_on(
+        h.client
+            .login_with_redirect(&LoginRequest::default(), Some(ImplicitType::Token)),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_options");
+    assert!(h.navigation.log().is_empty());
+}
+
+#[test]
+fn logout_goes_to_the_end_session_page_only_when_there_is_one() {
+    let h = harness();
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.navigation.log().is_empty(), "no end-session page");
+    let mut o = options();
+    o.endpoints = Some(EndpointOptions {
+        end_session: Some("https://auth.example/logout".into()),
+        ..EndpointOptions::default()
+    });
+    let h = harness_with(o);
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.client.tokens().is_none());
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/logout?"),
+        "{log:?}"
+    );
+}
+
+// ---- The other tabs' news (Tabs::deliver_to) ----
+
+/// A client as the face opens it, with its tabs and what its app is told.
+fn opened(f: Fakes) -> (Rc<TestClient>, FakeTabs, Rc<RefCell<Vec<String>>>) {
+    let (tabs, events) = (f.tabs.clone(), f.events.0.clone());
+    let client = Client::open(Config::from_options(options(), &WhatwgUrl).unwrap(), f).unwrap();
+    (client, tabs, events)
+}
+
+#[test]
+fn another_tabs_news_reaches_the_app_through_the_client() {
+    let (client, tabs, events) = opened(fakes());
+    let newer = format!(
+        r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+        NOW + 2 * 3_600_000
+    );
+    tabs.another_tab_publishes(Published::Tokens(newer));
+    assert_eq!(*events.borrow(), ["tokens:13"]);
+    assert_eq!(client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
+    tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+    assert_eq!(events.borrow().len(), 1, "no token set, nothing told");
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(*events.borrow(), ["tokens:13", "logout"]);
+    assert!(client.tokens().is_none());
+    drop(client);
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(events.borrow().len(), 2, "a freed client tells nothing");
+}
+
+#[test]
+fn a_client_secret_is_refused_in_a_browser_before_the_client_opens() {
+    let mut o = options();
+    o.client_secret = Some("s3cret".into());
+    let f = fakes();
+    let tabs = f.tabs.clone();
+    let e = Client::open(Config::from_options(o.clone(), &WhatwgUrl).unwrap(), f)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "secret_in_browser");
+    assert!(
+        tabs.receiver.borrow().is_none(),
+        "never joined the other tabs"
+    );
+    let f = Fakes {
+        runtime: FakeRuntime(false),
+        ..fakes()
+    };
+    assert!(Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).is_ok());
+}
+
 mod logging {
     //! The `logger` option: the flows' steps at `debug`, what went wrong at
     //! `warn` and `error`, and never a secret in a line.
@@ -2898,6 +3332,143 @@ mod logging {
             *lines.borrow(),
             ["debug refresh handed over by another tab"]
         );
+    }
+
+    #[test]
+    fn a_popup_login_logs_its_steps_and_why_it_gave_no_callback() {
+        let (h, lines) = logged(Some("debug"), options());
+        let http = h.http.clone();
+        h.navigation
+            .popup_does(move |url| Ok(provider_answers(&http, url)));
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap();
+        let steps: Vec<String> = lines
+            .borrow()
+            .iter()
+            .filter(|l| !l.contains("request sent") && !l.contains("answer received"))
+            .cloned()
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "debug login popup opened",
+                "debug login started",
+                "debug callback received from the login popup",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+            ]
+        );
+        // Closed, timed out or blocked: a warning with the code only.
+        for (code, line) in [
+            (
+                ErrorCode::PopupClosed,
+                "warn login popup gave no callback error=popup_closed",
+            ),
+            (
+                ErrorCode::Timeout,
+                "warn login popup gave no callback error=timeout",
+            ),
+        ] {
+            let (h, lines) = logged(Some("warn"), options());
+            h.navigation
+                .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+            block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+            assert_eq!(*lines.borrow(), [line]);
+        }
+        let (h, lines) = logged(Some("warn"), options());
+        h.navigation.blocks_popups.set(true);
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn login popup not opened error=popup_blocked"]
+        );
+    }
+
+    #[test]
+    fn the_callback_page_logs_its_scrub_and_its_hand_back_never_the_url() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, _) = start(&h);
+        lines.borrow_mut().clear();
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        h.navigation.own_popup.set(true);
+        let page = h.client.handle_redirect_callback(&url);
+        let mut page = pin!(page);
+        assert!(poll_once(page.as_mut()).is_pending());
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug callback scrubbed from the address",
+                "debug callback handed back to the opener",
+            ]
+        );
+        // The page that is no popup of ours handles the callback itself.
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, nonce) = start(&h);
+        lines.borrow_mut().clear();
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        block_on(h.client.handle_redirect_callback(&url)).unwrap();
+        let lines = lines.borrow();
+        assert_eq!(lines[0], "debug callback scrubbed from the address");
+        assert_eq!(lines.last().unwrap(), "debug callback handled");
+        assert!(!lines.iter().any(|l| l.contains("opener")));
+        assert!(!lines.iter().any(|l| l.contains(&state) || l.contains("C1")));
+    }
+
+    #[test]
+    fn a_redirect_login_and_logout_log_when_they_leave_the_page() {
+        let mut o = options();
+        o.endpoints = Some(EndpointOptions {
+            end_session: Some("https://auth.example/logout".into()),
+            ..EndpointOptions::default()
+        });
+        let (h, lines) = logged(Some("debug"), o);
+        block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug login started", "debug leaving for the provider"]
+        );
+        lines.borrow_mut().clear();
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug logged out", "debug leaving for the end-session page"]
+        );
+        // Without an end-session page the page stays: no such line.
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(*lines.borrow(), ["debug logged out"]);
+    }
+
+    #[test]
+    fn another_tabs_news_is_logged_and_unreadable_news_is_a_warning() {
+        let f = fakes();
+        let (tabs, lines) = (f.tabs.clone(), f.log.lines.clone());
+        let o = AuthClientOptions {
+            log_level: Some("debug".into()),
+            ..options()
+        };
+        let client = Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).unwrap();
+        tabs.another_tab_publishes(Published::Tokens(format!(
+            r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+            NOW + 2 * 3_600_000
+        )));
+        tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+        tabs.another_tab_publishes(Published::LoggedOut);
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug tokens received from another tab",
+                "warn unreadable news from another tab ignored",
+                "debug logout received from another tab",
+            ]
+        );
+        drop(client);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::core::log::{Field, Level};
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
-use crate::ports::{Adapters, DpopKeys, HttpRequest, HttpResponse, Storage};
+use crate::ports::{Adapters, DpopKeys, HttpRequest, HttpResponse, Random, Storage};
 
 fn unwritable() -> AuthError {
     AuthError::new(
@@ -84,7 +84,7 @@ impl<A: Adapters> Client<A> {
         let jwk = keys.public_key().await?;
         self.thumbprint(&jwk)?;
         let mut random = [0u8; 16];
-        self.adapters.fill_random(&mut random)?;
+        self.adapters.random().fill(&mut random)?;
         let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();
         let nonce = self
             .dpop_nonces
@@ -121,8 +121,8 @@ impl<A: Adapters> Client<A> {
 
     /// Sends a POST to the authorization server's token or PAR endpoint:
     /// with `dpop`, with a fresh proof, and once more with the server's new
-    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort` cancels
-    /// it where the runtime can.
+    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort`, when
+    /// given, cancels it.
     pub(crate) async fn send_to_token_endpoint(
         &self,
         mut request: HttpRequest,

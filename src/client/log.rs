@@ -5,7 +5,7 @@
 use super::Client;
 use crate::core::error::AuthError;
 use crate::core::log::{Endpoint, Field, Level, Method};
-use crate::ports::{Adapters, Http, HttpRequest, HttpResponse};
+use crate::ports::{Adapters, Http, HttpRequest, HttpResponse, Log};
 
 impl<A: Adapters> Client<A> {
     /// True when a line at `level` would reach a logger.
@@ -51,10 +51,7 @@ impl<A: Adapters> Client<A> {
             self.log(Level::Debug, "request sent", &fields);
         }
         let started = self.now();
-        let answer = match abort {
-            Some(abort) => self.adapters.send_until(request, abort).await,
-            None => self.adapters.http().send(request).await,
-        };
+        let answer = self.adapters.http().send(request, abort).await;
         if logged {
             fields.push(match &answer {
                 Ok(r) => Field::Status(r.status),

@@ -12,7 +12,7 @@ use crate::core::log::Level;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Storage};
+use crate::ports::{Adapters, Event, Events, Random, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -85,7 +85,7 @@ impl<A: Adapters> Client<A> {
         }
         let now = self.now();
         let mut entropy = [0u8; LOGIN_ENTROPY];
-        self.adapters.fill_random(&mut entropy)?;
+        self.adapters.random().fill(&mut entropy)?;
         // The app's state as its own JSON.parse will read it after the login.
         let return_to = match &request.app_state {
             None => ReturnTo::Absent,
@@ -204,7 +204,7 @@ impl<A: Adapters> Client<A> {
             Ok(_) => self.log(Level::Debug, "callback handled", &[]),
             Err(e) => {
                 self.log_failure("callback failed", e);
-                self.adapters.emit(Event::Error(e));
+                self.adapters.events().emit(Event::Error(e));
             }
         }
         result
