@@ -30,10 +30,11 @@
 //! reload (the client treats a custom store as per tab: no lock, nothing
 //! handed over between tabs).
 
+use super::storage::MemoryStorage;
 use super::warn;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::keys;
-use crate::ports::{Event, MemoryStorage, Storage};
+use crate::ports::Storage;
 use js_sys::{Array, Function, JsString, Promise, Reflect};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -136,6 +137,9 @@ enum Write {
     Remove(String),
 }
 
+/// The client's receiver of refused writes.
+type Receiver = Box<dyn Fn(AuthError)>;
+
 struct Inner {
     store: CustomStore,
     /// The client's namespace and `:`: the only keys loaded.
@@ -151,8 +155,12 @@ struct Inner {
     /// flows write a token set and its DPoP binding at a time).
     pending: RefCell<Vec<Write>>,
     writing: Cell<bool>,
-    /// The client's events (`storage_unavailable` for a refused write).
-    listener: Rc<dyn Fn(Event<'_>)>,
+    /// Where a refused write is reported (`storage_unavailable`): the
+    /// client, once it asked ([`Storage::deliver_refusals_to`]).
+    receiver: RefCell<Option<Receiver>>,
+    /// Refusals from before the client asked (removing a corrupt entry
+    /// while loading): a few at most, one per key loaded.
+    held: RefCell<Vec<AuthError>>,
     /// How long a flow waits for the load (the request timeout).
     wait_ms: u32,
 }
@@ -164,12 +172,7 @@ impl CustomStorage {
     /// Wraps `store` for the client `client_id` and loads its entries: at
     /// once when the store answers synchronously, else in the background,
     /// with flows waiting for it at most `wait_ms`.
-    pub fn open(
-        store: CustomStore,
-        client_id: &str,
-        wait_ms: u32,
-        listener: Rc<dyn Fn(Event<'_>)>,
-    ) -> Self {
+    pub fn open(store: CustomStore, client_id: &str, wait_ms: u32) -> Self {
         let inner = Rc::new(Inner {
             store,
             prefix: keys::key(&keys::namespace(client_id), ""),
@@ -179,7 +182,8 @@ impl CustomStorage {
             loading: RefCell::new(None),
             pending: RefCell::new(Vec::new()),
             writing: Cell::new(false),
-            listener,
+            receiver: RefCell::new(None),
+            held: RefCell::new(Vec::new()),
             wait_ms,
         });
         // One way to load for both kinds of store: polled once here, the
@@ -312,15 +316,18 @@ impl Inner {
         }
     }
 
-    /// Tells the app a write did not reach its store. The message names no
-    /// key or value.
+    /// Tells the client a write did not reach its store. The message names
+    /// no key or value.
     fn report(&self, write: &Write) {
         let message = match write {
             Write::Set(..) => "the app's storage refused to store the session (its set() threw or rejected); it is kept in this page's memory",
             Write::Remove(_) => "the app's storage refused to remove an entry of the session (its remove() threw or rejected)",
         };
         let e = AuthError::new(ErrorCode::StorageUnavailable, message);
-        (self.listener)(Event::Error(&e));
+        match &*self.receiver.borrow() {
+            Some(receiver) => receiver(e),
+            None => self.held.borrow_mut().push(e),
+        }
     }
 }
 
@@ -382,11 +389,20 @@ impl Storage for CustomStorage {
         self.0.loaded.get()
     }
 
-    async fn ready(&self) {
+    async fn ready(&self) -> bool {
         let loading = self.0.loading.borrow().clone();
         if let (Some(loading), false) = (loading, self.0.loaded.get()) {
             let timeout = super::abortable_sleep(self.0.wait_ms, None);
             let _ = JsFuture::from(Promise::race(&Array::of2(&loading, &timeout))).await;
         }
+        self.0.loaded.get()
+    }
+
+    fn deliver_refusals_to(&self, receiver: Box<dyn Fn(AuthError)>) {
+        let held = std::mem::take(&mut *self.0.held.borrow_mut());
+        for e in held {
+            receiver(e);
+        }
+        *self.0.receiver.borrow_mut() = Some(receiver);
     }
 }

@@ -1,5 +1,6 @@
-//! Storage adapters: memory, `sessionStorage`, `localStorage` (web-sys), and
-//! the app's own store (`custom_storage.rs`).
+//! Storage adapters: memory ([`MemoryStorage`], which native tests use
+//! too), `sessionStorage`, `localStorage` (web-sys), and the app's own store
+//! (`custom_storage.rs`).
 //!
 //! Some browsers throw a `SecurityError` on merely touching `localStorage`
 //! (private modes, blocked third-party storage): the adapter then falls back
@@ -9,11 +10,70 @@ use super::custom_storage::CustomStorage;
 use super::warn;
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{MemoryStorage, Storage};
+use crate::ports::Storage;
+use std::cell::RefCell;
 
 /// A key written and removed to see whether the store takes writes at all
 /// (Safari's old private mode has a store that refuses every write).
 const PROBE: &str = "wasm-oauth:probe";
+
+/// A store that lives as long as the page: `storage: "memory"`, and the
+/// fallback when the browser's storage cannot be used.
+#[derive(Default)]
+pub struct MemoryStorage {
+    entries: RefCell<Vec<(String, String)>>,
+}
+
+impl MemoryStorage {
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.borrow().iter().position(|(k, _)| k == key)
+    }
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        let i = self.position(key)?;
+        Some(self.entries.borrow()[i].1.clone())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        let i = self.position(key);
+        let mut entries = self.entries.borrow_mut();
+        match i {
+            Some(i) => entries[i].1 = value.to_string(),
+            None => entries.push((key.to_string(), value.to_string())),
+        }
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(i) = self.position(key) {
+            self.entries.borrow_mut().swap_remove(i);
+        }
+    }
+
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (k, _) in self.entries.borrow().iter() {
+            if k.starts_with(prefix) {
+                keys.push(k.clone());
+            }
+        }
+        keys
+    }
+
+    /// Always ready: it starts empty.
+    fn is_ready(&self) -> bool {
+        true
+    }
+
+    async fn ready(&self) -> bool {
+        true
+    }
+
+    /// It never refuses a write.
+    fn deliver_refusals_to(&self, _: Box<dyn Fn(AuthError)>) {}
+}
 
 /// The store a client uses.
 pub enum BrowserStorage {
@@ -111,9 +171,16 @@ impl Storage for BrowserStorage {
         }
     }
 
-    async fn ready(&self) {
+    async fn ready(&self) -> bool {
+        match self {
+            BrowserStorage::Custom(c) => c.ready().await,
+            _ => true,
+        }
+    }
+
+    fn deliver_refusals_to(&self, receiver: Box<dyn Fn(AuthError)>) {
         if let BrowserStorage::Custom(c) = self {
-            c.ready().await
+            c.deliver_refusals_to(receiver)
         }
     }
 }

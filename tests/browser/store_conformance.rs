@@ -11,7 +11,6 @@ use super::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_oauth::browser::custom_storage::{CustomStorage, CustomStore};
 use wasm_oauth::face::AuthClient;
-use wasm_oauth::ports::Event;
 
 #[wasm_bindgen(inline_js = "
     // A store object over a Map, written as an app would: `sync` answers with
@@ -182,8 +181,7 @@ impl Under {
             Kind::Local => BrowserStorage::open(StorageKind::Local),
             _ => {
                 let store = CustomStore::from_option(&self.option()).unwrap();
-                let ignore: std::rc::Rc<dyn Fn(Event<'_>)> = std::rc::Rc::new(|_| {});
-                BrowserStorage::Custom(CustomStorage::open(store, "port-test", 5000, ignore))
+                BrowserStorage::Custom(CustomStorage::open(store, "port-test", 5000))
             }
         }
     }
@@ -202,6 +200,35 @@ fn client(under: &Under, client_id: &str) -> AuthClient {
     ));
     js_sys::Reflect::set(&options, &"storage".into(), &under.option()).unwrap();
     AuthClient::new(options).unwrap_or_else(|e| panic!("{:?}: {e:?}", under.kind))
+}
+
+/// Has `options` log from `level` into the array returned, one
+/// `level message fields-as-JSON` line per call.
+fn record_logs(options: &JsValue, level: &str) -> js_sys::Array {
+    let lines = js_sys::Array::new();
+    let logger = js_sys::Function::new_with_args(
+        "level, message, fields",
+        "this.push(`${level} ${message} ${JSON.stringify(fields)}`)",
+    )
+    .bind0(&lines);
+    js_sys::Reflect::set(options, &"logger".into(), &logger).unwrap();
+    js_sys::Reflect::set(options, &"logLevel".into(), &level.into()).unwrap();
+    lines
+}
+
+/// [`client`], logging from `level` into the array returned.
+fn client_logged(under: &Under, client_id: &str, level: &str) -> (AuthClient, js_sys::Array) {
+    let options = options_object(&format!(
+        r#"{{"clientId":{client_id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
+    ));
+    js_sys::Reflect::set(&options, &"storage".into(), &under.option()).unwrap();
+    let lines = record_logs(&options, level);
+    let c = AuthClient::new(options).unwrap_or_else(|e| panic!("{:?}: {e:?}", under.kind));
+    (c, lines)
+}
+
+fn strings(array: &js_sys::Array) -> Vec<String> {
+    array.iter().filter_map(|v| v.as_string()).collect()
 }
 
 fn tokens_key(client_id: &str) -> String {
@@ -376,7 +403,7 @@ async fn a_refused_write_is_storage_unavailable_and_the_new_tokens_stay_in_memor
         // Expired: getAccessToken refreshes and stores the answer.
         let old = record("at-old", -1000.0);
         under.seed(&tokens_key(&id), &old.clone().into());
-        let c = client(&under, &id);
+        let (c, lines) = client_logged(&under, &id, "warn");
         let errors = record_errors(&c);
         // Web Storage is probed with a write when it opens: refuse after.
         under.refuse("set", true);
@@ -389,6 +416,12 @@ async fn a_refused_write_is_storage_unavailable_and_the_new_tokens_stay_in_memor
         assert_eq!(held_access_token(&c).as_deref(), Some("at-new"), "{kind:?}");
         let codes: Vec<_> = errors.iter().filter_map(|c| c.as_string()).collect();
         assert_eq!(codes, ["storage_unavailable"], "{kind:?}");
+        // Logged once, with the code only: no key, no value.
+        assert_eq!(
+            strings(&lines),
+            [r#"warn storage refused a write {"error":"storage_unavailable"}"#],
+            "{kind:?}"
+        );
         assert_eq!(under.raw(&tokens_key(&id)), Some(old), "{kind:?}");
         under.clear(&tokens_key(&id));
     }
@@ -478,7 +511,7 @@ async fn a_remove_the_store_refuses_is_reported_as_storage_unavailable() {
         let under = Under::new(kind);
         let id = format!("conf-remove-{kind:?}");
         under.seed(&tokens_key(&id), &record("at-kept", 3_600_000.0).into());
-        let c = client(&under, &id);
+        let (c, lines) = client_logged(&under, &id, "warn");
         let errors = record_errors(&c);
         assert_eq!(access_token(&c).await, "at-kept", "{kind:?}");
         under.refuse("remove", true);
@@ -496,6 +529,15 @@ async fn a_remove_the_store_refuses_is_reported_as_storage_unavailable() {
             "{kind:?}: {codes:?}"
         );
         assert!(under.raw(&tokens_key(&id)).is_some(), "{kind:?}");
+        // A warning per refusal, with the code only.
+        let lines = strings(&lines);
+        assert_eq!(lines.len(), codes.len(), "{kind:?}: {lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l == r#"warn storage refused a write {"error":"storage_unavailable"}"#),
+            "{kind:?}: {lines:?}"
+        );
     }
 }
 
@@ -518,6 +560,7 @@ async fn a_store_that_loads_too_slowly_holds_no_flow_and_its_session_comes_later
         &js_sys::eval(&format!("({store})")).unwrap(),
     )
     .unwrap();
+    let lines = record_logs(&options, "debug");
     let c = AuthClient::new(options).unwrap();
     let announced = js_sys::Array::new();
     let push = js_sys::Function::new_with_args("t", "this.push(t.accessToken)").bind0(&announced);
@@ -527,6 +570,13 @@ async fn a_store_that_loads_too_slowly_holds_no_flow_and_its_session_comes_later
     let waited = js_sys::Date::now() - started;
     assert!((900.0..2900.0).contains(&waited), "waited {waited} ms");
     assert_eq!(announced.length(), 0);
+    let timed_out = r#"warn storage load timed out {"error":"timeout"}"#;
+    assert_eq!(
+        strings(&lines).iter().filter(|l| *l == timed_out).count(),
+        1,
+        "{:?}",
+        strings(&lines)
+    );
     // The load finishes later: announced, and read from then on.
     for _ in 0..100 {
         if announced.length() > 0 {
@@ -535,5 +585,37 @@ async fn a_store_that_loads_too_slowly_holds_no_flow_and_its_session_comes_later
         JsFuture::from(wait(100)).await.unwrap();
     }
     assert_eq!(announced.to_vec(), [JsValue::from_str("at-slow")]);
+    assert!(
+        strings(&lines).contains(&"debug storage loaded late {}".to_string()),
+        "{:?}",
+        strings(&lines)
+    );
     assert_eq!(access_token(&c).await, "at-slow");
+    // No line carries the stored value or the key.
+    for line in strings(&lines) {
+        assert!(!line.contains("at-slow") && !line.contains(&own), "{line}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_while_loading_reaches_the_logger_of_the_client_being_made() {
+    // A sync store holding a corrupt entry (a number) whose remove() throws:
+    // the load, inside the constructor, cannot clean it up.
+    let id = "conf-refused-at-load";
+    let own = tokens_key(id);
+    let store = js_sys::eval(&format!(
+        "({{ get: () => 7, set() {{}}, remove() {{ throw new Error('no'); }}, keys: () => [{own:?}] }})"
+    ))
+    .unwrap();
+    let options = options_object(&format!(
+        r#"{{"clientId":{id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
+    ));
+    js_sys::Reflect::set(&options, &"storage".into(), &store).unwrap();
+    let lines = record_logs(&options, "warn");
+    let c = AuthClient::new(options).unwrap();
+    assert_eq!(
+        strings(&lines),
+        [r#"warn storage refused a write {"error":"storage_unavailable"}"#]
+    );
+    assert_eq!(access_token(&c).await, "error login_required");
 }
