@@ -19,8 +19,9 @@
 //! a read that throws or rejects finds nothing; a write that throws is
 //! `storage_unavailable` to the caller (the client then keeps the token set
 //! in memory, as for a full localStorage), one that rejects later is a
-//! `storage_unavailable` `error` event while the mirror keeps the value for
-//! this page; a value that is not a string, or is longer than
+//! `storage_unavailable` refusal handed to the client
+//! ([`Storage::deliver_refusals_to`]: it tells the app and logs it) while
+//! the mirror keeps the value for this page; a value that is not a string, or is longer than
 //! [`MAX_VALUE_LEN`], is a corrupt entry and removed; `keys()` is read for
 //! at most [`MAX_KEYS_SCANNED`] entries, and at most [`MAX_OWN_KEYS`] of the
 //! client's own keys (at most [`MAX_KEY_LEN`] long) are kept.

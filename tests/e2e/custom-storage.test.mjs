@@ -3,7 +3,8 @@
 // through the provider's real form lands there under the SDK's prefixed key as a versioned
 // record, nothing of the session lands in Web Storage, and the session survives a reload (the
 // store loads after the page starts; the demo learns of it from the `tokens` event) and is what a
-// new tab loads. Logging out removes it from the store.
+// new tab loads. Logging out removes it from the store. With the demo's SDK log on, the late load
+// is a debug line, and no line carries a token or the store's key.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -14,7 +15,7 @@ import {
 
 useStackAndBrowser();
 
-const CUSTOM = { storage: "custom" };
+const CUSTOM = { storage: "custom", log: "1" };
 
 /** What the demo's IndexedDB store holds under `key`, read beside the SDK. */
 function idbValue(page, key) {
@@ -74,6 +75,11 @@ test("a promise-returning store of the app's own keeps the session across a relo
   await page.waitForSelector("html[data-ready]");
   await waitForStatus(page, "signed-in");
   assert.equal((await tokensOf(page)).accessToken, tokens.accessToken);
+  const logged = await page.evaluate(() => window.__logs);
+  assert.ok(
+    logged.some((l) => l.level === "debug" && l.message === "storage loaded late"),
+    "the late load is logged",
+  );
   const token = await page.evaluate(() => window.__auth.getAccessToken());
   assert.equal(token, tokens.accessToken);
 
@@ -96,6 +102,12 @@ test("a promise-returning store of the app's own keeps the session across a relo
   // getAccessToken waits for the load: it finds no session.
   const code = await page.evaluate(() => window.__auth.getAccessToken().then(() => "resolved", (e) => e.code));
   assert.equal(code, "login_required");
+  // No line of the whole session names a token or the store's key.
+  const lines = (await page.evaluate(() => window.__logs)).map((l) => JSON.stringify(l));
+  assert.ok(lines.length > 10, "the session was logged");
+  for (const line of lines) {
+    for (const secret of [...secrets, TOKENS_KEY]) assert.ok(!line.includes(secret), line);
+  }
   await assertNoError(page);
   assert.deepEqual(demoConsoleErrors(consoleMessages, stack), []);
   assert.deepEqual(pageErrors.map(String), []);
