@@ -82,6 +82,8 @@ impl<A: Adapters> Client<A> {
                         self.check_id_token(&tokens, None, None, false, None)
                             .await?;
                         if self.adapters.is_browser() || self.config.client_secret.is_none() {
+                            // A new session: no per-API token of the one before.
+                            self.take_api_tokens();
                             self.store_tokens(&tokens);
                         }
                         return Ok(tokens);

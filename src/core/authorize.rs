@@ -7,6 +7,7 @@ use super::config::Config;
 use super::error::{fail, AuthError, ErrorCode};
 use super::form;
 use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
+use super::resource::check_resource;
 use super::transaction::{Flow, PendingLogin};
 use super::url::{origin_of, with_query, UrlParser};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -193,6 +194,9 @@ pub fn begin_login(
         ));
     };
     check_return_to(return_to, redirect_uri, urls)?;
+    for r in &request.resource {
+        check_resource("resource", r, urls)?;
+    }
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = URL_SAFE_NO_PAD.encode(state_bytes);

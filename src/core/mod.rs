@@ -17,6 +17,7 @@ pub mod jwt;
 pub mod keys;
 pub mod one_or_many;
 pub mod pkce;
+pub mod resource;
 pub mod secret;
 pub mod tokens;
 pub mod transaction;
