@@ -440,6 +440,25 @@ mod tests {
     }
 
     #[test]
+    fn a_resource_must_be_an_absolute_uri_without_fragment() {
+        for bad in ["api-a", "https://api.example/#x", ""] {
+            let req = LoginRequest {
+                resource: vec!["urn:wasm-oauth:api-a".into(), bad.into()],
+                ..LoginRequest::default()
+            };
+            let e = begin(&req).unwrap_err();
+            assert_eq!(e.option_name(), Some("resource"), "{bad:?}");
+        }
+        let two = LoginRequest {
+            resource: vec!["urn:wasm-oauth:api-a".into(), "https://b.example/".into()],
+            ..LoginRequest::default()
+        };
+        let (_, params) = begin(&two).unwrap();
+        let resources: Vec<_> = params.iter().filter(|(k, _)| k == "resource").collect();
+        assert_eq!(resources.len(), 2);
+    }
+
+    #[test]
     fn no_nonce_without_openid() {
         let req = LoginRequest {
             scope: Some("api:read".into()),
