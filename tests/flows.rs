@@ -3206,3 +3206,28 @@ fn a_session_refresh_waiting_behind_an_api_request_sends_the_token_it_rotated() 
     assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-2"));
     assert_eq!(session_refresh_token(&h), "RT-3");
 }
+
+#[test]
+fn an_api_token_the_provider_cannot_revoke_is_no_error_at_logout_any_other_failure_is() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http
+        .answer_at(REVOKE_URL, 400, r#"{"error":"unsupported_token_type"}"#);
+    h.events.borrow_mut().clear();
+    block_on(h.client.logout(true, None)).unwrap();
+    assert_eq!(*h.events.borrow(), ["logout"]);
+
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 400, r#"{"error":"invalid_client"}"#);
+    h.events.borrow_mut().clear();
+    block_on(h.client.logout(true, None)).unwrap();
+    assert_eq!(*h.events.borrow(), ["logout", "error:invalid_client"]);
+}

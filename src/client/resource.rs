@@ -202,11 +202,16 @@ impl<A: Adapters> Client<A> {
     }
 
     /// Revokes per-API access tokens (RFC 7009); each failure is an `error`
-    /// event, and the others are still tried.
+    /// event, and the others are still tried. A provider that cannot revoke
+    /// such a token (`unsupported_token_type`, RFC 7009 §2.2.1: typically a
+    /// self-contained JWT) leaves it to run out: nothing to report.
     pub(super) async fn revoke_api_tokens(&self, endpoint: &str, tokens: &[TokenSet]) {
         for t in tokens {
-            if let Err(e) = self.revoke(endpoint, t).await {
-                self.adapters.emit(Event::Error(&e));
+            match self.revoke(endpoint, t).await {
+                Err(e) if e.server_code() != Some(&OAuthErrorCode::UnsupportedTokenType) => {
+                    self.adapters.emit(Event::Error(&e))
+                }
+                _ => {}
             }
         }
     }
