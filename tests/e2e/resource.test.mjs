@@ -113,17 +113,32 @@ for (const storage of ["session", "local"]) {
     assert.deepEqual(stats.token, { refresh_token: 4 }, `${await tokenLog()}`);
     assert.deepEqual(stats.tokenErrors, {});
 
+    // Three at once in this page: each request waits for the one before to rotate the refresh
+    // token, so none sends a spent one.
+    const together = await page.evaluate(() => Promise.all([
+      { resource: "urn:wasm-oauth:api-a", forceRefresh: true },
+      { resource: "urn:wasm-oauth:api-b", forceRefresh: true },
+      { forceRefresh: true },
+    ].map((options) => window.__auth.getAccessToken(options).catch((error) => error.code))));
+    assert.equal(payloadOf(together[0]).aud, API_A, JSON.stringify(together));
+    assert.equal(payloadOf(together[1]).aud, API_B);
+    stats = await stack.stats();
+    assert.deepEqual(stats.token, { refresh_token: 7 }, `${await tokenLog()}`);
+    assert.deepEqual(stats.tokenErrors, {}, `no refresh token sent twice: ${await tokenLog()}`);
+
+    const cached = (await apiKeys(page, storage)).length;
+    assert.equal(cached, 4, "A for a:read, a:write and all it was granted; B");
     await stack.resetStats();
     await page.evaluate(() => window.__auth.logout());
     assert.deepEqual(await apiKeys(page, storage), [], "no per-API token survives logout");
     assert.equal((await accessToken(page, { resource: API_A })).code, "login_required");
-    // The refresh token and the session's access token are revoked; the three per-API tokens
+    // The refresh token and the session's access token are revoked; the four per-API tokens
     // are asked to be, and oidc-provider cannot revoke a JWT (RFC 7009 §2.2.1
     // unsupported_token_type): they run out, and the SDK reports nothing for them.
     const revocations = (await stack.stats()).log.filter(({ endpoint }) => endpoint === "revocation");
     assert.deepEqual(revocations.map(({ status, error }) => [status, error ?? null]), [
       [200, null], [200, null],
-      [400, "unsupported_token_type"], [400, "unsupported_token_type"], [400, "unsupported_token_type"],
+      ...Array(cached).fill([400, "unsupported_token_type"]),
     ]);
     await assertNoError(page);
     assert.deepEqual(pageErrors.map(String), []);
