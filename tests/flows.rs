@@ -2794,6 +2794,9 @@ mod api_fetch {
 const API_A: &str = "https://api-a.example/";
 const API_B: &str = "urn:example:api-b";
 
+/// What a `getAccessToken` call settles with.
+type TokenResult = Result<AccessToken, AuthError>;
+
 /// `getAccessToken({ resource, scope })` with the default margin.
 fn api_token(h: &Harness, resource: &str, scope: Option<&str>) -> Result<AccessToken, AuthError> {
     block_on(
@@ -2969,7 +2972,7 @@ fn a_session_refresh_and_api_requests_at_once_never_send_one_refresh_token_twice
     answer_api(&h, "AT-B", 3600, Some("RT-4"));
     h.http.gate.set(true);
     let mut cx = Context::from_waker(Waker::noop());
-    let mut calls: Vec<Pin<Box<dyn Future<Output = Result<AccessToken, AuthError>>>>> = vec![
+    let mut calls: Vec<Pin<Box<dyn Future<Output = TokenResult> + '_>>> = vec![
         Box::pin(h.client.access_token(30, false)),
         Box::pin(
             h.client
@@ -3226,7 +3229,8 @@ fn an_api_token_the_provider_cannot_revoke_is_no_error_at_logout_any_other_failu
     api_token(&h, API_A, None).unwrap();
     h.http.answer_at(REVOKE_URL, 200, "");
     h.http.answer_at(REVOKE_URL, 200, "");
-    h.http.answer_at(REVOKE_URL, 400, r#"{"error":"invalid_client"}"#);
+    h.http
+        .answer_at(REVOKE_URL, 400, r#"{"error":"invalid_client"}"#);
     h.events.borrow_mut().clear();
     block_on(h.client.logout(true, None)).unwrap();
     assert_eq!(*h.events.borrow(), ["logout", "error:invalid_client"]);

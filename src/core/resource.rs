@@ -193,7 +193,8 @@ pub fn entries_to_drop(
     drop
 }
 
-#[cfg(test)]
+// The native URL parser is the `url` crate's; wasm builds use the engine's.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::url::WhatwgUrl;
