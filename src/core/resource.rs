@@ -10,6 +10,7 @@ use super::keys;
 use super::secret::RefreshToken;
 use super::tokens::{is_scope_text, token_set, StoredTokens, TokenResponse, TokenSet, TokenType};
 use super::url::UrlParser;
+use std::collections::BTreeSet;
 
 /// Longest `resource` accepted (2 KiB: a URL, not a document).
 pub const MAX_RESOURCE_LEN: usize = 2048;
@@ -122,10 +123,18 @@ fn normal_scope(scope: &str) -> Result<String, AuthError> {
             "is too long (at most 2048 bytes)",
         ));
     }
-    let mut tokens: Vec<&str> = scope.split(' ').filter(|t| !t.is_empty()).collect();
-    tokens.sort_unstable();
-    tokens.dedup();
-    let normal = tokens.join(" ");
+    // A set: sorted, each token once.
+    let mut tokens = BTreeSet::new();
+    for token in scope.split(' ').filter(|t| !t.is_empty()) {
+        tokens.insert(token.to_string());
+    }
+    let mut normal = String::new();
+    for token in &tokens {
+        if !normal.is_empty() {
+            normal.push(' ');
+        }
+        normal.push_str(token);
+    }
     if !is_scope_text(&normal) {
         return Err(AuthError::option(
             "scope",
@@ -188,7 +197,7 @@ pub fn entries_to_drop(
         }
     }
     let over = (live.len() + 1).saturating_sub(MAX_API_TOKENS);
-    live.sort_by_key(|&(_, at)| at);
+    live.sort_unstable_by_key(|&(_, at)| at);
     drop.extend(live.iter().take(over).map(|(k, _)| k.to_string()));
     drop
 }
