@@ -8,9 +8,11 @@
 //! 1. [`core`]: the protocol as pure functions (PKCE, authorization requests,
 //!    callback parsing, token responses, ID-token claims, pending logins).
 //!    No I/O and no clock: everything is tested natively with RFC vectors.
-//! 2. [`client`] + [`ports`]: the orchestration of each flow, written against
-//!    small traits for storage, HTTP, JSON, URLs, time, randomness and
-//!    signature checks, so the flows run against fakes in native tests;
+//! 2. [`client`] + [`ports`]: the orchestration of every flow (the popup
+//!    login and the callback page's hand-back included), written against one
+//!    small trait per port: storage, HTTP, JSON, URLs, the clock, randomness,
+//!    signature checks, navigation and popups, events, the other tabs, the
+//!    app's logger, so the flows run against fakes in native tests;
 //!    [`browser`] implements those traits with gloo-net, web-sys, getrandom
 //!    and serde-wasm-bindgen (the only code that touches the browser).
 //! 3. [`face`]: the `#[wasm_bindgen]` JavaScript API (`AuthClient`,

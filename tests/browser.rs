@@ -1,5 +1,6 @@
 //! The browser adapters in a real headless Chromium (wasm-bindgen-test):
-//! storage, randomness, hashing, fetch failures and the JavaScript error type.
+//! storage, randomness, hashing, fetch failures, the tab channel and the
+//! JavaScript error type.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -145,12 +146,15 @@ fn create_pkce_pair_gives_a_verifier_and_its_challenge() {
 async fn unreachable_server_is_a_network_error() {
     let http = FetchHttp::default();
     let e = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "network_error");
@@ -406,12 +410,15 @@ async fn a_response_that_never_comes_times_out() {
     fetch_that_waits_for_abort();
     let http = FetchHttp { timeout_ms: 50 };
     let result = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     restore_fetch();
     assert_eq!(result.unwrap_err().code(), "timeout");
@@ -431,18 +438,20 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
     };
     let http = FetchHttp::default(); // a 30 s timeout
 
-    let done = http.send_until(request("/ok"), Some(&signal)).await;
+    // The port's abort is the app's signal, linked to the request's own.
+    let abort = SignalAbort(Some(signal.clone()));
+    let done = http.send(request("/ok"), Some(&abort)).await;
     assert_eq!(done.unwrap().status, 200);
     assert_eq!(count(), 0);
 
     abort_in_50_ms(&controller);
     let started = js_sys::Date::now();
-    let cut = http.send_until(request("/hang"), Some(&signal)).await;
+    let cut = http.send(request("/hang"), Some(&abort)).await;
     assert_eq!(cut.unwrap_err().code(), "aborted");
     assert!(js_sys::Date::now() - started < 5_000.0);
     assert_eq!(count(), 0);
 
-    let already = http.send_until(request("/hang"), Some(&signal)).await;
+    let already = http.send(request("/hang"), Some(&abort)).await;
     restore_fetch();
     assert_eq!(already.unwrap_err().code(), "aborted");
     assert_eq!(count(), 0);
@@ -479,20 +488,26 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
     );
     let http = FetchHttp::default();
     let post = http
-        .send(HttpRequest {
-            url: "https://auth.example/token".into(),
-            form: Some("a=b".into()),
-            bearer: Some("AT".into()),
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/token".into(),
+                form: Some("a=b".into()),
+                bearer: Some("AT".into()),
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let get = http
-        .send(HttpRequest {
-            url: "https://auth.example/userinfo".into(),
-            form: None,
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/userinfo".into(),
+                form: None,
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let seen = recorded_requests();
     let post = post.unwrap();
@@ -517,12 +532,15 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
     for status in [301, 302, 303, 307, 308] {
         fetch_that_records(status, "", "{ location: 'https://evil.example/steal' }");
         let e = FetchHttp::default()
-            .send(HttpRequest {
-                url: "https://auth.example/token".into(),
-                form: Some("code_verifier=v".into()),
-                bearer: None,
-                dpop: None,
-            })
+            .send(
+                HttpRequest {
+                    url: "https://auth.example/token".into(),
+                    form: Some("code_verifier=v".into()),
+                    bearer: None,
+                    dpop: None,
+                },
+                None,
+            )
             .await
             .unwrap_err();
         let seen = recorded_requests();
@@ -617,6 +635,62 @@ fn the_js_face_refuses_bad_options() {
         assert_eq!(error_code(&err), "invalid_options", "{bad}");
         assert!(message.starts_with(says), "{bad}: {message}");
     }
+}
+
+/// Options with `logger` set to a JavaScript function made from `body`.
+fn options_with_logger(json: &str, body: &str) -> JsValue {
+    let options = options_object(json);
+    let logger = js_sys::Function::new_with_args("level, message, fields", body);
+    js_sys::Reflect::set(&options, &JsValue::from_str("logger"), &logger).unwrap();
+    options
+}
+
+#[wasm_bindgen_test]
+fn the_logger_must_be_a_function_and_log_level_one_of_five_names() {
+    use wasm_oauth::face::AuthClient;
+    let base = r#""clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory""#;
+    for (bad, option) in [
+        (format!(r#"{{{base},"logger":"console"}}"#), "logger"),
+        (format!(r#"{{{base},"logger":{{}}}}"#), "logger"),
+        (format!(r#"{{{base},"logger":5}}"#), "logger"),
+        (format!(r#"{{{base},"logLevel":"verbose"}}"#), "logLevel"),
+        (format!(r#"{{{base},"logLevel":"WARN"}}"#), "logLevel"),
+        (format!(r#"{{{base},"logLevel":3}}"#), "logLevel"),
+    ] {
+        let err = AuthClient::new(options_object(&bad)).err().expect(&bad);
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+        let named = js_sys::Reflect::get(&err, &JsValue::from_str("option")).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some(option), "{bad}");
+    }
+    for good in [
+        format!(r#"{{{base},"logger":null,"logLevel":"off"}}"#),
+        format!(r#"{{{base},"logLevel":"debug"}}"#),
+    ] {
+        assert!(AuthClient::new(options_object(&good)).is_ok(), "{good}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_logger_that_throws_never_breaks_a_flow() {
+    use wasm_oauth::face::AuthClient;
+    let options = options_with_logger(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","issuer":"http://127.0.0.1:9/","storage":"memory","logLevel":"debug"}"#,
+        "(globalThis.__logLines ??= []).push([level, message, JSON.stringify(fields)]); throw new Error('logger broke')",
+    );
+    let client = AuthClient::new(options).unwrap();
+    let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))
+        .await
+        .expect("the flow goes on whatever the logger does");
+    assert!(url
+        .as_string()
+        .unwrap()
+        .starts_with("http://127.0.0.1:9/auth/authorize?"));
+    let lines = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__logLines")).unwrap();
+    let lines: Vec<String> = js_sys::Array::from(&lines)
+        .iter()
+        .map(|l| js_sys::JSON::stringify(&l).unwrap().as_string().unwrap())
+        .collect();
+    assert_eq!(lines, [r#"["debug","login started","{}"]"#]);
 }
 
 #[wasm_bindgen_test]
@@ -1048,4 +1122,44 @@ mod dpop_keys {
         assert_eq!(warnings.length(), 1);
         assert!(warnings.get(0).as_string().unwrap().contains("memory"));
     }
+}
+
+/// Two clients of one shared session (each with its own channel, as two
+/// tabs have): what one publishes is delivered to the other's receiver, and
+/// to nobody once that client is gone.
+#[wasm_bindgen_test]
+async fn the_tab_channel_delivers_another_tabs_news_to_the_client() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_oauth::browser::tabs::BrowserTabs;
+    use wasm_oauth::ports::{Published, Tabs};
+    let client_id = "tab-channel-test";
+    let (this_tab, other_tab) = (
+        BrowserTabs::open(true, client_id),
+        BrowserTabs::open(true, client_id),
+    );
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let into = heard.clone();
+    this_tab.deliver_to(Box::new(move |news| into.borrow_mut().push(news)));
+    let wait = || SignalAbort(None).sleep(100);
+
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    other_tab.publish_logout();
+    wait().await;
+    assert_eq!(
+        *heard.borrow(),
+        [Published::Tokens(r#"{"v":1}"#.into()), Published::LoggedOut]
+    );
+    assert_eq!(this_tab.latest_published(), Published::LoggedOut);
+
+    // A client's own news is not delivered back to it.
+    this_tab.publish_logout();
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2);
+
+    drop(this_tab);
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2, "a freed client hears nothing");
 }

@@ -8,18 +8,20 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use wasm_oauth::client::{Client, KEY_PREFIX};
+use wasm_oauth::browser::storage::MemoryStorage;
+use wasm_oauth::client::{Client, KEY_PREFIX, POPUP_TIMEOUT_MS};
 use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
+use wasm_oauth::core::log::{render, Field, Level};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::secret::{AccessToken, RefreshToken};
-use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
-    JsonCodec, MemoryStorage, PublicKey, Published, Storage, Tabs,
+    Abort, Adapters, Algorithm, Clock, DpopJwk, DpopKeys, Event, Events, Http, HttpRequest,
+    HttpResponse, JsonCodec, Log, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
+    SignatureVerifier, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -157,7 +159,21 @@ impl Future for Gate {
 }
 
 impl Http for FakeHttp {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
+    type Abort = FakeAbort;
+    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
+    /// cancels the request before it is sent, as a browser's `AbortSignal`
+    /// cancels a fetch.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        abort: Option<&FakeAbort>,
+    ) -> Result<HttpResponse, AuthError> {
+        if let Some((at, clock)) = abort.and_then(|a| Some((a.abort_at?, &a.clock))) {
+            if at <= clock.get() + REQUEST_MS {
+                clock.set(at.max(clock.get()));
+                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
+            }
+        }
         self.requests.borrow_mut().push(request.clone());
         if request.url == JWKS_URL {
             if self.jwks_down.get() {
@@ -202,6 +218,9 @@ impl Storage for SharedStorage {
     }
 }
 
+/// The client's receiver of the other tabs' news (`Tabs::deliver_to`).
+type Receiver = Rc<RefCell<Option<Box<dyn Fn(Published)>>>>;
+
 /// Another tab's hand-over, as the cross-tab adapter would deliver it.
 #[derive(Clone, Default)]
 struct FakeTabs {
@@ -209,6 +228,17 @@ struct FakeTabs {
     locks_taken: Rc<Cell<u32>>,
     /// Set by the test: what another tab publishes while we wait for the lock.
     arrives_while_waiting: Rc<RefCell<Option<String>>>,
+    receiver: Receiver,
+}
+
+impl FakeTabs {
+    /// Another tab publishes `news`: kept as the latest, and delivered.
+    fn another_tab_publishes(&self, news: Published) {
+        *self.published.borrow_mut() = news.clone();
+        if let Some(receiver) = self.receiver.borrow().as_ref() {
+            receiver(news);
+        }
+    }
 }
 
 impl Tabs for FakeTabs {
@@ -219,7 +249,7 @@ impl Tabs for FakeTabs {
             *self.published.borrow_mut() = Published::Tokens(t);
         }
     }
-    fn publish_tokens(&self, _: &TokenSet, stored: &str) {
+    fn publish_tokens(&self, stored: &str) {
         *self.published.borrow_mut() = Published::Tokens(stored.to_string());
     }
     fn publish_logout(&self) {
@@ -227,6 +257,9 @@ impl Tabs for FakeTabs {
     }
     fn latest_published(&self) -> Published {
         self.published.borrow().clone()
+    }
+    fn deliver_to(&self, receiver: Box<dyn Fn(Published)>) {
+        *self.receiver.borrow_mut() = Some(receiver);
     }
 }
 
@@ -258,93 +291,33 @@ impl DpopKeys for FakeDpopKeys {
     }
 }
 
+/// The settable clock.
 #[derive(Clone)]
-struct Fakes<S = SharedStorage> {
-    dpop: FakeDpopKeys,
-    storage: S,
-    /// Pending logins' own storage when set (the browser keeps them in
-    /// sessionStorage whatever the token storage is); else `storage`.
-    transactions: Option<S>,
-    http: FakeHttp,
-    tabs: FakeTabs,
-    clock: Rc<Cell<u64>>,
-    counter: Rc<Cell<u8>>,
-    browser: bool,
-    events: Rc<RefCell<Vec<String>>>,
-}
-
-impl<S> Fakes<S> {
-    /// The same fakes over another storage.
-    fn with_storage<T>(self, storage: T) -> Fakes<T> {
-        Fakes {
-            dpop: self.dpop,
-            storage,
-            transactions: None,
-            http: self.http,
-            tabs: self.tabs,
-            clock: self.clock,
-            counter: self.counter,
-            browser: self.browser,
-            events: self.events,
-        }
-    }
-}
-
-impl<S: Storage> Adapters for Fakes<S> {
-    type Storage = S;
-    type Http = FakeHttp;
-    type Tabs = FakeTabs;
-    type Abort = FakeAbort;
-    type Json = FakeJson;
-    type Urls = WhatwgUrl;
-    type DpopKeys = FakeDpopKeys;
-    fn dpop_keys(&self) -> &FakeDpopKeys {
-        &self.dpop
-    }
-    fn storage(&self) -> &S {
-        &self.storage
-    }
-    fn transaction_storage(&self) -> &S {
-        self.transactions.as_ref().unwrap_or(&self.storage)
-    }
-    fn http(&self) -> &FakeHttp {
-        &self.http
-    }
-    fn json(&self) -> &FakeJson {
-        &FakeJson
-    }
-    fn urls(&self) -> &WhatwgUrl {
-        &WhatwgUrl
-    }
-    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
-    /// cancels the request, as a browser's `AbortSignal` does.
-    async fn send_until(
-        &self,
-        request: HttpRequest,
-        abort: &FakeAbort,
-    ) -> Result<HttpResponse, AuthError> {
-        if let Some(at) = abort.abort_at {
-            if at <= abort.clock.get() + REQUEST_MS {
-                abort.clock.set(at.max(abort.clock.get()));
-                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
-            }
-        }
-        self.http.send(request).await
-    }
-    fn tabs(&self) -> &FakeTabs {
-        &self.tabs
-    }
+struct FakeClock(Rc<Cell<u64>>);
+impl Clock for FakeClock {
     fn now_ms(&self) -> u64 {
-        self.clock.get()
+        self.0.get()
     }
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+}
+
+/// Counted "entropy": each byte 37 more than the last.
+#[derive(Clone)]
+struct FakeRandom(Rc<Cell<u8>>);
+impl Random for FakeRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
         for b in buf.iter_mut() {
-            *b = self.counter.get();
-            self.counter.set(self.counter.get().wrapping_add(37));
+            *b = self.0.get();
+            self.0.set(self.0.get().wrapping_add(37));
         }
         Ok(())
     }
-    async fn verify_signature(
+}
+
+/// Accepts exactly `GOOD_SIGNATURE`, from a key of the algorithm's type.
+#[derive(Clone, Copy)]
+struct FakeVerifier;
+impl SignatureVerifier for FakeVerifier {
+    async fn verify(
         &self,
         alg: Algorithm,
         key: &PublicKey,
@@ -358,9 +331,21 @@ impl<S: Storage> Adapters for Fakes<S> {
         };
         Ok(fits && signature == GOOD_SIGNATURE)
     }
+}
+
+/// A browser (`true`) or a server runtime.
+#[derive(Clone, Copy)]
+struct FakeRuntime(bool);
+impl Runtime for FakeRuntime {
     fn is_browser(&self) -> bool {
-        self.browser
+        self.0
     }
+}
+
+/// What the app's listeners were told, each event as a short line.
+#[derive(Clone, Default)]
+struct FakeEvents(Rc<RefCell<Vec<String>>>);
+impl Events for FakeEvents {
     fn emit(&self, event: Event<'_>) {
         let name = match event {
             Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
@@ -369,7 +354,192 @@ impl<S: Storage> Adapters for Fakes<S> {
             Event::TokenExpiring(at) => format!("expiring:{at}"),
             Event::TokenExpired => "expired".to_string(),
         };
-        self.events.borrow_mut().push(name);
+        self.0.borrow_mut().push(name);
+    }
+}
+
+/// What the login popup does once sent to the authorization URL: hands back
+/// a callback URL, or ends in an error (closed, timed out).
+type PopupScript = Rc<RefCell<Option<Box<dyn Fn(&str) -> Result<String, AuthError>>>>>;
+
+/// The page's address and its popups. Every step is logged with the number
+/// of HTTP requests sent before it, so the tests see what came first.
+#[derive(Clone, Default)]
+struct FakeNavigation {
+    log: Rc<RefCell<Vec<String>>>,
+    requests: Rc<RefCell<Vec<HttpRequest>>>,
+    /// The page's address (`None`: no page).
+    address: Rc<RefCell<Option<String>>>,
+    /// This page is a login popup that our opener waits for.
+    own_popup: Rc<Cell<bool>>,
+    /// The browser blocks popups.
+    blocks_popups: Rc<Cell<bool>>,
+    popup: PopupScript,
+}
+
+impl FakeNavigation {
+    fn note(&self, step: &str) {
+        let sent = self.requests.borrow().len();
+        self.log.borrow_mut().push(format!("{step} @{sent}"));
+    }
+    fn log(&self) -> Vec<String> {
+        self.log.borrow().clone()
+    }
+    fn popup_does(&self, script: impl Fn(&str) -> Result<String, AuthError> + 'static) {
+        *self.popup.borrow_mut() = Some(Box::new(script));
+    }
+}
+
+impl Navigation for FakeNavigation {
+    type Popup = FakePopup;
+    fn current_url(&self) -> Option<String> {
+        self.address.borrow().clone()
+    }
+    fn navigate(&self, url: &str) -> Result<(), AuthError> {
+        self.note(&format!("navigate {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+        Ok(())
+    }
+    fn replace_url(&self, url: &str) {
+        self.note(&format!("replace {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+    }
+    fn open_popup(&self) -> Result<FakePopup, AuthError> {
+        if self.blocks_popups.get() {
+            self.note("blocked");
+            return Err(AuthError::new(ErrorCode::PopupBlocked, "blocked"));
+        }
+        self.note("open");
+        Ok(FakePopup(self.clone()))
+    }
+    fn is_own_popup(&self) -> bool {
+        self.own_popup.get()
+    }
+    fn hand_back(&self, url: &str) {
+        self.note(&format!("hand back {url}"));
+    }
+}
+
+/// A popup the fake page opened.
+struct FakePopup(FakeNavigation);
+impl PopupWindow for FakePopup {
+    async fn wait_for_callback(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+        self.0.note(&format!("wait {timeout_ms}"));
+        let script = self.0.popup.borrow();
+        script.as_ref().expect("no popup script")(url)
+    }
+    fn close(&self) {
+        self.0.note("close");
+    }
+}
+
+#[derive(Clone)]
+struct Fakes<S = SharedStorage> {
+    dpop: FakeDpopKeys,
+    storage: S,
+    /// Pending logins' own storage when set (the browser keeps them in
+    /// sessionStorage whatever the token storage is); else `storage`.
+    transactions: Option<S>,
+    http: FakeHttp,
+    tabs: FakeTabs,
+    clock: FakeClock,
+    random: FakeRandom,
+    runtime: FakeRuntime,
+    events: FakeEvents,
+    navigation: FakeNavigation,
+    log: FakeLog,
+}
+
+/// The app's logger: keeps each line as `core::log::render` writes it.
+#[derive(Clone, Default)]
+struct FakeLog {
+    lines: Rc<RefCell<Vec<String>>>,
+}
+
+impl Log for FakeLog {
+    fn enabled(&self) -> bool {
+        true
+    }
+    fn write(&self, level: Level, message: &'static str, fields: &[Field]) {
+        self.lines.borrow_mut().push(render(level, message, fields));
+    }
+}
+
+impl<S> Fakes<S> {
+    /// The same fakes over another storage.
+    fn with_storage<T>(self, storage: T) -> Fakes<T> {
+        Fakes {
+            dpop: self.dpop,
+            storage,
+            transactions: None,
+            http: self.http,
+            tabs: self.tabs,
+            clock: self.clock,
+            random: self.random,
+            runtime: self.runtime,
+            events: self.events,
+            navigation: self.navigation,
+            log: self.log,
+        }
+    }
+}
+
+impl<S: Storage> Adapters for Fakes<S> {
+    type Storage = S;
+    type Http = FakeHttp;
+    type Abort = FakeAbort;
+    type Tabs = FakeTabs;
+    type Json = FakeJson;
+    type Urls = WhatwgUrl;
+    type DpopKeys = FakeDpopKeys;
+    type Clock = FakeClock;
+    type Random = FakeRandom;
+    type Signatures = FakeVerifier;
+    type Navigation = FakeNavigation;
+    type Events = FakeEvents;
+    type Runtime = FakeRuntime;
+    type Log = FakeLog;
+    fn storage(&self) -> &S {
+        &self.storage
+    }
+    fn transaction_storage(&self) -> &S {
+        self.transactions.as_ref().unwrap_or(&self.storage)
+    }
+    fn http(&self) -> &FakeHttp {
+        &self.http
+    }
+    fn tabs(&self) -> &FakeTabs {
+        &self.tabs
+    }
+    fn json(&self) -> &FakeJson {
+        &FakeJson
+    }
+    fn urls(&self) -> &WhatwgUrl {
+        &WhatwgUrl
+    }
+    fn dpop_keys(&self) -> &FakeDpopKeys {
+        &self.dpop
+    }
+    fn clock(&self) -> &FakeClock {
+        &self.clock
+    }
+    fn random(&self) -> &FakeRandom {
+        &self.random
+    }
+    fn signatures(&self) -> &FakeVerifier {
+        &FakeVerifier
+    }
+    fn navigation(&self) -> &FakeNavigation {
+        &self.navigation
+    }
+    fn events(&self) -> &FakeEvents {
+        &self.events
+    }
+    fn runtime(&self) -> &FakeRuntime {
+        &self.runtime
+    }
+    fn log(&self) -> &FakeLog {
+        &self.log
     }
 }
 
@@ -425,30 +595,38 @@ struct Harness {
     storage: SharedStorage,
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
+    navigation: FakeNavigation,
     dpop: FakeDpopKeys,
 }
 
 fn fakes() -> Fakes {
+    let http = FakeHttp::default();
     Fakes {
         dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
-        http: FakeHttp::default(),
+        navigation: FakeNavigation {
+            requests: http.requests.clone(),
+            ..FakeNavigation::default()
+        },
+        http,
         tabs: FakeTabs::default(),
-        clock: Rc::new(Cell::new(NOW)),
-        counter: Rc::new(Cell::new(1)),
-        browser: true,
-        events: Rc::new(RefCell::new(Vec::new())),
+        clock: FakeClock(Rc::new(Cell::new(NOW))),
+        random: FakeRandom(Rc::new(Cell::new(1))),
+        runtime: FakeRuntime(true),
+        events: FakeEvents::default(),
+        log: FakeLog::default(),
     }
 }
 
 fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
     Harness {
         http: f.http.clone(),
-        clock: f.clock.clone(),
+        clock: f.clock.0.clone(),
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
-        events: f.events.clone(),
+        events: f.events.0.clone(),
+        navigation: f.navigation.clone(),
         dpop: f.dpop.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
@@ -833,7 +1011,7 @@ fn neighbour(h: &Harness, client_id: &str) -> Harness {
     let f = Fakes {
         storage: h.storage.clone(),
         http: h.http.clone(),
-        clock: h.clock.clone(),
+        clock: FakeClock(h.clock.clone()),
         ..fakes()
     };
     harness_on(o, f)
@@ -1755,7 +1933,7 @@ fn server_harness() -> Harness {
     let mut o = options();
     o.client_secret = Some("s3cret".into());
     let mut f = fakes();
-    f.browser = false;
+    f.runtime = FakeRuntime(false);
     harness_on(o, f)
 }
 
@@ -1847,7 +2025,7 @@ fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     let e = full.set("k", "v").unwrap_err();
     assert_eq!(e.code(), "storage_unavailable");
     let f = fakes();
-    let (http, events) = (f.http.clone(), f.events.clone());
+    let (http, events) = (f.http.clone(), f.events.0.clone());
     let c = Client::new(
         Config::from_options(options(), &WhatwgUrl).unwrap(),
         f.with_storage(full.clone()),
@@ -1936,10 +2114,7 @@ fn another_tabs_hand_over_wins_over_a_lagging_storage_copy() {
         r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
         NOW + 2 * 3_600_000
     );
-    h.tabs.publish_tokens(
-        &TokenSet::from_stored(serde_json::from_str(&newer).unwrap()).unwrap(),
-        &newer,
-    );
+    h.tabs.publish_tokens(&newer);
     assert_eq!(h.client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
     h.tabs.publish_logout();
     assert!(
@@ -3234,4 +3409,742 @@ fn an_api_token_the_provider_cannot_revoke_is_no_error_at_logout_any_other_failu
     h.events.borrow_mut().clear();
     block_on(h.client.logout(true, None)).unwrap();
     assert_eq!(*h.events.borrow(), ["logout", "error:invalid_client"]);
+}
+
+// ---- The page and the popup (Navigation port) ----
+
+/// Polls `f` once, as a browser's first turn of the task does.
+fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// The provider's side of a popup login: queues the token answer for the
+/// login at `authorize_url` and returns the callback URL it sends the popup to.
+fn provider_answers(http: &FakeHttp, authorize_url: &str) -> String {
+    let params = query_pairs(authorize_url);
+    http.answer(
+        200,
+        &token_body(&good_id_token(find(&params, "nonce").unwrap())),
+    );
+    let state = find(&params, "state").unwrap();
+    format!("{REDIRECT}?code=C1&state={state}")
+}
+
+#[test]
+fn a_popup_login_finishes_with_the_callback_the_popup_hands_back() {
+    let h = harness();
+    let http = h.http.clone();
+    h.navigation
+        .popup_does(move |url| Ok(provider_answers(&http, url)));
+    let request = LoginRequest {
+        app_state: Some(r#"{"returnTo":"/inbox"}"#.into()),
+        ..LoginRequest::default()
+    };
+    let outcome = block_on(h.client.login_with_popup(&request, 60_000)).unwrap();
+    assert_eq!(outcome.tokens.access_token, "AT-1");
+    assert_eq!(
+        outcome.app_state.as_deref(),
+        Some(r#"{"returnTo":"/inbox"}"#)
+    );
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+    // Opened before anything was sent, waited on with the app's timeout,
+    // and left for the popup to close itself.
+    assert_eq!(h.navigation.log(), ["open @0", "wait 60000 @0"]);
+    assert_eq!(h.http.sent().len(), 1, "the code was exchanged");
+}
+
+#[test]
+fn the_popup_opens_in_the_first_turn_before_the_first_await() {
+    // With discovery, the login's first await is a request; held here, the
+    // first poll (the click's own turn) ends at it.
+    let h = harness_with(discovery_options());
+    h.http.gate.set(true);
+    let request = LoginRequest::default();
+    let login = h.client.login_with_popup(&request, POPUP_TIMEOUT_MS);
+    let mut login = pin!(login);
+    assert!(poll_once(login.as_mut()).is_pending());
+    assert_eq!(h.navigation.log(), ["open @0"]);
+    assert_eq!(h.http.requests.borrow().len(), 1, "waiting for discovery");
+}
+
+#[test]
+fn a_blocked_popup_fails_before_anything_is_sent_or_stored() {
+    let h = harness();
+    h.navigation.blocks_popups.set(true);
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "popup_blocked");
+    assert!(h.http.requests.borrow().is_empty());
+    assert!(h.storage.keys_with_prefix(KEY_PREFIX).is_empty());
+}
+
+#[test]
+fn a_popup_closed_or_timed_out_rejects_with_its_code_and_exchanges_nothing() {
+    for (code, name) in [
+        (ErrorCode::PopupClosed, "popup_closed"),
+        (ErrorCode::Timeout, "timeout"),
+    ] {
+        let h = harness();
+        h.navigation
+            .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+        let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(e.code(), name);
+        assert_eq!(h.navigation.log(), ["open @0", "wait 1000 @0"]);
+        assert!(h.http.sent().is_empty(), "no code exchanged");
+        assert!(h.client.tokens().is_none());
+    }
+}
+
+#[test]
+fn a_popup_login_that_cannot_start_closes_its_popup() {
+    let mut o = options();
+    o.use_par = Some(true);
+    let h = harness_with(o);
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        400,
+        r#"{"error":"invalid_request"}"#,
+    );
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "invalid_request");
+    assert_eq!(h.navigation.log(), ["open @0", "close @1"]);
+}
+
+#[test]
+fn a_popup_whose_callback_fails_rejects_with_the_callbacks_error() {
+    let h = harness();
+    h.navigation
+        .popup_does(|_| Ok(format!("{REDIRECT}?error=access_denied&state=forged")));
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_before_the_code_is_exchanged() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    let url = format!("{REDIRECT}?code=C1&state={state}&tab=2");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT}?tab=2 @0")]);
+    assert_eq!(h.http.sent().len(), 1, "then the code was exchanged");
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_even_when_the_callback_fails() {
+    let h = harness();
+    start(&h);
+    let url = format!("{REDIRECT}?code=C1&state=forged");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    let e = block_on(h.client.handle_redirect_callback(&url)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT} @0")]);
+    assert_eq!(
+        h.navigation.current_url().as_deref(),
+        Some(REDIRECT),
+        "no code left in the address bar"
+    );
+}
+
+#[test]
+fn in_our_own_popup_the_callback_goes_to_the_opener_and_never_settles() {
+    let h = harness();
+    let (_, state, _) = start(&h);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.navigation.own_popup.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    for _ in 0..100 {
+        assert!(poll_once(page.as_mut()).is_pending());
+    }
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("hand back {url} @0")
+        ]
+    );
+    assert!(
+        h.http.requests.borrow().is_empty(),
+        "the opener exchanges the code, not the popup"
+    );
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn a_callback_url_other_than_the_address_is_handled_without_touching_the_page() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    *h.navigation.address.borrow_mut() = Some("https://app.example/elsewhere".into());
+    // Even in our own popup: only the page's own address is handed back.
+    h.navigation.own_popup.set(true);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert!(h.navigation.log().is_empty());
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_sends_the_page_to_the_provider_and_completes_on_return() {
+    let h = harness();
+    block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/"),
+        "{log:?}"
+    );
+    let authorize_url = h.navigation.current_url().unwrap();
+    let callback_url = provider_answers(&h.http, &authorize_url);
+    block_on(h.client.handle_callback(&callback_url)).unwrap();
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_that_cannot_start_leaves_the_page_where_it_is() {
+    let h = harness_with(AuthClientOptions {
+        dpop: Some(true),
+        ..options()
+    });
+    let e = block_on(
+        h.client
+            .login_with_redirect(&LoginRequest::default(), Some(ImplicitType::Token)),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_options");
+    assert!(h.navigation.log().is_empty());
+}
+
+#[test]
+fn logout_goes_to_the_end_session_page_only_when_there_is_one() {
+    let h = harness();
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.navigation.log().is_empty(), "no end-session page");
+    let mut o = options();
+    o.endpoints = Some(EndpointOptions {
+        end_session: Some("https://auth.example/logout".into()),
+        ..EndpointOptions::default()
+    });
+    let h = harness_with(o);
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.client.tokens().is_none());
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/logout?"),
+        "{log:?}"
+    );
+}
+
+// ---- The other tabs' news (Tabs::deliver_to) ----
+
+/// A client as the face opens it, with its tabs and what its app is told.
+fn opened(f: Fakes) -> (Rc<TestClient>, FakeTabs, Rc<RefCell<Vec<String>>>) {
+    let (tabs, events) = (f.tabs.clone(), f.events.0.clone());
+    let client = Client::open(Config::from_options(options(), &WhatwgUrl).unwrap(), f).unwrap();
+    (client, tabs, events)
+}
+
+#[test]
+fn another_tabs_news_reaches_the_app_through_the_client() {
+    let (client, tabs, events) = opened(fakes());
+    let newer = format!(
+        r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+        NOW + 2 * 3_600_000
+    );
+    tabs.another_tab_publishes(Published::Tokens(newer));
+    assert_eq!(*events.borrow(), ["tokens:13"]);
+    assert_eq!(client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
+    tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+    assert_eq!(events.borrow().len(), 1, "no token set, nothing told");
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(*events.borrow(), ["tokens:13", "logout"]);
+    assert!(client.tokens().is_none());
+    drop(client);
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(events.borrow().len(), 2, "a freed client tells nothing");
+}
+
+#[test]
+fn a_client_secret_is_refused_in_a_browser_before_the_client_opens() {
+    let mut o = options();
+    o.client_secret = Some("s3cret".into());
+    let f = fakes();
+    let tabs = f.tabs.clone();
+    let e = Client::open(Config::from_options(o.clone(), &WhatwgUrl).unwrap(), f)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "secret_in_browser");
+    assert!(
+        tabs.receiver.borrow().is_none(),
+        "never joined the other tabs"
+    );
+    let f = Fakes {
+        runtime: FakeRuntime(false),
+        ..fakes()
+    };
+    assert!(Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).is_ok());
+}
+
+mod logging {
+    //! The `logger` option: the flows' steps at `debug`, what went wrong at
+    //! `warn` and `error`, and never a secret in a line.
+    use super::*;
+
+    /// A client logging at `level`, and the lines its logger receives.
+    fn logged(level: Option<&str>, o: AuthClientOptions) -> (Harness, Rc<RefCell<Vec<String>>>) {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let o = AuthClientOptions {
+            log_level: level.map(str::to_string),
+            ..o
+        };
+        (harness_on(o, f), lines)
+    }
+
+    const REFRESHED: &str =
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#;
+    const TOKEN_SENT: &str =
+        "debug request sent method=POST endpoint=https://auth.example/api/v1/oauth/token";
+    const TOKEN_ANSWERED: &str = "debug answer received method=POST endpoint=https://auth.example/api/v1/oauth/token status=200 durationMs=0";
+
+    #[test]
+    fn a_login_and_a_refresh_log_their_steps_at_debug() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug login started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+                "debug request sent method=GET endpoint=https://auth.example/.well-known/jwks.json",
+                "debug answer received method=GET endpoint=https://auth.example/.well-known/jwks.json status=200 durationMs=0",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+                "debug refresh started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shared_refresh_and_a_hand_over_from_another_tab_are_logged() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        signed_in(&h);
+        assert!(lines
+            .borrow()
+            .contains(&"debug tab hand-over published".into()));
+        // Two calls in this tab: the second joins the first's refresh.
+        h.clock.set(NOW + 3_600_000);
+        h.http.answer(200, REFRESHED);
+        h.http.gate.set(true);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut first = Box::pin(h.client.access_token(30, false));
+        let mut second = Box::pin(h.client.access_token(30, false));
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        assert!(second.as_mut().poll(&mut cx).is_pending());
+        h.http.gate.set(false);
+        assert_eq!(block_on(first).unwrap(), "AT-2");
+        assert_eq!(block_on(second).unwrap(), "AT-2");
+        let shared = "debug refresh shared with a call in flight".to_string();
+        assert_eq!(lines.borrow().iter().filter(|l| **l == shared).count(), 1);
+        // Another tab refreshes while this one waits for the lock.
+        lines.borrow_mut().clear();
+        h.clock.set(NOW + 2 * 3_600_000);
+        *h.tabs.arrives_while_waiting.borrow_mut() = Some(format!(
+            r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{},"refresh_token":"RT-3"}}"#,
+            NOW + 3 * 3_600_000
+        ));
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap(),
+            "AT-OTHER-TAB"
+        );
+        assert_eq!(
+            *lines.borrow(),
+            ["debug refresh handed over by another tab"]
+        );
+    }
+
+    #[test]
+    fn a_popup_login_logs_its_steps_and_why_it_gave_no_callback() {
+        let (h, lines) = logged(Some("debug"), options());
+        let http = h.http.clone();
+        h.navigation
+            .popup_does(move |url| Ok(provider_answers(&http, url)));
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap();
+        let steps: Vec<String> = lines
+            .borrow()
+            .iter()
+            .filter(|l| !l.contains("request sent") && !l.contains("answer received"))
+            .cloned()
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "debug login popup opened",
+                "debug login started",
+                "debug callback received from the login popup",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+            ]
+        );
+        // Closed, timed out or blocked: a warning with the code only.
+        for (code, line) in [
+            (
+                ErrorCode::PopupClosed,
+                "warn login popup gave no callback error=popup_closed",
+            ),
+            (
+                ErrorCode::Timeout,
+                "warn login popup gave no callback error=timeout",
+            ),
+        ] {
+            let (h, lines) = logged(Some("warn"), options());
+            h.navigation
+                .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+            block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+            assert_eq!(*lines.borrow(), [line]);
+        }
+        let (h, lines) = logged(Some("warn"), options());
+        h.navigation.blocks_popups.set(true);
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn login popup not opened error=popup_blocked"]
+        );
+    }
+
+    #[test]
+    fn the_callback_page_logs_its_scrub_and_its_hand_back_never_the_url() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, _) = start(&h);
+        lines.borrow_mut().clear();
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        h.navigation.own_popup.set(true);
+        let page = h.client.handle_redirect_callback(&url);
+        let mut page = pin!(page);
+        assert!(poll_once(page.as_mut()).is_pending());
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug callback scrubbed from the address",
+                "debug callback handed back to the opener",
+            ]
+        );
+        // The page that is no popup of ours handles the callback itself.
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, nonce) = start(&h);
+        lines.borrow_mut().clear();
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        block_on(h.client.handle_redirect_callback(&url)).unwrap();
+        let lines = lines.borrow();
+        assert_eq!(lines[0], "debug callback scrubbed from the address");
+        assert_eq!(lines.last().unwrap(), "debug callback handled");
+        assert!(!lines.iter().any(|l| l.contains("opener")));
+        assert!(!lines.iter().any(|l| l.contains(&state) || l.contains("C1")));
+    }
+
+    #[test]
+    fn a_redirect_login_and_logout_log_when_they_leave_the_page() {
+        let mut o = options();
+        o.endpoints = Some(EndpointOptions {
+            end_session: Some("https://auth.example/logout".into()),
+            ..EndpointOptions::default()
+        });
+        let (h, lines) = logged(Some("debug"), o);
+        block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug login started", "debug leaving for the provider"]
+        );
+        lines.borrow_mut().clear();
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug logged out", "debug leaving for the end-session page"]
+        );
+        // Without an end-session page the page stays: no such line.
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(*lines.borrow(), ["debug logged out"]);
+    }
+
+    #[test]
+    fn another_tabs_news_is_logged_and_unreadable_news_is_a_warning() {
+        let f = fakes();
+        let (tabs, lines) = (f.tabs.clone(), f.log.lines.clone());
+        let o = AuthClientOptions {
+            log_level: Some("debug".into()),
+            ..options()
+        };
+        let client = Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).unwrap();
+        tabs.another_tab_publishes(Published::Tokens(format!(
+            r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+            NOW + 2 * 3_600_000
+        )));
+        tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+        tabs.another_tab_publishes(Published::LoggedOut);
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug tokens received from another tab",
+                "warn unreadable news from another tab ignored",
+                "debug logout received from another tab",
+            ]
+        );
+        drop(client);
+    }
+
+    #[test]
+    fn a_refused_storage_write_is_a_warning_and_the_default_level_hides_the_steps() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let full = FullStorage {
+            inner: f.storage.clone(),
+            full: Rc::new(Cell::new(false)),
+        };
+        let h_http = f.http.clone();
+        let c = Client::new(
+            Config::from_options(options(), &WhatwgUrl).unwrap(),
+            f.with_storage(full.clone()),
+        );
+        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
+        let params = query_pairs(&url);
+        let (state, nonce) = (
+            find(&params, "state").unwrap(),
+            find(&params, "nonce").unwrap(),
+        );
+        h_http.answer(200, &token_body(&good_id_token(nonce)));
+        full.full.set(true);
+        block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn storage refused a write error=storage_unavailable"]
+        );
+    }
+
+    #[test]
+    fn a_corrupt_entry_clock_skew_and_a_failed_refresh_are_logged_with_their_codes_only() {
+        let (h, lines) = logged(None, options());
+        h.storage
+            .set(&format!("{KEY_PREFIX}{CLIENT_ID}:tokens"), "{not json")
+            .unwrap();
+        assert!(h.client.tokens().is_none());
+        assert_eq!(*lines.borrow(), ["warn corrupt stored entry removed"]);
+        lines.borrow_mut().clear();
+
+        signed_in(&h);
+        // A `Date` two days off is not believed.
+        h.http.date_ms.set(Some(NOW + 2 * 86_400_000));
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn clock skew beyond tolerance ignored skewSeconds=172800"]
+        );
+        lines.borrow_mut().clear();
+        h.http.date_ms.set(None);
+
+        // The server's description echoes the refresh token: only the code is logged.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_request","error_description":"bad refresh_token RT-2"}"#,
+        );
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=invalid_request"]
+        );
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=network_error"]
+        );
+    }
+
+    #[test]
+    fn a_request_that_gets_no_answer_is_logged_with_its_error_code() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug refresh started",
+                TOKEN_SENT,
+                "debug no answer method=POST endpoint=https://auth.example/api/v1/oauth/token error=network_error durationMs=0",
+                "error refresh failed error=network_error",
+            ]
+        );
+    }
+
+    #[test]
+    fn log_level_off_logs_nothing_even_a_failure() {
+        let (h, lines) = logged(Some("off"), options());
+        signed_in(&h);
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(h.events.borrow().last().unwrap(), "error:network_error");
+        assert!(lines.borrow().is_empty());
+    }
+
+    #[test]
+    fn device_polling_logs_each_wait_and_each_poll_never_the_codes() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let h = harness_on(
+            AuthClientOptions {
+                log_level: Some("debug".into()),
+                ..options()
+            },
+            f,
+        );
+        h.http.answer_at(DEVICE_URL, 200, DEVICE_BODY);
+        let d = block_on(h.client.start_device_authorization(Some("openid"))).unwrap();
+        h.http.answer(400, r#"{"error":"slow_down"}"#);
+        h.http.answer(
+            200,
+            r#"{"access_token":"DEV-AT-SECRET","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let abort = FakeAbort::on(&h, None);
+        block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+        let device = "endpoint=https://auth.example/api/v1/oauth/code";
+        let token = "endpoint=https://auth.example/api/v1/oauth/token";
+        assert_eq!(
+            *lines.borrow(),
+            [
+                format!("debug request sent method=POST {device}"),
+                format!("debug answer received method=POST {device} status=200 durationMs=0"),
+                "debug device poll waiting waitMs=5000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=400 durationMs=0"),
+                "debug device poll waiting waitMs=10000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=200 durationMs=0"),
+            ]
+        );
+    }
+
+    /// The lines that contain any of `secrets`.
+    fn leaks(lines: &[String], secrets: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| secrets.iter().any(|s| l.contains(s.as_str())))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn no_log_line_of_a_whole_dpop_session_carries_a_secret() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                dpop: Some(true),
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        let dpop_body = |id: &str| token_body(id).replace("\"Bearer\"", "\"DPoP\"");
+        const CODE: &str = "CODE-SECRET-f00d";
+        let use_nonce = r#"{"error":"use_dpop_nonce","error_description":"send nonce"}"#;
+        // Login, with a DPoP nonce retry.
+        let (params, state, nonce) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 400, use_nonce, "NONCE-SERVER-1");
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code={CODE}&state={state}")).unwrap();
+        // A refresh, userinfo, a failed refresh echoing the token, logout with revocation.
+        h.http.answer(200, &REFRESHED.replace("Bearer", "DPoP"));
+        block_on(h.client.access_token(30, true)).unwrap();
+        h.http
+            .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:alice"}"#);
+        block_on(h.client.userinfo()).unwrap();
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"RT-2 was revoked"}"#,
+        );
+        let _ = block_on(h.client.access_token(30, true));
+        signed_in_again(&h, &dpop_body);
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(
+            REVOKE_URL,
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"AT-1"}"#,
+        );
+        block_on(h.client.logout(true, None)).unwrap();
+
+        // Every secret value the run used: the login's state, nonce and PKCE
+        // verifier, the code, each token, each proof and the server's nonce.
+        let mut secrets: Vec<String> = vec![state.clone(), nonce.clone(), CODE.into()];
+        secrets.push(find(&params, "code_challenge").unwrap().into());
+        secrets.extend(["AT-1", "RT-1", "AT-2", "RT-2", "NONCE-SERVER-1"].map(String::from));
+        secrets.push(good_id_token(&nonce));
+        for r in h.http.requests.borrow().iter() {
+            secrets.extend(r.dpop.clone());
+            secrets.extend(r.bearer.clone());
+            if let Some(form) = &r.form {
+                for (name, value) in parse_pairs(form).unwrap() {
+                    if ["code", "code_verifier", "refresh_token", "token"].contains(&name.as_str())
+                    {
+                        secrets.push(value);
+                    }
+                }
+            }
+        }
+        assert!(
+            secrets.iter().any(|s| s.len() >= 43),
+            "the verifier and proofs were collected"
+        );
+        let lines = lines.borrow().clone();
+        assert!(lines.iter().filter(|l| l.starts_with("debug ")).count() >= 10);
+        for expected in [
+            "warn DPoP nonce retry status=400",
+            "error refresh failed error=login_required",
+            "warn revocation failed error=temporarily_unavailable",
+            "debug logged out",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "{expected} in {lines:#?}"
+            );
+        }
+        assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
+        // The scan itself finds a secret where one is.
+        let planted = format!("debug request sent endpoint=https://auth.example/?code={CODE}");
+        assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
+    }
+
+    /// Signs in once more after a session ended (a fresh login).
+    fn signed_in_again(h: &Harness, body: &dyn Fn(&str) -> String) {
+        let (_, state, nonce) = start(h);
+        h.http.answer(200, &body(&good_id_token(&nonce)));
+        callback(h, &format!("{REDIRECT}?code=CODE-2&state={state}")).unwrap();
+    }
 }

@@ -7,8 +7,9 @@ use crate::core::device::{
     GRANT_TYPE,
 };
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::log::{Field, Level};
 use crate::core::tokens::{TokenResponse, TokenSet};
-use crate::ports::{Abort, Adapters};
+use crate::ports::{Abort, Adapters, Runtime};
 
 fn aborted() -> AuthError {
     AuthError::new(ErrorCode::Aborted, "device sign-in was aborted")
@@ -59,7 +60,10 @@ impl<A: Adapters> Client<A> {
                 return Err(aborted());
             }
             match poller.next(self.now())? {
-                Step::Wait(ms) => abort.sleep(ms).await,
+                Step::Wait(ms) => {
+                    self.log(Level::Debug, "device poll waiting", &[Field::WaitMs(ms)]);
+                    abort.sleep(ms).await
+                }
                 Step::Poll => {
                     let mut pairs = vec![
                         ("grant_type", GRANT_TYPE),
@@ -81,7 +85,9 @@ impl<A: Adapters> Client<A> {
                     if let Some(tokens) = poller.on_answer(answer, now)? {
                         self.check_id_token(&tokens, None, None, false, None)
                             .await?;
-                        if self.adapters.is_browser() || self.config.client_secret.is_none() {
+                        if self.adapters.runtime().is_browser()
+                            || self.config.client_secret.is_none()
+                        {
                             // A new session: no per-API token of the one before.
                             self.take_api_tokens();
                             self.store_tokens(&tokens);

@@ -8,10 +8,11 @@ use crate::core::dpop::DpopJwk;
 use crate::core::dpop::{compact, jti, jwk_thumbprint, signing_input, ProofClaims, ProofHeader};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
+use crate::core::log::{Field, Level};
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
-use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Storage};
+use crate::ports::{Adapters, DpopKeys, HttpRequest, HttpResponse, Random, Storage};
 
 fn unwritable() -> AuthError {
     AuthError::new(
@@ -83,7 +84,7 @@ impl<A: Adapters> Client<A> {
         let jwk = keys.public_key().await?;
         self.thumbprint(&jwk)?;
         let mut random = [0u8; 16];
-        self.adapters.fill_random(&mut random)?;
+        self.adapters.random().fill(&mut random)?;
         let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();
         let nonce = self
             .dpop_nonces
@@ -120,8 +121,8 @@ impl<A: Adapters> Client<A> {
 
     /// Sends a POST to the authorization server's token or PAR endpoint:
     /// with `dpop`, with a fresh proof, and once more with the server's new
-    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort` cancels
-    /// it where the runtime can.
+    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort`, when
+    /// given, cancels it.
     pub(crate) async fn send_to_token_endpoint(
         &self,
         mut request: HttpRequest,
@@ -132,10 +133,7 @@ impl<A: Adapters> Client<A> {
             if self.config.dpop {
                 request.dpop = Some(self.dpop_proof("POST", &request.url, None).await?);
             }
-            let r = match abort {
-                Some(abort) => self.adapters.send_until(request.clone(), abort).await?,
-                None => self.adapters.http().send(request.clone()).await?,
-            };
+            let r = self.send(request.clone(), abort).await?;
             if !self.config.dpop {
                 return Ok(r);
             }
@@ -148,6 +146,7 @@ impl<A: Adapters> Client<A> {
             if !wants_nonce || retried || !new_nonce {
                 return Ok(r);
             }
+            self.log(Level::Warn, "DPoP nonce retry", &[Field::Status(r.status)]);
             retried = true;
         }
     }
@@ -167,16 +166,13 @@ impl<A: Adapters> Client<A> {
                 true => Some(self.dpop_proof("GET", &url, Some(access_token)).await?),
                 false => None,
             };
-            let r = self
-                .adapters
-                .http()
-                .send(HttpRequest {
-                    url: url.clone(),
-                    form: None,
-                    bearer: Some(access_token.secret().to_string()),
-                    dpop,
-                })
-                .await?;
+            let request = HttpRequest {
+                url: url.clone(),
+                form: None,
+                bearer: Some(access_token.secret().to_string()),
+                dpop,
+            };
+            let r = self.send(request, None).await?;
             if !self.config.dpop {
                 return Ok(r);
             }
@@ -184,6 +180,7 @@ impl<A: Adapters> Client<A> {
             if r.status != 401 || !new_nonce || retried {
                 return Ok(r);
             }
+            self.log(Level::Warn, "DPoP nonce retry", &[Field::Status(r.status)]);
             retried = true;
         }
     }

@@ -8,10 +8,11 @@ use crate::core::authorize::{
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
+use crate::core::log::Level;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Storage};
+use crate::ports::{Adapters, Event, Events, Random, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -84,7 +85,7 @@ impl<A: Adapters> Client<A> {
         }
         let now = self.now();
         let mut entropy = [0u8; LOGIN_ENTROPY];
-        self.adapters.fill_random(&mut entropy)?;
+        self.adapters.random().fill(&mut entropy)?;
         // The app's state as its own JSON.parse will read it after the login.
         let return_to = match &request.app_state {
             None => ReturnTo::Absent,
@@ -124,6 +125,7 @@ impl<A: Adapters> Client<A> {
         self.adapters
             .transaction_storage()
             .set(&self.transaction_key(&pending.state), &record)?;
+        self.log(Level::Debug, "login started", &[]);
         Ok(url)
     }
 
@@ -198,8 +200,12 @@ impl<A: Adapters> Client<A> {
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         let result = self.handle_callback_inner(url).await;
-        if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+        match &result {
+            Ok(_) => self.log(Level::Debug, "callback handled", &[]),
+            Err(e) => {
+                self.log_failure("callback failed", e);
+                self.adapters.events().emit(Event::Error(e));
+            }
         }
         result
     }

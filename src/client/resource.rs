@@ -19,7 +19,7 @@ use crate::core::resource::{
 };
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{StoredTokens, TokenResponse, TokenSet};
-use crate::ports::{Adapters, Event, Storage, Tabs};
+use crate::ports::{Adapters, Event, Events, Storage, Tabs};
 
 impl<A: Adapters> Client<A> {
     /// `getAccessToken`: the session's own access token, or with `resource`
@@ -65,7 +65,7 @@ impl<A: Adapters> Client<A> {
             .fetch_api_token(request, &key, margin, force_refresh)
             .await;
         if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+            self.adapters.events().emit(Event::Error(e));
         }
         result
     }
@@ -184,7 +184,7 @@ impl<A: Adapters> Client<A> {
         }
         let text = self.write_json(&token.to_stored()).unwrap_or_default();
         if let Err(e) = self.storage().set(key, &text) {
-            self.adapters.emit(Event::Error(&e));
+            self.adapters.events().emit(Event::Error(&e));
         }
     }
 
@@ -209,7 +209,7 @@ impl<A: Adapters> Client<A> {
         for t in tokens {
             match self.revoke(endpoint, t).await {
                 Err(e) if e.server_code() != Some(&OAuthErrorCode::UnsupportedTokenType) => {
-                    self.adapters.emit(Event::Error(&e))
+                    self.adapters.events().emit(Event::Error(&e))
                 }
                 _ => {}
             }

@@ -5,10 +5,11 @@ use super::flight::Shared;
 use super::Client;
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
+use crate::core::log::Level;
 use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, DpopKeys, Event, JsonCodec, Tabs};
+use crate::ports::{Adapters, DpopKeys, Event, Events, JsonCodec, Random, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -31,6 +32,7 @@ impl<A: Adapters> Client<A> {
         self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
+            self.log(Level::Debug, "refresh shared with a call in flight", &[]);
             return flight.wait().await.map(|t| t.access_token);
         }
         let Some(tokens) = self.tokens() else {
@@ -46,7 +48,8 @@ impl<A: Adapters> Client<A> {
         *self.refreshing.borrow_mut() = None;
         flight.complete(result.clone());
         if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+            self.log_failure("refresh failed", e);
+            self.adapters.events().emit(Event::Error(e));
         }
         result.map(|t| t.access_token)
     }
@@ -71,7 +74,8 @@ impl<A: Adapters> Client<A> {
                 if newer.access_token != started_from.access_token
                     && newer.is_valid_for(self.now(), 0) =>
             {
-                return Ok(newer)
+                self.log(Level::Debug, "refresh handed over by another tab", &[]);
+                return Ok(newer);
             }
             // Refreshed from as it is now: a per-API request may have
             // rotated its refresh token since `started_from` was read.
@@ -90,6 +94,7 @@ impl<A: Adapters> Client<A> {
             );
         };
         let endpoints = self.endpoints().await?;
+        self.log(Level::Debug, "refresh started", &[]);
         let r = self
             .post_token_form(
                 &endpoints.token,
@@ -109,6 +114,7 @@ impl<A: Adapters> Client<A> {
                 // Another tab or client rotated the token meanwhile: use its set.
                 if let Some(now_held) = self.tokens() {
                     if now_held.refresh_token != current.refresh_token {
+                        self.log(Level::Debug, "refresh handed over by another tab", &[]);
                         return Ok(now_held);
                     }
                 }
@@ -159,7 +165,9 @@ impl<A: Adapters> Client<A> {
             if orphan.refresh_token == current.refresh_token {
                 orphan.refresh_token = None;
             }
-            let _ = self.revoke(&endpoints.revocation, &orphan).await;
+            if let Err(e) = self.revoke(&endpoints.revocation, &orphan).await {
+                self.log_warning("revocation failed", &e);
+            }
             return fail(
                 ErrorCode::LoginRequired,
                 "the session ended while refreshing",
@@ -228,6 +236,7 @@ impl<A: Adapters> Client<A> {
         let tokens = self.tokens();
         let api_tokens = self.take_api_tokens();
         self.clear_session();
+        self.log(Level::Debug, "logged out", &[]);
         if self.config.dpop {
             // The next session gets a new key: nothing bound to this one survives.
             self.adapters.dpop_keys().delete().await;
@@ -237,13 +246,15 @@ impl<A: Adapters> Client<A> {
         let endpoints = match self.endpoints().await {
             Ok(e) => e,
             Err(e) => {
-                self.adapters.emit(Event::Error(&e));
+                self.log_failure("logout could not read the provider's endpoints", &e);
+                self.adapters.events().emit(Event::Error(&e));
                 return Ok(None);
             }
         };
         if let (true, Some(t)) = (revoke, &tokens) {
             if let Err(e) = self.revoke(&endpoints.revocation, t).await {
-                self.adapters.emit(Event::Error(&e));
+                self.log_warning("revocation failed", &e);
+                self.adapters.events().emit(Event::Error(&e));
             }
         }
         if revoke {
@@ -255,7 +266,7 @@ impl<A: Adapters> Client<A> {
         };
         // OIDC RP-Initiated Logout §2.
         let mut state_bytes = [0u8; 16];
-        self.adapters.fill_random(&mut state_bytes)?;
+        self.adapters.random().fill(&mut state_bytes)?;
         let state = URL_SAFE_NO_PAD.encode(state_bytes);
         let mut pairs = vec![("client_id", self.config.client_id.as_str())];
         if let Some(t) = tokens.as_ref().and_then(|t| t.id_token.as_deref()) {
