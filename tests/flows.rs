@@ -4141,6 +4141,127 @@ mod logging {
         assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
     }
 
+    #[test]
+    fn an_api_token_is_logged_when_requested_served_from_cache_or_refused_by_its_code() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        answer_api(&h, "AT-A", 3600, Some("RT-2"));
+        api_token(&h, API_A, Some("read")).unwrap();
+        api_token(&h, API_A, Some("read")).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug API token requested",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+                "debug refresh token rotated for an API handed to the session",
+                "debug API token served from cache",
+            ]
+        );
+        lines.borrow_mut().clear();
+        // The server's description echoes the refresh token: only the code is logged.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_scope","error_description":"RT-2 may not ask for admin"}"#,
+        );
+        api_token(&h, API_B, Some("admin")).unwrap_err();
+        assert_eq!(
+            lines.borrow().last().unwrap(),
+            "error API token request failed error=invalid_scope"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_api_token_entry_removed_is_a_warning_at_the_default_level() {
+        let (h, lines) = logged(None, options());
+        signed_in(&h);
+        answer_api(&h, "AT-A", 3600, None);
+        api_token(&h, API_A, None).unwrap();
+        assert!(lines.borrow().is_empty(), "no steps at warn");
+        let key = api_keys(&h).pop().unwrap();
+        h.storage.set(&key, "{not json").unwrap();
+        answer_api(&h, "AT-A2", 3600, None);
+        assert_eq!(api_token(&h, API_A, None).unwrap(), "AT-A2");
+        assert_eq!(*lines.borrow(), ["warn corrupt stored entry removed"]);
+    }
+
+    #[test]
+    fn no_log_line_of_a_session_with_tokens_per_api_carries_a_secret() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (params, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=CODE-1&state={state}")).unwrap();
+        // Two APIs, each rotating the refresh token, one served again from cache.
+        answer_api(&h, "AT-A", 3600, Some("RT-2"));
+        api_token(&h, API_A, Some("read")).unwrap();
+        answer_api(&h, "AT-B", 3600, Some("RT-3"));
+        api_token(&h, API_B, None).unwrap();
+        api_token(&h, API_A, Some("read")).unwrap();
+        // A refusal echoing the refresh token, then the session's own refresh.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_scope","error_description":"RT-3 may not ask for admin"}"#,
+        );
+        api_token(&h, API_A, Some("admin")).unwrap_err();
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-4"}"#,
+        );
+        block_on(h.client.access_token(30, true)).unwrap();
+        // Logout revokes the session's tokens and each API's, one refusal echoing it.
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(
+            REVOKE_URL,
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"AT-A"}"#,
+        );
+        block_on(h.client.logout(true, None)).unwrap();
+
+        // Every secret value the run used, and every value sent in a form.
+        let mut secrets: Vec<String> = vec![state.clone(), nonce.clone(), "CODE-1".into()];
+        secrets.push(find(&params, "code_challenge").unwrap().into());
+        secrets.extend(
+            [
+                "AT-1", "RT-1", "AT-A", "RT-2", "AT-B", "RT-3", "AT-2", "RT-4",
+            ]
+            .map(String::from),
+        );
+        secrets.push(good_id_token(&nonce));
+        for r in h.http.requests.borrow().iter() {
+            secrets.extend(r.bearer.clone());
+            if let Some(form) = &r.form {
+                for (name, value) in parse_pairs(form).unwrap() {
+                    if ["code", "code_verifier", "refresh_token", "token"].contains(&name.as_str())
+                    {
+                        secrets.push(value);
+                    }
+                }
+            }
+        }
+        let lines = lines.borrow().clone();
+        for expected in [
+            "debug API token requested",
+            "debug refresh token rotated for an API handed to the session",
+            "debug API token served from cache",
+            "error API token request failed error=invalid_scope",
+            "debug refresh started",
+            "warn revocation failed error=temporarily_unavailable",
+            "debug logged out",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "{expected} in {lines:#?}"
+            );
+        }
+        assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
+        // The scan itself finds a secret where one is.
+        let planted = "error API token request failed RT-3".to_string();
+        assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
+    }
+
     /// Signs in once more after a session ended (a fresh login).
     fn signed_in_again(h: &Harness, body: &dyn Fn(&str) -> String) {
         let (_, state, nonce) = start(h);

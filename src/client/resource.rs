@@ -13,6 +13,7 @@
 use super::Client;
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
+use crate::core::log::Level;
 use crate::core::resource::{
     api_token_answer, api_token_from_stored, entries_to_drop, ApiTokenRequest, MAX_API_TOKENS,
     MAX_ENTRY_LEN,
@@ -58,6 +59,7 @@ impl<A: Adapters> Client<A> {
         let margin = u64::from(min_validity_seconds) * 1000;
         if !force_refresh {
             if let Some(t) = self.cached_api_token(&key, margin) {
+                self.log(Level::Debug, "API token served from cache", &[]);
                 return Ok(t.access_token);
             }
         }
@@ -65,6 +67,7 @@ impl<A: Adapters> Client<A> {
             .fetch_api_token(request, &key, margin, force_refresh)
             .await;
         if let Err(e) = &result {
+            self.log_failure("API token request failed", e);
             self.adapters.events().emit(Event::Error(e));
         }
         result
@@ -82,6 +85,7 @@ impl<A: Adapters> Client<A> {
         // A call that held the turn before this one may have fetched it.
         if !force_refresh {
             if let Some(t) = self.cached_api_token(key, margin) {
+                self.log(Level::Debug, "API token served from cache", &[]);
                 return Ok(t.access_token);
             }
         }
@@ -100,6 +104,9 @@ impl<A: Adapters> Client<A> {
         };
         let endpoints = self.endpoints().await?;
         let form = request.refresh_form(&refresh_token, &self.config.client_id);
+        // No field names the API: the request line that follows names the
+        // token endpoint, and the resource and scope are the app's own.
+        self.log(Level::Debug, "API token requested", &[]);
         let r = self.post_token_form(&endpoints.token, &form).await?;
         let now = self.now();
         self.track_date(&r, now);
@@ -130,7 +137,9 @@ impl<A: Adapters> Client<A> {
         if !self.still_current(&session) {
             let mut orphan = answer.token;
             orphan.refresh_token = answer.rotated;
-            let _ = self.revoke(&endpoints.revocation, &orphan).await;
+            if let Err(e) = self.revoke(&endpoints.revocation, &orphan).await {
+                self.log_warning("revocation failed", &e);
+            }
             return fail(
                 ErrorCode::LoginRequired,
                 "the session ended while refreshing",
@@ -139,6 +148,11 @@ impl<A: Adapters> Client<A> {
         if let Some(rotated) = answer.rotated {
             let mut session = session;
             session.refresh_token = Some(rotated);
+            self.log(
+                Level::Debug,
+                "refresh token rotated for an API handed to the session",
+                &[],
+            );
             self.store_tokens(&session);
         }
         self.store_api_token(key, &answer.token);
@@ -161,6 +175,7 @@ impl<A: Adapters> Client<A> {
             .and_then(api_token_from_stored);
         if token.is_none() {
             self.storage().remove(key);
+            self.log(Level::Warn, "corrupt stored entry removed", &[]);
         }
         token
     }
@@ -184,6 +199,7 @@ impl<A: Adapters> Client<A> {
         }
         let text = self.write_json(&token.to_stored()).unwrap_or_default();
         if let Err(e) = self.storage().set(key, &text) {
+            self.log_warning("storage refused a write", &e);
             self.adapters.events().emit(Event::Error(&e));
         }
     }
@@ -209,7 +225,8 @@ impl<A: Adapters> Client<A> {
         for t in tokens {
             match self.revoke(endpoint, t).await {
                 Err(e) if e.server_code() != Some(&OAuthErrorCode::UnsupportedTokenType) => {
-                    self.adapters.events().emit(Event::Error(&e))
+                    self.log_warning("revocation failed", &e);
+                    self.adapters.events().emit(Event::Error(&e));
                 }
                 _ => {}
             }
