@@ -85,9 +85,9 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     long.get(same + 1..) == short.get(same + skip_short..)
 }
 
-/// Refuses the own keys of `value` that `T` does not know.
-fn only_known<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<(), AuthError> {
-    let known = field_names::<T>();
+/// Refuses the own keys of `value` that are not in `known` (a type's
+/// `field_names`). Not generic, so one copy serves every options type.
+fn only_known(value: &JsValue, known: &[&'static str], prefix: &str) -> Result<(), AuthError> {
     for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
@@ -103,7 +103,20 @@ fn only_known<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<(), 
 
 /// Reads an options object into `T`: `undefined` and `null` read as `{}`;
 /// anything but a plain object is refused.
+///
+/// Only the type's field list and its `Deserialize` are generic here: the
+/// checks and the error are one non-generic copy for every options type.
 pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
+    let value = options_object(value, field_names::<T>())?;
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        wrong_option(&value, &e, field_names::<T>(), &|alone| {
+            serde_wasm_bindgen::from_value::<T>(alone).err()
+        })
+    })
+}
+
+/// `value` as an options object whose keys are all in `known`.
+fn options_object(value: &JsValue, known: &[&'static str]) -> Result<JsValue, AuthError> {
     let value = if value.is_undefined() || value.is_null() {
         js_sys::Object::new().into()
     } else if value.is_object() && !js_sys::Array::is_array(value) && !value.is_function() {
@@ -114,15 +127,21 @@ pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
             "options must be an object",
         ));
     };
-    only_known::<T>(&value, "")?;
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| wrong_option::<T>(&value, &e))
+    only_known(&value, known, "")?;
+    Ok(value)
 }
 
 /// The error for an options object that did not read: it names the first
 /// option that does not read on its own (every field of an options type is
 /// optional, so an object of that one option is a whole options object).
-fn wrong_option<T: DeserializeOwned>(value: &JsValue, e: &serde_wasm_bindgen::Error) -> AuthError {
-    for name in field_names::<T>() {
+/// `refusal` reads such a one-option object and says why it did not read.
+fn wrong_option(
+    value: &JsValue,
+    e: &serde_wasm_bindgen::Error,
+    known: &[&'static str],
+    refusal: &dyn Fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
+) -> AuthError {
+    for name in known {
         let key = JsValue::from_str(name);
         let item = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
         if item.is_undefined() {
@@ -132,7 +151,7 @@ fn wrong_option<T: DeserializeOwned>(value: &JsValue, e: &serde_wasm_bindgen::Er
         if js_sys::Reflect::set(&alone, &key, &item).is_err() {
             continue;
         }
-        if let Err(e) = serde_wasm_bindgen::from_value::<T>(alone.into()) {
+        if let Some(e) = refusal(alone.into()) {
             return AuthError::option(name, &serde_message(&e));
         }
     }
@@ -167,7 +186,7 @@ pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
     }
     let endpoints = member(value, "endpoints");
     if endpoints.is_object() {
-        only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
+        only_known(&endpoints, field_names::<EndpointOptions>(), "endpoints.")?;
     }
     read(value)
 }
