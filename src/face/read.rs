@@ -10,12 +10,40 @@ use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::one_or_many::OneOrMany;
 use crate::core::secret::DeviceCode;
-use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// `extraParams`: an object of strings, read in the app's order into the
+/// pairs the core takes (no B-tree: JavaScript keys are already unique).
+#[derive(Clone)]
+struct ExtraParams(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for ExtraParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = ExtraParams;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of strings")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ExtraParams, M::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(ExtraParams(pairs))
+            }
+        }
+
+        deserializer.deserialize_map(Pairs)
+    }
+}
 
 /// The field names a struct's `Deserialize` asks for, read from the impl
 /// itself so the list of known options can never drift from the type.
@@ -251,7 +279,7 @@ pub struct LoginOptions {
     resource: Option<OneOrMany>,
     /// Extra authorization parameters; may not set the SDK's own.
     #[tsify(optional, type = "Record<string, string>")]
-    extra_params: Option<BTreeMap<String, String>>,
+    extra_params: Option<ExtraParams>,
     /// Where the code comes back: `"query"` (default) or `"fragment"`.
     #[tsify(optional)]
     response_mode: Option<ResponseMode>,
@@ -297,11 +325,7 @@ pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), Au
         max_age,
         acr_values: o.acr_values.clone(),
         resource: o.resource.clone().map(|r| r.0).unwrap_or_default(),
-        extra_params: o
-            .extra_params
-            .clone()
-            .map(|m| m.into_iter().collect())
-            .unwrap_or_default(),
+        extra_params: o.extra_params.clone().map(|p| p.0).unwrap_or_default(),
         response_mode_fragment: o.response_mode == Some(ResponseMode::Fragment),
         app_state: app_state(value)?,
     };
