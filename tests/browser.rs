@@ -719,6 +719,28 @@ async fn the_js_face_refuses_extra_params_that_override_the_sdks_own() {
 }
 
 #[wasm_bindgen_test]
+async fn the_js_face_sends_extra_params_in_the_apps_order_and_refuses_non_strings() {
+    use wasm_oauth::face::AuthClient;
+    let client = AuthClient::new(options_object(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory"}"#,
+    ))
+    .unwrap();
+    let url = |opts: &str| client.build_authorize_url(options_object(opts));
+    let sent = JsFuture::from(url(
+        r#"{"extraParams":{"ui_locales":"fr de","b":"2","a":"1"}}"#,
+    ))
+    .await
+    .unwrap()
+    .as_string()
+    .unwrap();
+    assert!(sent.contains("ui_locales=fr%20de&b=2&a=1"), "{sent}");
+    for bad in [r#"{"extraParams":{"a":1}}"#, r#"{"extraParams":"a=1"}"#] {
+        let err = JsFuture::from(url(bad)).await.unwrap_err();
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
 async fn the_js_face_reads_resource_as_a_string_or_an_array_of_strings() {
     use wasm_oauth::face::AuthClient;
     let client = AuthClient::new(options_object(

@@ -11,12 +11,40 @@ use crate::core::device::DeviceAuthorization;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::one_or_many::OneOrMany;
 use crate::core::secret::DeviceCode;
-use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// `extraParams`: an object of strings, read in the app's order into the
+/// pairs the core takes (no B-tree: JavaScript keys are already unique).
+#[derive(Clone)]
+struct ExtraParams(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for ExtraParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = ExtraParams;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of strings")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ExtraParams, M::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(ExtraParams(pairs))
+            }
+        }
+
+        deserializer.deserialize_map(Pairs)
+    }
+}
 
 /// The field names a struct's `Deserialize` asks for, read from the impl
 /// itself so the list of known options can never drift from the type.
@@ -86,9 +114,9 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     long.get(same + 1..) == short.get(same + skip_short..)
 }
 
-/// Refuses the own keys of `value` that `T` does not know.
-fn only_known<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<(), AuthError> {
-    let known = field_names::<T>();
+/// Refuses the own keys of `value` that are not in `known` (a type's
+/// `field_names`). Not generic, so one copy serves every options type.
+fn only_known(value: &JsValue, known: &[&'static str], prefix: &str) -> Result<(), AuthError> {
     for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
@@ -104,7 +132,20 @@ fn only_known<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<(), 
 
 /// Reads an options object into `T`: `undefined` and `null` read as `{}`;
 /// anything but a plain object is refused.
+///
+/// Only the type's field list and its `Deserialize` are generic here: the
+/// checks and the error are one non-generic copy for every options type.
 pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
+    let value = options_object(value, field_names::<T>())?;
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        wrong_option(&value, &e, field_names::<T>(), &|alone| {
+            serde_wasm_bindgen::from_value::<T>(alone).err()
+        })
+    })
+}
+
+/// `value` as an options object whose keys are all in `known`.
+fn options_object(value: &JsValue, known: &[&'static str]) -> Result<JsValue, AuthError> {
     let value = if value.is_undefined() || value.is_null() {
         js_sys::Object::new().into()
     } else if value.is_object() && !js_sys::Array::is_array(value) && !value.is_function() {
@@ -115,15 +156,21 @@ pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
             "options must be an object",
         ));
     };
-    only_known::<T>(&value, "")?;
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| wrong_option::<T>(&value, &e))
+    only_known(&value, known, "")?;
+    Ok(value)
 }
 
 /// The error for an options object that did not read: it names the first
 /// option that does not read on its own (every field of an options type is
 /// optional, so an object of that one option is a whole options object).
-fn wrong_option<T: DeserializeOwned>(value: &JsValue, e: &serde_wasm_bindgen::Error) -> AuthError {
-    for name in field_names::<T>() {
+/// `refusal` reads such a one-option object and says why it did not read.
+fn wrong_option(
+    value: &JsValue,
+    e: &serde_wasm_bindgen::Error,
+    known: &[&'static str],
+    refusal: &dyn Fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
+) -> AuthError {
+    for name in known {
         let key = JsValue::from_str(name);
         let item = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
         if item.is_undefined() {
@@ -133,7 +180,7 @@ fn wrong_option<T: DeserializeOwned>(value: &JsValue, e: &serde_wasm_bindgen::Er
         if js_sys::Reflect::set(&alone, &key, &item).is_err() {
             continue;
         }
-        if let Err(e) = serde_wasm_bindgen::from_value::<T>(alone.into()) {
+        if let Some(e) = refusal(alone.into()) {
             return AuthError::option(name, &serde_message(&e));
         }
     }
@@ -169,7 +216,7 @@ pub fn options(value: &JsValue) -> Result<(AuthClientOptions, Option<CustomStore
     }
     let endpoints = member(value, "endpoints");
     if endpoints.is_object() {
-        only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
+        only_known(&endpoints, field_names::<EndpointOptions>(), "endpoints.")?;
     }
     let storage = member(value, "storage");
     let (store, named) = if storage.is_undefined() || storage.is_null() || storage.is_string() {
@@ -245,7 +292,7 @@ pub struct LoginOptions {
     resource: Option<OneOrMany>,
     /// Extra authorization parameters; may not set the SDK's own.
     #[tsify(optional, type = "Record<string, string>")]
-    extra_params: Option<BTreeMap<String, String>>,
+    extra_params: Option<ExtraParams>,
     /// Where the code comes back: `"query"` (default) or `"fragment"`.
     #[tsify(optional)]
     response_mode: Option<ResponseMode>,
@@ -291,11 +338,7 @@ pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), Au
         max_age,
         acr_values: o.acr_values.clone(),
         resource: o.resource.clone().map(|r| r.0).unwrap_or_default(),
-        extra_params: o
-            .extra_params
-            .clone()
-            .map(|m| m.into_iter().collect())
-            .unwrap_or_default(),
+        extra_params: o.extra_params.clone().map(|p| p.0).unwrap_or_default(),
         response_mode_fragment: o.response_mode == Some(ResponseMode::Fragment),
         app_state: app_state(value)?,
     };
