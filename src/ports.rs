@@ -137,7 +137,8 @@ pub trait Navigation {
     /// opened and is waiting for.
     fn is_own_popup(&self) -> bool;
     /// In our own login popup: hands the callback `url` to the opener (our
-    /// origin only) and closes this window.
+    /// origin only), which closes this window once it has it (so it never
+    /// sees the popup closed before the hand-back arrives).
     fn hand_back(&self, url: &str);
 }
 

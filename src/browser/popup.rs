@@ -17,7 +17,7 @@ extern "C" {
     /// The opener when this page is a login popup of ours, else `null`.
     #[wasm_bindgen(js_name = popupOpener)]
     fn popup_opener() -> Option<js_sys::Object>;
-    /// Hands the callback URL to the opener (our origin only) and closes.
+    /// Hands the callback URL to the opener (our origin only), which closes the popup.
     #[wasm_bindgen(js_name = popupHandBack)]
     fn popup_hand_back(opener: &js_sys::Object, url: &str);
     /// Resolves to `{ url }`, `{ closed: true }` or `{ timedOut: true }`.

@@ -68,13 +68,19 @@ export function popupOpener() {
   }
 }
 
-// In the popup: hands the callback URL to the opener (our origin only) and closes.
+// In the popup: hands the callback URL to the opener (our origin only). The
+// opener closes the popup once it has the message: were the popup to close
+// itself here, the opener's closed-watch could see it closed before the
+// message event ran and report popup_closed for a login that succeeded. It
+// closes itself only when no opener did so within HAND_BACK_CLOSE_MS (the
+// opener went away meanwhile).
 export function popupHandBack(opener, url) {
   try {
     opener.postMessage(CALLBACK + url, location.origin);
   } catch {}
-  window.close();
+  setTimeout(() => window.close(), HAND_BACK_CLOSE_MS);
 }
+const HAND_BACK_CLOSE_MS = 10_000;
 
 // In the opener: sends `popup` to `url`, then resolves to `{ url }`, the
 // callback URL that the popup (and only it, from our origin) hands back; to
@@ -93,6 +99,7 @@ export function popupWait(popup, url, timeoutMs) {
     const onMessage = (e) => {
       const ours = e.origin === location.origin && e.source === popup;
       if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
+        popup.close();
         done({ url: e.data.slice(CALLBACK.length) });
       }
     };
