@@ -197,6 +197,20 @@ pub trait Abort {
     async fn sleep(&self, ms: u64);
 }
 
+/// Silent sign-in's hidden frame: loads an authorization URL (`prompt=none`)
+/// where the user cannot see it, and waits for the callback page (on this
+/// page's origin) to hand back the URL the provider sent it to.
+pub trait SilentFrame {
+    /// This page's origin (`https://app.example`); `None` outside a page,
+    /// where there is no frame to load.
+    fn page_origin(&self) -> Option<String>;
+    /// Loads `url` in a hidden iframe and resolves with the callback URL the
+    /// frame hands back (only a message from that frame, from this origin,
+    /// counts); `timeout` when none comes within `timeout_ms`. The frame is
+    /// removed either way.
+    async fn load(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError>;
+}
+
 /// Everything the client needs from its runtime.
 pub trait Adapters {
     type Storage: Storage;
@@ -207,6 +221,7 @@ pub trait Adapters {
     type Json: JsonCodec;
     type Urls: UrlParser;
     type DpopKeys: DpopKeys;
+    type SilentFrame: SilentFrame;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -229,6 +244,8 @@ pub trait Adapters {
     fn tabs(&self) -> &Self::Tabs;
     /// The client's DPoP key pair (used only with the `dpop` option).
     fn dpop_keys(&self) -> &Self::DpopKeys;
+    /// Silent sign-in's hidden iframe.
+    fn silent_frame(&self) -> &Self::SilentFrame;
     /// Wall-clock time in milliseconds since the epoch.
     fn now_ms(&self) -> u64;
     /// Cryptographically secure random bytes.

@@ -19,7 +19,7 @@ use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
     Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
-    JsonCodec, MemoryStorage, PublicKey, Published, Storage, Tabs,
+    JsonCodec, MemoryStorage, PublicKey, Published, SilentFrame, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -258,8 +258,45 @@ impl DpopKeys for FakeDpopKeys {
     }
 }
 
+/// What the fake frame's callback page hands back for the authorization
+/// request's parameters; `None`: nothing ever comes (a timeout).
+type FrameAnswer = Rc<dyn Fn(&[(String, String)]) -> Option<String>>;
+
+/// Silent sign-in's hidden frame: records each load, then hands back what
+/// `answer` makes of the request (after `gate` opens).
+#[derive(Clone, Default)]
+struct FakeFrame {
+    /// Each URL loaded, with the timeout it was given.
+    loads: Rc<RefCell<Vec<(String, u32)>>>,
+    answer: Rc<RefCell<Option<FrameAnswer>>>,
+    /// While set, the frame does not answer yet (to pile up concurrent callers).
+    gate: Rc<Cell<bool>>,
+    /// The page's origin; `https://app.example` unless set.
+    origin: Rc<RefCell<Option<String>>>,
+}
+
+impl SilentFrame for FakeFrame {
+    fn page_origin(&self) -> Option<String> {
+        Some(
+            self.origin
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| "https://app.example".into()),
+        )
+    }
+    async fn load(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+        self.loads.borrow_mut().push((url.to_string(), timeout_ms));
+        Gate(self.gate.clone()).await;
+        let answer = self.answer.borrow().clone();
+        answer
+            .and_then(|a| a(&query_pairs(url)))
+            .ok_or_else(|| AuthError::new(ErrorCode::Timeout, "the fake frame never answered"))
+    }
+}
+
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
+    frame: FakeFrame,
     dpop: FakeDpopKeys,
     storage: S,
     /// Pending logins' own storage when set (the browser keeps them in
@@ -277,6 +314,7 @@ impl<S> Fakes<S> {
     /// The same fakes over another storage.
     fn with_storage<T>(self, storage: T) -> Fakes<T> {
         Fakes {
+            frame: self.frame,
             dpop: self.dpop,
             storage,
             transactions: None,
@@ -298,8 +336,12 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Json = FakeJson;
     type Urls = WhatwgUrl;
     type DpopKeys = FakeDpopKeys;
+    type SilentFrame = FakeFrame;
     fn dpop_keys(&self) -> &FakeDpopKeys {
         &self.dpop
+    }
+    fn silent_frame(&self) -> &FakeFrame {
+        &self.frame
     }
     fn storage(&self) -> &S {
         &self.storage
@@ -426,10 +468,12 @@ struct Harness {
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
     dpop: FakeDpopKeys,
+    frame: FakeFrame,
 }
 
 fn fakes() -> Fakes {
     Fakes {
+        frame: FakeFrame::default(),
         dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
@@ -450,6 +494,7 @@ fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
         tabs: f.tabs.clone(),
         events: f.events.clone(),
         dpop: f.dpop.clone(),
+        frame: f.frame.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
 }
@@ -2786,5 +2831,324 @@ mod api_fetch {
             fetch(&h, &api, API, true).unwrap_err().code(),
             "login_required"
         );
+    }
+}
+
+mod silent_sign_in {
+    //! Silent sign-in: `prompt=none` in a hidden frame (here a fake), its
+    //! answers, its timeout, forged hand-backs, one attempt at a time.
+    use super::*;
+    use wasm_oauth::client::SilentReason;
+
+    const SILENT: &str = "https://app.example/silent.html";
+
+    /// A client with silent sign-in on and no refresh tokens.
+    fn silent_harness() -> Harness {
+        harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            scope: Some("openid profile".into()),
+            ..options()
+        })
+    }
+
+    /// The frame's callback page hands back `query` (plus the request's
+    /// state) for every request.
+    fn frame_answers(h: &Harness, query: &'static str) {
+        let answer: FrameAnswer = Rc::new(move |params| {
+            let state = find(params, "state")?;
+            Some(format!("{SILENT}?{query}&state={state}"))
+        });
+        *h.frame.answer.borrow_mut() = Some(answer);
+    }
+
+    /// The provider's token answer for a silent sign-in: no refresh token.
+    fn silent_token_body(access_token: &str, nonce: &str) -> String {
+        format!(
+            r#"{{"access_token":"{access_token}","token_type":"Bearer","expires_in":3600,"scope":"openid profile","id_token":"{}"}}"#,
+            good_id_token(nonce)
+        )
+    }
+
+    /// The nonce of the `n`th request the frame loaded.
+    fn nonce_of_load(h: &Harness, n: usize) -> String {
+        let url = h.frame.loads.borrow()[n].0.clone();
+        find(&query_pairs(&url), "nonce").unwrap().to_string()
+    }
+
+    fn login_silently(h: &Harness) -> Result<TokenSet, AuthError> {
+        block_on(h.client.login_silently(SilentReason::Asked))
+    }
+
+    fn pending_logins(h: &Harness) -> usize {
+        h.storage
+            .keys_with_prefix(KEY_PREFIX)
+            .iter()
+            .filter(|k| k.contains(":tx:"))
+            .count()
+    }
+
+    /// Answers the token request of the frame's next load with `access_token`:
+    /// the nonce is only known once the frame loads, so the gate holds the
+    /// frame until the answer is queued.
+    fn silent_sign_in(h: &Harness, access_token: &str) -> Result<TokenSet, AuthError> {
+        frame_answers(h, "code=SILENT-CODE");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.login_silently(SilentReason::Asked));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(
+            call.as_mut().poll(&mut cx).is_pending(),
+            "the frame is loading"
+        );
+        let n = h.frame.loads.borrow().len() - 1;
+        h.http
+            .answer(200, &silent_token_body(access_token, &nonce_of_load(h, n)));
+        h.frame.gate.set(false);
+        poll_ready(&mut call)
+    }
+
+    #[test]
+    fn success_sends_prompt_none_with_pkce_state_and_nonce_and_stores_the_tokens() {
+        let h = silent_harness();
+        let tokens = silent_sign_in(&h, "AT-SILENT").unwrap();
+        assert_eq!(tokens.access_token.secret(), "AT-SILENT");
+        let (url, timeout_ms) = h.frame.loads.borrow()[0].clone();
+        assert_eq!(timeout_ms, 10_000, "the default timeout");
+        assert!(url.starts_with("https://auth.example/auth/authorize?"));
+        let params = query_pairs(&url);
+        assert_eq!(find(&params, "prompt"), Some("none"));
+        assert_eq!(find(&params, "response_type"), Some("code"));
+        assert_eq!(find(&params, "redirect_uri"), Some(SILENT));
+        assert_eq!(find(&params, "code_challenge_method"), Some("S256"));
+        assert!(find(&params, "code_challenge").is_some_and(|c| c.len() == 43));
+        assert!(find(&params, "state").is_some_and(|s| s.len() >= 43));
+        assert!(find(&params, "nonce").is_some_and(|n| n.len() >= 43));
+        assert_eq!(find(&params, "response_mode"), None, "the default: query");
+        // The code is redeemed with the silent page as redirect_uri and the verifier.
+        let sent = h.http.sent();
+        let form = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("authorization_code"));
+        assert_eq!(find(&form, "code"), Some("SILENT-CODE"));
+        assert_eq!(find(&form, "redirect_uri"), Some(SILENT));
+        let challenge = find(&params, "code_challenge").unwrap();
+        let verifier = find(&form, "code_verifier").unwrap();
+        assert_eq!(
+            CodeVerifier::parse(verifier).unwrap().challenge(),
+            challenge
+        );
+        assert_eq!(
+            h.client.tokens().unwrap().access_token.secret(),
+            "AT-SILENT"
+        );
+        assert_eq!(pending_logins(&h), 0, "the pending login was used once");
+        assert_eq!(*h.events.borrow(), vec!["tokens:9".to_string()]);
+    }
+
+    #[test]
+    fn the_providers_need_for_the_user_comes_back_as_its_own_code() {
+        for code in ["login_required", "consent_required", "interaction_required"] {
+            let h = silent_harness();
+            let before = silent_sign_in(&h, "AT-BEFORE").unwrap();
+            h.events.borrow_mut().clear();
+            match code {
+                "login_required" => frame_answers(&h, "error=login_required"),
+                "consent_required" => frame_answers(&h, "error=consent_required"),
+                _ => frame_answers(&h, "error=interaction_required&error_description=MFA"),
+            }
+            let e = login_silently(&h).unwrap_err();
+            assert_eq!(e.code(), code);
+            assert_eq!(h.http.sent().len(), 1, "{code}: no token request");
+            assert_eq!(pending_logins(&h), 0, "{code}: nothing left pending");
+            assert_eq!(*h.events.borrow(), vec![format!("error:{code}")]);
+            // A refusal ends nothing: the tokens held stay.
+            assert_eq!(h.client.tokens().unwrap(), before, "{code}");
+            if code == "login_required" {
+                assert!(
+                    e.message().contains("third-party cookies"),
+                    "{}",
+                    e.message()
+                );
+                assert!(e.message().contains("offline_access"), "{}", e.message());
+            } else {
+                assert!(e.message().contains("loginWithRedirect"), "{}", e.message());
+            }
+            if code == "interaction_required" {
+                assert_eq!(e.description(), Some("MFA"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_frame_that_never_answers_is_a_timeout_and_leaves_nothing_pending() {
+        let h = harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            silent_timeout_seconds: Some(2.0),
+            ..options()
+        });
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.code(), "timeout");
+        assert_eq!(h.frame.loads.borrow()[0].1, 2_000, "silentTimeoutSeconds");
+        assert_eq!(pending_logins(&h), 0);
+        assert!(h.http.sent().is_empty());
+        assert_eq!(*h.events.borrow(), vec!["error:timeout".to_string()]);
+    }
+
+    #[test]
+    fn a_forged_hand_back_is_a_state_mismatch_and_consumes_no_other_login() {
+        let h = silent_harness();
+        // A redirect login is pending in this tab; a frame hands back a
+        // response carrying its state, or a made-up one.
+        let (_, redirect_state, _) = start(&h);
+        for forged in [redirect_state.clone(), "forged-state".to_string()] {
+            let answer: FrameAnswer =
+                Rc::new(move |_| Some(format!("{SILENT}?code=STOLEN&state={forged}")));
+            *h.frame.answer.borrow_mut() = Some(answer);
+            let e = login_silently(&h).unwrap_err();
+            assert_eq!(e.code(), "state_mismatch");
+        }
+        let answer: FrameAnswer = Rc::new(|_| Some(format!("{SILENT}?code=STOLEN")));
+        *h.frame.answer.borrow_mut() = Some(answer);
+        assert_eq!(login_silently(&h).unwrap_err().code(), "state_mismatch");
+        assert!(h.http.sent().is_empty(), "no code was redeemed");
+        assert!(h.client.tokens().is_none());
+        assert_eq!(pending_logins(&h), 1, "the redirect login is still pending");
+        // ...and still completes (its nonce read from the stored login).
+        let key = h
+            .storage
+            .keys_with_prefix(KEY_PREFIX)
+            .into_iter()
+            .find(|k| k.contains(":tx:"))
+            .unwrap();
+        let stored: serde_json::Value =
+            serde_json::from_str(&h.storage.get(&key).unwrap()).unwrap();
+        let nonce = stored["nonce"].as_str().unwrap().to_string();
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={redirect_state}")).unwrap();
+    }
+
+    #[test]
+    fn concurrent_calls_share_one_attempt() {
+        let h = silent_harness();
+        frame_answers(&h, "code=SILENT-CODE");
+        h.frame.gate.set(true);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut asked: Vec<_> = (0..5)
+            .map(|_| Box::pin(h.client.login_silently(SilentReason::Asked)))
+            .collect();
+        for c in asked.iter_mut() {
+            assert!(c.as_mut().poll(&mut cx).is_pending());
+        }
+        // getAccessToken with no session joins the same attempt.
+        let mut tokens: Vec<_> = (0..5)
+            .map(|_| Box::pin(h.client.access_token(30, false)))
+            .collect();
+        for c in tokens.iter_mut() {
+            assert!(c.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(h.frame.loads.borrow().len(), 1, "one frame");
+        h.http
+            .answer(200, &silent_token_body("AT-ONCE", &nonce_of_load(&h, 0)));
+        h.frame.gate.set(false);
+        for c in asked.iter_mut() {
+            assert_eq!(poll_ready(c).unwrap().access_token.secret(), "AT-ONCE");
+        }
+        for c in tokens.iter_mut() {
+            assert_eq!(poll_ready(c).unwrap().secret(), "AT-ONCE");
+        }
+        assert_eq!(h.http.sent().len(), 1, "one code exchange");
+        assert_eq!(h.tabs.locks_taken.get(), 1, "one turn under the tabs' lock");
+    }
+
+    #[test]
+    fn get_access_token_renews_silently_without_a_refresh_token() {
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        // Still valid: no frame.
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-1"
+        );
+        assert_eq!(h.frame.loads.borrow().len(), 1);
+        h.clock.set(NOW + 3_600_000); // expired
+        frame_answers(&h, "code=C2");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.access_token(30, false));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        let claims = claims_at(&nonce_of_load(&h, 1), (NOW + 3_600_000) / 1000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims)
+            ),
+        );
+        h.frame.gate.set(false);
+        assert_eq!(poll_ready(&mut call).unwrap().secret(), "AT-2");
+        assert_eq!(h.frame.loads.borrow().len(), 2);
+    }
+
+    #[test]
+    fn a_refresh_token_is_used_before_any_frame() {
+        let h = harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            ..options()
+        });
+        signed_in(&h); // with a refresh token
+        h.clock.set(NOW + 3_600_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-2"
+        );
+        assert!(h.frame.loads.borrow().is_empty());
+    }
+
+    #[test]
+    fn without_silent_redirect_uri_nothing_loads() {
+        let h = harness_with(AuthClientOptions {
+            scope: Some("openid profile".into()),
+            ..options()
+        });
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert_eq!(e.option_name(), Some("silentRedirectUri"));
+        // getAccessToken keeps its answer for a page without a session.
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(h.frame.loads.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_silent_page_on_another_origin_is_refused_before_loading() {
+        let h = silent_harness();
+        *h.frame.origin.borrow_mut() = Some("https://other.example".into());
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.option_name(), Some("silentRedirectUri"));
+        assert!(h.frame.loads.borrow().is_empty());
+        assert_eq!(pending_logins(&h), 0);
+    }
+
+    #[test]
+    fn a_set_another_tab_renewed_meanwhile_is_used_instead_of_a_frame() {
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        h.clock.set(NOW + 3_600_000);
+        let other = format!(
+            r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{}}}"#,
+            NOW + 7_200_000
+        );
+        *h.tabs.arrives_while_waiting.borrow_mut() = Some(other);
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-OTHER-TAB"
+        );
+        assert_eq!(h.frame.loads.borrow().len(), 1, "no second frame");
+        // The app's own loginSilently always signs in anew.
+        *h.frame.answer.borrow_mut() = None;
+        assert_eq!(login_silently(&h).unwrap_err().code(), "timeout");
+        assert_eq!(h.frame.loads.borrow().len(), 2);
     }
 }

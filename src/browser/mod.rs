@@ -3,13 +3,14 @@
 //! location and history through web-sys, randomness through getrandom, JSON
 //! through the engine with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps the few
 //! operations that are callbacks at heart (a lock held across an await, the
-//! popup's and the channel's message listeners, the app's listener registry,
+//! popup's, the silent frame's and the channel's message listeners, the app's listener registry,
 //! the abortable wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
 pub mod api;
 pub mod crypto;
 pub mod dpop;
+pub mod frame;
 pub mod http;
 pub mod json;
 pub mod objects;
@@ -22,6 +23,7 @@ use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Abort, Adapters, Algorithm, Event, HttpRequest, HttpResponse, PublicKey};
 use dpop::WebDpopKeys;
+use frame::HiddenFrame;
 use http::FetchHttp;
 use json::EngineJson;
 use std::rc::Rc;
@@ -119,6 +121,7 @@ impl Adapters for BrowserAdapters {
     type Json = EngineJson;
     type Urls = EngineUrl;
     type DpopKeys = WebDpopKeys;
+    type SilentFrame = HiddenFrame;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -154,6 +157,10 @@ impl Adapters for BrowserAdapters {
 
     fn dpop_keys(&self) -> &WebDpopKeys {
         &self.dpop
+    }
+
+    fn silent_frame(&self) -> &HiddenFrame {
+        &HiddenFrame
     }
 
     fn now_ms(&self) -> u64 {

@@ -44,7 +44,7 @@ fn is_authorization_error(code: &OAuthErrorCode) -> bool {
 }
 
 impl<A: Adapters> Client<A> {
-    fn transaction_key(&self, state: &str) -> String {
+    pub(super) fn transaction_key(&self, state: &str) -> String {
         self.key(&keys::transaction(state))
     }
 
@@ -74,6 +74,16 @@ impl<A: Adapters> Client<A> {
         request: &LoginRequest,
         implicit: Option<ImplicitType>,
     ) -> Result<String, AuthError> {
+        Ok(self.start_login_with_state(request, implicit).await?.0)
+    }
+
+    /// [`Client::start_login`], also answering the login's `state`, by which
+    /// the caller can tell its answer from any other.
+    pub(super) async fn start_login_with_state(
+        &self,
+        request: &LoginRequest,
+        implicit: Option<ImplicitType>,
+    ) -> Result<(String, String), AuthError> {
         if implicit.is_some() && self.config.dpop {
             // Implicit tokens come without a token request to prove the key
             // at: they would be bearer tokens, which `dpop` promises not to hold.
@@ -124,7 +134,7 @@ impl<A: Adapters> Client<A> {
         self.adapters
             .transaction_storage()
             .set(&self.transaction_key(&pending.state), &record)?;
-        Ok(url)
+        Ok((url, pending.state))
     }
 
     /// RFC 9126 §2: POST the request, then send the browser with only
@@ -204,7 +214,10 @@ impl<A: Adapters> Client<A> {
         result
     }
 
-    async fn handle_callback_inner(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+    pub(super) async fn handle_callback_inner(
+        &self,
+        url: &str,
+    ) -> Result<CallbackOutcome, AuthError> {
         let callback = parse_callback(url)?;
         // RFC 9207 §2.4: when the response names its issuer it must be ours.
         if callback

@@ -13,9 +13,11 @@ mod flight;
 mod login;
 mod server;
 mod session;
+mod silent;
 
 pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
+pub use silent::SilentReason;
 
 use crate::core::config::{Config, Endpoints};
 use crate::core::discovery::{self, ProviderMetadata};
@@ -75,6 +77,8 @@ pub struct Client<A: Adapters> {
     /// a readable `Date` header.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+    /// The silent sign-in in flight (`silent.rs`).
+    silent: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// What `tokenExpiring` / `tokenExpired` already told, per token.
     expiry: RefCell<ExpiryWatch>,
     /// Server-runtime grants: token sets cached by grant and scope.
@@ -102,6 +106,7 @@ impl<A: Adapters> Client<A> {
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
+            silent: RefCell::new(None),
             expiry: RefCell::new(ExpiryWatch::new(lead_ms)),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),

@@ -2,7 +2,7 @@
 //! the page and across tabs), userinfo, logout.
 
 use super::flight::Shared;
-use super::Client;
+use super::{Client, SilentReason};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::secret::{AccessToken, RefreshToken};
@@ -34,11 +34,24 @@ impl<A: Adapters> Client<A> {
             return flight.wait().await.map(|t| t.access_token);
         }
         let Some(tokens) = self.tokens() else {
+            // As auth0-spa-js's getTokenSilently: with silent sign-in on, a
+            // page without a session (memory storage, a new tab) asks the
+            // provider's session first.
+            if self.silent_sign_in_enabled() {
+                let reason = SilentReason::Renewing { held: None };
+                return self.login_silently(reason).await.map(|t| t.access_token);
+            }
             return fail(ErrorCode::LoginRequired, "no session: log in first");
         };
         let margin = u64::from(min_validity_seconds) * 1000;
         if !force_refresh && tokens.is_valid_for(self.now(), margin) {
             return Ok(tokens.access_token);
+        }
+        // Without a refresh token, silent sign-in (when on) renews.
+        if tokens.refresh_token.is_none() && self.silent_sign_in_enabled() {
+            let held = Some(tokens.access_token);
+            let reason = SilentReason::Renewing { held };
+            return self.login_silently(reason).await.map(|t| t.access_token);
         }
         let flight = Shared::default();
         *self.refreshing.borrow_mut() = Some(flight.clone());

@@ -10,12 +10,12 @@ mod clock;
 mod events;
 
 use crate::browser::api::ApiRequest;
-use crate::browser::popup;
 use crate::browser::url::EngineUrl;
 use crate::browser::{
     current_url, fill_random, is_browser, navigate, replace_url, BrowserAdapters, SignalAbort,
 };
-use crate::client::{Client, DEFAULT_MIN_VALIDITY_SECONDS};
+use crate::browser::{frame, popup};
+use crate::client::{Client, SilentReason, DEFAULT_MIN_VALIDITY_SECONDS};
 use crate::core::authorize::ImplicitType;
 use crate::core::callback::{is_callback, parse_callback, scrub};
 use crate::core::config::Config;
@@ -241,6 +241,21 @@ impl AuthClient {
         })
     }
 
+    /// Signs in without showing anything: a code + PKCE login with
+    /// `prompt=none` in a hidden iframe, answered to `silentRedirectUri`.
+    /// Resolves with the stored token set; rejects with `login_required`,
+    /// `consent_required` or `interaction_required` when the provider needs
+    /// the user, `timeout` when the frame never answers, `invalid_options`
+    /// without `silentRedirectUri`.
+    #[wasm_bindgen(js_name = loginSilently, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn login_silently(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let tokens = inner.login_silently(SilentReason::Asked).await?;
+            Ok(tokens_object(&tokens))
+        })
+    }
+
     /// True when `url` (default: the current address) carries an
     /// authorization response.
     #[wasm_bindgen(js_name = isCallback)]
@@ -360,6 +375,11 @@ impl AuthClient {
                     // response over and close; this promise never settles.
                     if let Some(opener) = popup::is_own_popup() {
                         popup::hand_back(&opener, &url);
+                        std::future::pending::<()>().await;
+                    }
+                    // Likewise in a silent sign-in frame: the parent finishes.
+                    if let Some(parent) = frame::is_own_frame() {
+                        frame::hand_back(&parent, &url);
                         std::future::pending::<()>().await;
                     }
                 }

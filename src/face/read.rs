@@ -270,6 +270,7 @@ pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), Au
             .unwrap_or_default(),
         response_mode_fragment: o.response_mode == Some(ResponseMode::Fragment),
         app_state: app_state(value)?,
+        redirect_uri: None,
     };
     Ok((o, request))
 }
