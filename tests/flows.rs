@@ -3028,6 +3028,11 @@ mod silent_sign_in {
     #[test]
     fn concurrent_calls_share_one_attempt() {
         let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        h.frame.loads.borrow_mut().clear();
+        h.http.requests.borrow_mut().clear();
+        h.tabs.locks_taken.set(0);
+        h.clock.set(NOW + 3_600_000); // expired
         frame_answers(&h, "code=SILENT-CODE");
         h.frame.gate.set(true);
         let mut cx = Context::from_waker(Waker::noop());
@@ -3037,7 +3042,7 @@ mod silent_sign_in {
         for c in asked.iter_mut() {
             assert!(c.as_mut().poll(&mut cx).is_pending());
         }
-        // getAccessToken with no session joins the same attempt.
+        // getAccessToken renewing the expired session joins the same attempt.
         let mut tokens: Vec<_> = (0..5)
             .map(|_| Box::pin(h.client.access_token(30, false)))
             .collect();
@@ -3045,8 +3050,14 @@ mod silent_sign_in {
             assert!(c.as_mut().poll(&mut cx).is_pending());
         }
         assert_eq!(h.frame.loads.borrow().len(), 1, "one frame");
-        h.http
-            .answer(200, &silent_token_body("AT-ONCE", &nonce_of_load(&h, 0)));
+        let claims = claims_at(&nonce_of_load(&h, 0), (NOW + 3_600_000) / 1000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-ONCE","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims)
+            ),
+        );
         h.frame.gate.set(false);
         for c in asked.iter_mut() {
             assert_eq!(poll_ready(c).unwrap().access_token.secret(), "AT-ONCE");
@@ -3119,6 +3130,22 @@ mod silent_sign_in {
         let e = block_on(h.client.access_token(30, false)).unwrap_err();
         assert_eq!(e.code(), "login_required");
         assert!(h.frame.loads.borrow().is_empty());
+    }
+
+    #[test]
+    fn get_access_token_without_a_session_loads_no_frame() {
+        // After a logout that left the provider's session alone, a frame
+        // would sign the user straight back in.
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        block_on(h.client.logout(false, None)).unwrap();
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert_eq!(
+            h.frame.loads.borrow().len(),
+            1,
+            "only the sign-in's own frame"
+        );
     }
 
     #[test]

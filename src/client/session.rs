@@ -33,14 +33,11 @@ impl<A: Adapters> Client<A> {
         if let Some(flight) = in_flight {
             return flight.wait().await.map(|t| t.access_token);
         }
+        // No session here: no frame either. After a logout that left the
+        // provider's session alone, a silent sign-in would sign the user
+        // straight back in; an app restores a session on purpose with
+        // `loginSilently()`.
         let Some(tokens) = self.tokens() else {
-            // As auth0-spa-js's getTokenSilently: with silent sign-in on, a
-            // page without a session (memory storage, a new tab) asks the
-            // provider's session first.
-            if self.silent_sign_in_enabled() {
-                let reason = SilentReason::Renewing { held: None };
-                return self.login_silently(reason).await.map(|t| t.access_token);
-            }
             return fail(ErrorCode::LoginRequired, "no session: log in first");
         };
         let margin = u64::from(min_validity_seconds) * 1000;
@@ -49,7 +46,7 @@ impl<A: Adapters> Client<A> {
         }
         // Without a refresh token, silent sign-in (when on) renews.
         if tokens.refresh_token.is_none() && self.silent_sign_in_enabled() {
-            let held = Some(tokens.access_token);
+            let held = tokens.access_token;
             let reason = SilentReason::Renewing { held };
             return self.login_silently(reason).await.map(|t| t.access_token);
         }

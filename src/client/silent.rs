@@ -23,10 +23,11 @@ use crate::ports::{Adapters, Event, SilentFrame, Storage, Tabs};
 pub enum SilentReason {
     /// The app asked (`loginSilently`): always a new sign-in.
     Asked,
-    /// `getAccessToken` needs a token and has no refresh token; `held` is
-    /// the access token it started from. A newer, valid set that another
-    /// tab stored while this one waited for the lock is used instead.
-    Renewing { held: Option<AccessToken> },
+    /// `getAccessToken` needs a new token for the session it holds, which
+    /// has no refresh token; `held` is the access token it started from. A
+    /// newer, valid set that another tab stored while this one waited for
+    /// the lock is used instead.
+    Renewing { held: AccessToken },
 }
 
 /// Said with `login_required` from a silent sign-in: the usual reason in a
@@ -91,7 +92,7 @@ impl<A: Adapters> Client<A> {
         if let SilentReason::Renewing { held } = &reason {
             // Another tab renewed while this one waited: use its set.
             if let Some(newer) = self.tokens() {
-                if Some(&newer.access_token) != held.as_ref() && newer.is_valid_for(self.now(), 0) {
+                if newer.access_token != *held && newer.is_valid_for(self.now(), 0) {
                     return Ok(newer);
                 }
             }

@@ -18,9 +18,17 @@ export function extraDemoClientId(port) {
  */
 export const APP_CLIENT_ID = "0a7f3e5c-1d2b-4c8e-9f60-5a4b3c2d1e0f";
 
-/** A public browser client whose one redirect URI is `origin + "/"`. */
+/** The demo's page that answers silent sign-in (`silentRedirectUri`), on `origin`. */
+export function silentPage(origin) {
+  return `${origin}/silent.html`;
+}
+
+/**
+ * A public browser client whose redirect URIs are `origin + "/"` and the silent sign-in page
+ * (a prompt=none request answered there, in a hidden iframe of the demo).
+ */
 export function publicDemoClient(clientId, origin) {
-  return publicClient(clientId, [`${origin}/`], "wasm-oauth demo");
+  return publicClient(clientId, [`${origin}/`, silentPage(origin)], "wasm-oauth demo");
 }
 
 /**
