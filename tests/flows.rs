@@ -3026,6 +3026,31 @@ mod silent_sign_in {
     }
 
     #[test]
+    fn another_user_at_the_provider_is_no_renewal_of_this_session() {
+        let h = silent_harness();
+        let alice = silent_sign_in(&h, "AT-ALICE").unwrap();
+        frame_answers(&h, "code=C2");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.login_silently(SilentReason::Asked));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        let bob = claims_at(&nonce_of_load(&h, 1), NOW / 1000)
+            .replace("urn:xeonr:user:alice", "urn:xeonr:user:bob");
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-BOB","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&bob)
+            ),
+        );
+        h.frame.gate.set(false);
+        let e = poll_ready(&mut call).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(e.message().contains("another user"), "{}", e.message());
+        assert_eq!(h.client.tokens().unwrap(), alice, "the session was kept");
+    }
+
+    #[test]
     fn concurrent_calls_share_one_attempt() {
         let h = silent_harness();
         silent_sign_in(&h, "AT-1").unwrap();

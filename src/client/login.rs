@@ -207,16 +207,19 @@ impl<A: Adapters> Client<A> {
     /// Handles the authorization response in `url`: checks it against the
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
-        let result = self.handle_callback_inner(url).await;
+        let result = self.handle_callback_inner(url, None).await;
         if let Err(e) = &result {
             self.adapters.emit(Event::Error(e));
         }
         result
     }
 
+    /// `sub`, when given, is the user the ID token must name (a renewal of
+    /// that user's session).
     pub(super) async fn handle_callback_inner(
         &self,
         url: &str,
+        sub: Option<&str>,
     ) -> Result<CallbackOutcome, AuthError> {
         let callback = parse_callback(url)?;
         // RFC 9207 §2.4: when the response names its issuer it must be ours.
@@ -321,7 +324,7 @@ impl<A: Adapters> Client<A> {
             pending.nonce.as_deref(),
             pending.max_age,
             implicit,
-            None,
+            sub,
         )
         .await?;
         self.store_tokens(&tokens);

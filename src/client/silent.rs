@@ -135,8 +135,19 @@ impl<A: Adapters> Client<A> {
                 "the silent sign-in frame handed back an answer to another login",
             );
         }
-        match self.handle_callback_inner(callback_url).await {
+        // As oidc-client-ts's validateSubOnSilentRenew: a session held here
+        // is renewed only for its own user. Someone else signed in at the
+        // provider (another tab, another app) is no renewal of it.
+        let held_sub = self
+            .tokens()
+            .and_then(|t| t.id_token)
+            .and_then(|t| self.read_claims(&t))
+            .and_then(|c| c.sub);
+        match self.handle_callback_inner(callback_url, held_sub.as_deref()).await {
             Ok(outcome) => Ok(outcome.tokens),
+            Err(e) if held_sub.is_some() && e.is(ErrorCode::LoginRequired) => Err(e.with_message(
+                "silent sign-in found another user signed in at the provider: this session was kept; sign in again to switch users",
+            )),
             Err(e) => Err(explain(e)),
         }
     }
