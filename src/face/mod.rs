@@ -390,7 +390,9 @@ impl AuthClient {
     }
 
     /// A usable access token, refreshed first when it has less than
-    /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
+    /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set
+    /// (a session without a refresh token renews by silent sign-in when
+    /// `silentRedirectUri` is set).
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(
         &self,
