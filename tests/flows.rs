@@ -2840,7 +2840,9 @@ mod silent_sign_in {
     use super::*;
     use wasm_oauth::client::SilentReason;
 
-    const SILENT: &str = "https://app.example/silent.html";
+    /// The registered redirect URI with a query of its own, as the provider
+    /// allows (one redirect URI per client, extra query parameters allowed).
+    const SILENT: &str = "https://app.example/callback?silent";
 
     /// A client with silent sign-in on and no refresh tokens.
     fn silent_harness() -> Harness {
@@ -2856,7 +2858,7 @@ mod silent_sign_in {
     fn frame_answers(h: &Harness, query: &'static str) {
         let answer: FrameAnswer = Rc::new(move |params| {
             let state = find(params, "state")?;
-            Some(format!("{SILENT}?{query}&state={state}"))
+            Some(format!("{SILENT}&{query}&state={state}"))
         });
         *h.frame.answer.borrow_mut() = Some(answer);
     }
@@ -3000,12 +3002,12 @@ mod silent_sign_in {
         let (_, redirect_state, _) = start(&h);
         for forged in [redirect_state.clone(), "forged-state".to_string()] {
             let answer: FrameAnswer =
-                Rc::new(move |_| Some(format!("{SILENT}?code=STOLEN&state={forged}")));
+                Rc::new(move |_| Some(format!("{SILENT}&code=STOLEN&state={forged}")));
             *h.frame.answer.borrow_mut() = Some(answer);
             let e = login_silently(&h).unwrap_err();
             assert_eq!(e.code(), "state_mismatch");
         }
-        let answer: FrameAnswer = Rc::new(|_| Some(format!("{SILENT}?code=STOLEN")));
+        let answer: FrameAnswer = Rc::new(|_| Some(format!("{SILENT}&code=STOLEN")));
         *h.frame.answer.borrow_mut() = Some(answer);
         assert_eq!(login_silently(&h).unwrap_err().code(), "state_mismatch");
         assert!(h.http.sent().is_empty(), "no code was redeemed");

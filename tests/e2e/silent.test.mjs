@@ -1,6 +1,6 @@
 // Silent sign-in through the demo: prompt=none in a hidden iframe against the dev provider, answered
-// to /silent.html (the provider's session cookie reaches the frame: 127.0.0.1's ports are one
-// site); no provider session (login_required); a silent page that never answers (timeout); a
+// to the demo's redirect URI with `?silent` (served by www/silent.html; the provider's session
+// cookie reaches the frame: 127.0.0.1's ports are one site); no provider session (login_required); a silent page that never answers (timeout); a
 // forged hand-back from another window of the page's origin.
 
 import assert from "node:assert/strict";
@@ -93,7 +93,7 @@ test("a forged hand-back from the page itself is ignored: only the frame's own a
   const code = await page.evaluate(async () => {
     let done = false;
     const attempt = window.__auth.loginSilently().then(() => "signed in", (e) => e.code).finally(() => { done = true; });
-    const forged = `wasm-oauth:callback:${location.origin}/silent.html?code=FORGED&state=FORGED`;
+    const forged = `wasm-oauth:callback:${location.origin}/?silent&code=FORGED&state=FORGED`;
     while (!done) {
       window.postMessage(forged, location.origin);
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -106,7 +106,7 @@ test("a forged hand-back from the page itself is ignored: only the frame's own a
   assert.deepEqual(pageErrors.map(String), []);
 });
 
-test("a silent page that never answers (not registered: the provider shows its error page in the frame): timeout after silentTimeoutSeconds, iframe removed", async (t) => {
+test("a silent page that never answers (another path than the registered one: the provider shows its error page in the frame): timeout after silentTimeoutSeconds, iframe removed", async (t) => {
   const { page, pageErrors } = await openPage(browser, t);
   await openDemo(page, stack.demoUrl);
   const outcome = await page.evaluate(async () => {
@@ -117,7 +117,7 @@ test("a silent page that never answers (not registered: the provider shows its e
       redirectUri: config.redirectUri,
       issuer: config.issuer,
       storage: "memory",
-      silentRedirectUri: `${location.origin}/not-registered.html`,
+      silentRedirectUri: `${location.origin}/not-registered.html?silent`,
       silentTimeoutSeconds: 1,
     });
     const started = performance.now();

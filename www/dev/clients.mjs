@@ -18,17 +18,19 @@ export function extraDemoClientId(port) {
  */
 export const APP_CLIENT_ID = "0a7f3e5c-1d2b-4c8e-9f60-5a4b3c2d1e0f";
 
-/** The demo's page that answers silent sign-in (`silentRedirectUri`), on `origin`. */
+/**
+ * The demo's `silentRedirectUri` on `origin`: its one registered redirect URI with a query
+ * parameter, which the provider allows (provider-spec.md: one redirect URI per client, "extra
+ * query parameters are allowed"; redirect-query.mjs). The demo's server answers it with
+ * www/silent.html.
+ */
 export function silentPage(origin) {
-  return `${origin}/silent.html`;
+  return `${origin}/?silent`;
 }
 
-/**
- * A public browser client whose redirect URIs are `origin + "/"` and the silent sign-in page
- * (a prompt=none request answered there, in a hidden iframe of the demo).
- */
+/** A public browser client whose one redirect URI is `origin + "/"`. */
 export function publicDemoClient(clientId, origin) {
-  return publicClient(clientId, [`${origin}/`, silentPage(origin)], "wasm-oauth demo");
+  return publicClient(clientId, [`${origin}/`], "wasm-oauth demo");
 }
 
 /**

@@ -48,7 +48,7 @@ export function contentSecurityPolicy(providerOrigin, scriptHashes = [], { frame
   ].join("; ");
 }
 
-/** The demo's silent sign-in page (clients.mjs `silentPage`). */
+/** The demo's silent sign-in page, served for `/silent.html` and for `/?silent` (clients.mjs `silentPage`). */
 const SILENT_PAGE = "/silent.html";
 
 /**
@@ -99,7 +99,9 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, ven
       return;
     }
 
-    const { pathname } = new URL(req.url ?? "/", "http://demo.invalid");
+    const requested = new URL(req.url ?? "/", "http://demo.invalid");
+    // The registered redirect URI with `?silent`: silent sign-in's answer, for the light page.
+    const pathname = requested.pathname === "/" && requested.searchParams.has("silent") ? SILENT_PAGE : requested.pathname;
     if (api && pathname === API_PATH) {
       await api(req, send);
       return;
