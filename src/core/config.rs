@@ -139,10 +139,11 @@ pub struct AuthClientOptions {
     #[tsify(optional)]
     pub api_origins: Option<Vec<String>>,
     /// The page of this app that answers silent sign-in (`loginSilently`,
-    /// and `getAccessToken` without a refresh token): an absolute URL
-    /// registered at the provider as a redirect URI, on the same origin as
-    /// the app (the hidden iframe hands the answer back to it). It runs the
-    /// SDK and calls `handleRedirectCallback()`, as the redirect page does.
+    /// and `getAccessToken` without a refresh token): an absolute URL the
+    /// provider accepts as a redirect URI (such as `redirectUri` plus a
+    /// query, `/?silent`), on the same origin as the app (the hidden iframe
+    /// hands the answer back to it). It runs the SDK and calls
+    /// `handleRedirectCallback()`, as the redirect page does.
     /// Default none: silent sign-in is off (`loginSilently` rejects with
     /// `invalid_options`).
     #[tsify(optional)]

@@ -1,14 +1,15 @@
-// Silent sign-in through the demo: prompt=none in a hidden iframe against the dev provider, answered
-// to the demo's redirect URI with `?silent` (served by www/silent.html; the provider's session
-// cookie reaches the frame: 127.0.0.1's ports are one site); no provider session (login_required); a silent page that never answers (timeout); a
-// forged hand-back from another window of the page's origin.
+// Silent sign-in through the demo: prompt=none in a hidden iframe against the dev provider,
+// answered to the demo's redirect URI with `?silent` (served by www/silent.html; the provider's
+// session cookie reaches the frame: 127.0.0.1's ports are one site); no provider session
+// (login_required); a silent page that never answers (timeout); a forged hand-back from another
+// window of the page's origin; two tabs renewing at once.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { browser, openDemo, openPage, signIn, stack, useStackAndBrowser } from "./harness.mjs";
 import {
-  assertNoError, demoConsoleErrors, errorCodeOf, errorText, storedTokens, tokensOf, waitForStatus,
-  withExpiry, writeStoredTokens,
+  assertNoError, demoAt, demoConsoleErrors, errorCodeOf, errorText, storedTokens, tokensOf,
+  waitForStatus, withExpiry, writeStoredTokens,
 } from "./demo.mjs";
 
 useStackAndBrowser();
@@ -134,5 +135,39 @@ test("a silent page that never answers (another path than the registered one: th
   assert.equal(outcome.during, 1, "the hidden iframe while waiting");
   assert.equal(outcome.after, 0, "removed after the timeout");
   assert.equal(outcome.pending, 0, "no pending login left behind");
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+test("two tabs sharing a localStorage session without a refresh token renew at once: one silent sign-in, the same new token", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await openDemo(page, demoAt(stack, { storage: "local" }));
+  await page.evaluate(() => void window.__auth.loginWithRedirect({ scope: "openid profile email" }));
+  await signIn(page, { login: "silent-tabs" });
+  await page.waitForSelector("html[data-ready]");
+  await waitForStatus(page, "signed-in");
+  const other = await context.newPage();
+  other.on("pageerror", (error) => pageErrors.push(error));
+  await openDemo(other, demoAt(stack, { storage: "local" }));
+  const tabs = [page, other];
+  const current = (await tokensOf(page)).accessToken;
+  assert.equal((await tokensOf(other))?.accessToken, current, "both tabs share the session");
+  assert.equal((await tokensOf(page)).refreshToken, undefined);
+
+  await stack.resetStats();
+  const expired = withExpiry(await storedTokens(page, "local"), Date.now() - 1000);
+  await Promise.all(tabs.map((tab) => writeStoredTokens(tab, "local", expired)));
+  await Promise.all(tabs.map((tab) => tab.waitForFunction(() => window.__auth.getTokens() && !window.__auth.isAuthenticated())));
+  const at = Date.now() + 300;
+  const results = await Promise.all(tabs.map((tab) => tab.evaluate(async (at) => {
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+    return window.__auth.getAccessToken().then((token) => ({ token }), (e) => ({ code: e.code }));
+  }, at)));
+  assert.ok(results.every((r) => r.token), JSON.stringify(results.map((r) => r.code)));
+  assert.equal(new Set(results.map((r) => r.token)).size, 1, "the same new token in both tabs");
+  assert.notEqual(results[0].token, current);
+  const stats = await stack.stats();
+  assert.equal(stats.authorization, 1, "one silent sign-in for both tabs");
+  assert.deepEqual(stats.token, { authorization_code: 1 });
+  for (const tab of tabs) assert.equal(await framesIn(tab), 0);
   assert.deepEqual(pageErrors.map(String), []);
 });
