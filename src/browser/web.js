@@ -1,9 +1,9 @@
 // The operations that are callbacks at heart, where plain JavaScript is
 // clearly simpler than Rust closures handed to JavaScript: a Web Lock held
 // across an await (and `navigator.locks` is not in web-sys's stable API), the
-// popup's, the silent frame's and the BroadcastChannel's message listeners, the app's listener
-// registry (each unsubscribe function would be a closure), and the wait that
-// an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
+// popup's, the silent frame's and the BroadcastChannel's message listeners,
+// the app's listener registry (each unsubscribe function would be a closure),
+// and the wait that an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
 // randomness, location, history) is Rust through gloo-net, web-sys and
 // getrandom. One module, so an unbundled app makes one request for all of
 // them. Each function answers plain values and never rejects.

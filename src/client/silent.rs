@@ -65,7 +65,7 @@ impl<A: Adapters> Client<A> {
         let Some(uri) = self.config.silent_redirect_uri.clone() else {
             return Err(AuthError::option(
                 "silentRedirectUri",
-                "is needed for silent sign-in: the URL of a page of this app that calls handleRedirectCallback(), registered at the provider as a redirect URI",
+                "is needed for silent sign-in: the URL of a page of this app that calls handleRedirectCallback() and that the provider accepts as a redirect URI (such as redirectUri plus a query, /?silent)",
             ));
         };
         let Some(page_origin) = self.adapters.silent_frame().page_origin() else {
