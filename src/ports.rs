@@ -1,8 +1,12 @@
-//! The small traits the flows are written against: storage, HTTP, JSON,
-//! cross-tab coordination, cancellation, and the runtime ([`Adapters`]).
+//! The ports: one small trait per thing the flows need from their runtime
+//! (storage, HTTP, JSON, URLs, the clock, randomness, signature checks,
+//! navigation and popups, the app's events, cross-tab coordination,
+//! cancellation, the DPoP key pair, the runtime's kind, silent sign-in's
+//! hidden frame). [`Adapters`] only bundles them: an associated type and an
+//! accessor per port, no behaviour.
 //! `browser` implements them with web-sys, gloo-net and serde-wasm-bindgen;
-//! tests use fakes.
-// The traits are only used through generics, never as `dyn`, and wasm
+//! native tests use fakes (`tests/flows.rs`).
+// The ports are only used through generics, never as `dyn`, and wasm
 // futures are single-threaded, so `async fn` in a trait is what we want.
 #![allow(async_fn_in_trait)]
 
@@ -10,7 +14,6 @@ use crate::core::error::AuthError;
 pub use crate::core::url::UrlParser;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::cell::RefCell;
 
 /// A key-value store (memory, sessionStorage or localStorage).
 pub trait Storage {
@@ -22,52 +25,6 @@ pub trait Storage {
     fn remove(&self, key: &str);
     /// Every key that starts with `prefix`.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
-}
-
-/// A store that lives as long as the page: `storage: "memory"`, and the
-/// fallback when the browser's storage cannot be used.
-#[derive(Default)]
-pub struct MemoryStorage {
-    entries: RefCell<Vec<(String, String)>>,
-}
-
-impl MemoryStorage {
-    fn position(&self, key: &str) -> Option<usize> {
-        self.entries.borrow().iter().position(|(k, _)| k == key)
-    }
-}
-
-impl Storage for MemoryStorage {
-    fn get(&self, key: &str) -> Option<String> {
-        let i = self.position(key)?;
-        Some(self.entries.borrow()[i].1.clone())
-    }
-
-    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
-        let i = self.position(key);
-        let mut entries = self.entries.borrow_mut();
-        match i {
-            Some(i) => entries[i].1 = value.to_string(),
-            None => entries.push((key.to_string(), value.to_string())),
-        }
-        Ok(())
-    }
-
-    fn remove(&self, key: &str) {
-        if let Some(i) = self.position(key) {
-            self.entries.borrow_mut().swap_remove(i);
-        }
-    }
-
-    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
-        let mut keys = Vec::new();
-        for (k, _) in self.entries.borrow().iter() {
-            if k.starts_with(prefix) {
-                keys.push(k.clone());
-            }
-        }
-        keys
-    }
 }
 
 /// An HTTP request the SDK makes. Bodies are always form-encoded. Its
@@ -109,7 +66,86 @@ pub struct HttpResponse {
 /// Sends HTTP requests. A failure to get any response is `network_error`
 /// (or `timeout`); an HTTP error status is a response, not a failure.
 pub trait Http {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError>;
+    /// What the app cancels a request with (its `AbortSignal` in a browser).
+    type Abort: Abort;
+    /// Sends `request`. With `abort`, an abort before the response is read
+    /// cancels the request, and the result is `aborted`.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        abort: Option<&Self::Abort>,
+    ) -> Result<HttpResponse, AuthError>;
+}
+
+/// Wall-clock time.
+pub trait Clock {
+    /// Milliseconds since the epoch.
+    fn now_ms(&self) -> u64;
+}
+
+/// A cryptographically secure random source.
+pub trait Random {
+    /// Fills `buf` with random bytes; an error where the runtime has no
+    /// secure source (never a weaker one).
+    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError>;
+}
+
+/// JWS signature checks.
+pub trait SignatureVerifier {
+    /// Checks a JWS signature made with `alg` (RS256, PS256 or ES256) by
+    /// `key`, which `core::jwt::select_key` picked to fit `alg`.
+    async fn verify(
+        &self,
+        alg: Algorithm,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError>;
+}
+
+/// The page's address and the login popup. Outside a page, `current_url`
+/// is `None` and the rest fail or do nothing.
+pub trait Navigation {
+    /// A login popup this page opened.
+    type Popup: PopupWindow;
+    /// The page's address (`location.href`).
+    fn current_url(&self) -> Option<String>;
+    /// Sends the page to `url`.
+    fn navigate(&self, url: &str) -> Result<(), AuthError>;
+    /// Rewrites the address bar and the current history entry to `url`,
+    /// without a navigation.
+    fn replace_url(&self, url: &str);
+    /// Opens an empty popup at once (a browser lets a page open one only
+    /// inside the click that asked for it): `popup_blocked` when refused.
+    fn open_popup(&self) -> Result<Self::Popup, AuthError>;
+    /// True when this page is a login popup that a page of our origin
+    /// opened and is waiting for.
+    fn is_own_popup(&self) -> bool;
+    /// In our own login popup: hands the callback `url` to the opener (our
+    /// origin only) and closes this window.
+    fn hand_back(&self, url: &str);
+}
+
+/// A login popup, seen from the page that opened it.
+pub trait PopupWindow {
+    /// Sends the popup to `url` and waits for the callback URL it hands
+    /// back: `popup_closed` when it is closed first, `timeout` (after closing
+    /// it) when `timeout_ms` runs out.
+    async fn wait_for_callback(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError>;
+    /// Closes the popup.
+    fn close(&self);
+}
+
+/// Tells the app's listeners (`auth.on(...)`).
+pub trait Events {
+    fn emit(&self, event: Event<'_>);
+}
+
+/// What kind of runtime this is.
+pub trait Runtime {
+    /// True inside a browser (a page or a web worker), where anything the
+    /// code holds can leak to the user: client secrets are refused there.
+    fn is_browser(&self) -> bool;
 }
 
 pub use crate::core::dpop::DpopJwk;
@@ -181,15 +217,20 @@ pub trait Tabs {
     /// Takes the session's cross-tab lock (Web Locks), waiting for other tabs.
     async fn lock(&self) -> Self::Guard;
     /// Hands a new token set (stored JSON) to the other tabs before the lock is released.
-    fn publish_tokens(&self, tokens: &crate::core::tokens::TokenSet, stored: &str);
+    fn publish_tokens(&self, stored: &str);
     /// Tells the other tabs the session ended.
     fn publish_logout(&self);
     /// What was published about the session in the last few seconds (by
     /// another tab or this one): newer than storage may show yet.
     fn latest_published(&self) -> Published;
+    /// What another tab publishes from now on is handed to `receiver`
+    /// (`Published::Tokens` or `Published::LoggedOut`), which is the client:
+    /// it decides what its app is told.
+    fn deliver_to(&self, receiver: Box<dyn Fn(Published)>);
 }
 
-/// Cancellation of a long wait (device polling), from an `AbortSignal`.
+/// The app's cancellation (its `AbortSignal` in a browser): of a long wait
+/// (device polling) here, and of a request in flight through [`Http::send`].
 pub trait Abort {
     /// True once the caller aborted.
     fn aborted(&self) -> bool;
@@ -197,9 +238,10 @@ pub trait Abort {
     async fn sleep(&self, ms: u64);
 }
 
-/// Silent sign-in's hidden frame: loads an authorization URL (`prompt=none`)
-/// where the user cannot see it, and waits for the callback page (on this
-/// page's origin) to hand back the URL the provider sent it to.
+/// Silent sign-in's hidden frame, from both sides: the page loads an
+/// authorization URL (`prompt=none`) in it where the user cannot see it and
+/// waits; the silent callback page in it (on the page's origin) hands back
+/// the URL the provider sent it to.
 pub trait SilentFrame {
     /// This page's origin (`https://app.example`); `None` outside a page,
     /// where there is no frame to load.
@@ -209,18 +251,31 @@ pub trait SilentFrame {
     /// counts); `timeout` when none comes within `timeout_ms`. The frame is
     /// removed either way.
     async fn load(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError>;
+    /// True when this page is the callback page in a silent sign-in frame
+    /// that a page of our origin loaded and is waiting for.
+    fn is_own_frame(&self) -> bool;
+    /// In our own silent sign-in frame: hands the callback `url` to the
+    /// waiting page (our origin only), which removes the frame.
+    fn hand_back(&self, url: &str);
 }
 
-/// Everything the client needs from its runtime.
+/// Everything the client needs from its runtime: one port each, reached by
+/// its accessor. A bundle only, with no behaviour of its own.
 pub trait Adapters {
     type Storage: Storage;
-    type Http: Http;
-    type Tabs: Tabs;
+    type Http: Http<Abort = Self::Abort>;
     /// What the app cancels a long operation (device polling) with.
     type Abort: Abort;
+    type Tabs: Tabs;
     type Json: JsonCodec;
     type Urls: UrlParser;
     type DpopKeys: DpopKeys;
+    type Clock: Clock;
+    type Random: Random;
+    type Signatures: SignatureVerifier;
+    type Navigation: Navigation;
+    type Events: Events;
+    type Runtime: Runtime;
     type SilentFrame: SilentFrame;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
@@ -229,38 +284,18 @@ pub trait Adapters {
     /// them in sessionStorage (per tab) whatever the `storage` option says.
     fn transaction_storage(&self) -> &Self::Storage;
     fn http(&self) -> &Self::Http;
+    fn tabs(&self) -> &Self::Tabs;
     fn json(&self) -> &Self::Json;
     /// Reads URLs as the URL Standard does.
     fn urls(&self) -> &Self::Urls;
-    /// Sends `request`, cancelling it when `abort` fires first (`aborted`)
-    /// where the runtime can; by default it is simply sent.
-    async fn send_until(
-        &self,
-        request: HttpRequest,
-        _abort: &Self::Abort,
-    ) -> Result<HttpResponse, AuthError> {
-        self.http().send(request).await
-    }
-    fn tabs(&self) -> &Self::Tabs;
     /// The client's DPoP key pair (used only with the `dpop` option).
     fn dpop_keys(&self) -> &Self::DpopKeys;
+    fn clock(&self) -> &Self::Clock;
+    fn random(&self) -> &Self::Random;
+    fn signatures(&self) -> &Self::Signatures;
+    fn navigation(&self) -> &Self::Navigation;
+    fn events(&self) -> &Self::Events;
+    fn runtime(&self) -> &Self::Runtime;
     /// Silent sign-in's hidden iframe.
     fn silent_frame(&self) -> &Self::SilentFrame;
-    /// Wall-clock time in milliseconds since the epoch.
-    fn now_ms(&self) -> u64;
-    /// Cryptographically secure random bytes.
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError>;
-    /// Checks a JWS signature made with `alg` (RS256, PS256 or ES256) by
-    /// `key`, which `core::jwt::select_key` picked to fit `alg`.
-    async fn verify_signature(
-        &self,
-        alg: Algorithm,
-        key: &PublicKey,
-        signing_input: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, AuthError>;
-    /// True inside a browser page (a `window` with a `document`): secrets are refused there.
-    fn is_browser(&self) -> bool;
-    /// Tells the app's listeners.
-    fn emit(&self, event: Event<'_>);
 }

@@ -1,5 +1,6 @@
 //! The browser adapters in a real headless Chromium (wasm-bindgen-test):
-//! storage, randomness, hashing, fetch failures and the JavaScript error type.
+//! storage, randomness, hashing, fetch failures, the tab channel and the
+//! JavaScript error type.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -145,12 +146,15 @@ fn create_pkce_pair_gives_a_verifier_and_its_challenge() {
 async fn unreachable_server_is_a_network_error() {
     let http = FetchHttp::default();
     let e = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "network_error");
@@ -406,12 +410,15 @@ async fn a_response_that_never_comes_times_out() {
     fetch_that_waits_for_abort();
     let http = FetchHttp { timeout_ms: 50 };
     let result = http
-        .send(HttpRequest {
-            url: "http://127.0.0.1:9/token".into(),
-            form: Some("a=b".into()),
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "http://127.0.0.1:9/token".into(),
+                form: Some("a=b".into()),
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     restore_fetch();
     assert_eq!(result.unwrap_err().code(), "timeout");
@@ -431,18 +438,20 @@ async fn the_apps_abort_signal_cancels_a_request_in_flight() {
     };
     let http = FetchHttp::default(); // a 30 s timeout
 
-    let done = http.send_until(request("/ok"), Some(&signal)).await;
+    // The port's abort is the app's signal, linked to the request's own.
+    let abort = SignalAbort(Some(signal.clone()));
+    let done = http.send(request("/ok"), Some(&abort)).await;
     assert_eq!(done.unwrap().status, 200);
     assert_eq!(count(), 0);
 
     abort_in_50_ms(&controller);
     let started = js_sys::Date::now();
-    let cut = http.send_until(request("/hang"), Some(&signal)).await;
+    let cut = http.send(request("/hang"), Some(&abort)).await;
     assert_eq!(cut.unwrap_err().code(), "aborted");
     assert!(js_sys::Date::now() - started < 5_000.0);
     assert_eq!(count(), 0);
 
-    let already = http.send_until(request("/hang"), Some(&signal)).await;
+    let already = http.send(request("/hang"), Some(&abort)).await;
     restore_fetch();
     assert_eq!(already.unwrap_err().code(), "aborted");
     assert_eq!(count(), 0);
@@ -479,20 +488,26 @@ async fn fetch_sends_no_cookies_or_referrer_refuses_redirects_and_skips_the_cach
     );
     let http = FetchHttp::default();
     let post = http
-        .send(HttpRequest {
-            url: "https://auth.example/token".into(),
-            form: Some("a=b".into()),
-            bearer: Some("AT".into()),
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/token".into(),
+                form: Some("a=b".into()),
+                bearer: Some("AT".into()),
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let get = http
-        .send(HttpRequest {
-            url: "https://auth.example/userinfo".into(),
-            form: None,
-            bearer: None,
-            dpop: None,
-        })
+        .send(
+            HttpRequest {
+                url: "https://auth.example/userinfo".into(),
+                form: None,
+                bearer: None,
+                dpop: None,
+            },
+            None,
+        )
         .await;
     let seen = recorded_requests();
     let post = post.unwrap();
@@ -517,12 +532,15 @@ async fn a_redirect_from_the_provider_is_refused_not_followed() {
     for status in [301, 302, 303, 307, 308] {
         fetch_that_records(status, "", "{ location: 'https://evil.example/steal' }");
         let e = FetchHttp::default()
-            .send(HttpRequest {
-                url: "https://auth.example/token".into(),
-                form: Some("code_verifier=v".into()),
-                bearer: None,
-                dpop: None,
-            })
+            .send(
+                HttpRequest {
+                    url: "https://auth.example/token".into(),
+                    form: Some("code_verifier=v".into()),
+                    bearer: None,
+                    dpop: None,
+                },
+                None,
+            )
             .await
             .unwrap_err();
         let seen = recorded_requests();
@@ -1095,4 +1113,44 @@ mod dpop_keys {
         assert_eq!(warnings.length(), 1);
         assert!(warnings.get(0).as_string().unwrap().contains("memory"));
     }
+}
+
+/// Two clients of one shared session (each with its own channel, as two
+/// tabs have): what one publishes is delivered to the other's receiver, and
+/// to nobody once that client is gone.
+#[wasm_bindgen_test]
+async fn the_tab_channel_delivers_another_tabs_news_to_the_client() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_oauth::browser::tabs::BrowserTabs;
+    use wasm_oauth::ports::{Published, Tabs};
+    let client_id = "tab-channel-test";
+    let (this_tab, other_tab) = (
+        BrowserTabs::open(true, client_id),
+        BrowserTabs::open(true, client_id),
+    );
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let into = heard.clone();
+    this_tab.deliver_to(Box::new(move |news| into.borrow_mut().push(news)));
+    let wait = || SignalAbort(None).sleep(100);
+
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    other_tab.publish_logout();
+    wait().await;
+    assert_eq!(
+        *heard.borrow(),
+        [Published::Tokens(r#"{"v":1}"#.into()), Published::LoggedOut]
+    );
+    assert_eq!(this_tab.latest_published(), Published::LoggedOut);
+
+    // A client's own news is not delivered back to it.
+    this_tab.publish_logout();
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2);
+
+    drop(this_tab);
+    other_tab.publish_tokens(r#"{"v":1}"#);
+    wait().await;
+    assert_eq!(heard.borrow().len(), 2, "a freed client hears nothing");
 }

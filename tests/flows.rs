@@ -8,18 +8,19 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use wasm_oauth::client::{Client, KEY_PREFIX};
+use wasm_oauth::browser::storage::MemoryStorage;
+use wasm_oauth::client::{Client, KEY_PREFIX, POPUP_TIMEOUT_MS};
 use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::secret::{AccessToken, RefreshToken};
-use wasm_oauth::core::tokens::TokenSet;
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
-    Abort, Adapters, Algorithm, DpopJwk, DpopKeys, Event, Http, HttpRequest, HttpResponse,
-    JsonCodec, MemoryStorage, PublicKey, Published, SilentFrame, Storage, Tabs,
+    Abort, Adapters, Algorithm, Clock, DpopJwk, DpopKeys, Event, Events, Http, HttpRequest,
+    HttpResponse, JsonCodec, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
+    SignatureVerifier, SilentFrame, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -157,7 +158,21 @@ impl Future for Gate {
 }
 
 impl Http for FakeHttp {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
+    type Abort = FakeAbort;
+    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
+    /// cancels the request before it is sent, as a browser's `AbortSignal`
+    /// cancels a fetch.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        abort: Option<&FakeAbort>,
+    ) -> Result<HttpResponse, AuthError> {
+        if let Some((at, clock)) = abort.and_then(|a| Some((a.abort_at?, &a.clock))) {
+            if at <= clock.get() + REQUEST_MS {
+                clock.set(at.max(clock.get()));
+                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
+            }
+        }
         self.requests.borrow_mut().push(request.clone());
         if request.url == JWKS_URL {
             if self.jwks_down.get() {
@@ -202,6 +217,9 @@ impl Storage for SharedStorage {
     }
 }
 
+/// The client's receiver of the other tabs' news (`Tabs::deliver_to`).
+type Receiver = Rc<RefCell<Option<Box<dyn Fn(Published)>>>>;
+
 /// Another tab's hand-over, as the cross-tab adapter would deliver it.
 #[derive(Clone, Default)]
 struct FakeTabs {
@@ -209,6 +227,17 @@ struct FakeTabs {
     locks_taken: Rc<Cell<u32>>,
     /// Set by the test: what another tab publishes while we wait for the lock.
     arrives_while_waiting: Rc<RefCell<Option<String>>>,
+    receiver: Receiver,
+}
+
+impl FakeTabs {
+    /// Another tab publishes `news`: kept as the latest, and delivered.
+    fn another_tab_publishes(&self, news: Published) {
+        *self.published.borrow_mut() = news.clone();
+        if let Some(receiver) = self.receiver.borrow().as_ref() {
+            receiver(news);
+        }
+    }
 }
 
 impl Tabs for FakeTabs {
@@ -219,7 +248,7 @@ impl Tabs for FakeTabs {
             *self.published.borrow_mut() = Published::Tokens(t);
         }
     }
-    fn publish_tokens(&self, _: &TokenSet, stored: &str) {
+    fn publish_tokens(&self, stored: &str) {
         *self.published.borrow_mut() = Published::Tokens(stored.to_string());
     }
     fn publish_logout(&self) {
@@ -227,6 +256,9 @@ impl Tabs for FakeTabs {
     }
     fn latest_published(&self) -> Published {
         self.published.borrow().clone()
+    }
+    fn deliver_to(&self, receiver: Box<dyn Fn(Published)>) {
+        *self.receiver.borrow_mut() = Some(receiver);
     }
 }
 
@@ -258,12 +290,155 @@ impl DpopKeys for FakeDpopKeys {
     }
 }
 
+/// The settable clock.
+#[derive(Clone)]
+struct FakeClock(Rc<Cell<u64>>);
+impl Clock for FakeClock {
+    fn now_ms(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+/// Counted "entropy": each byte 37 more than the last.
+#[derive(Clone)]
+struct FakeRandom(Rc<Cell<u8>>);
+impl Random for FakeRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        for b in buf.iter_mut() {
+            *b = self.0.get();
+            self.0.set(self.0.get().wrapping_add(37));
+        }
+        Ok(())
+    }
+}
+
+/// Accepts exactly `GOOD_SIGNATURE`, from a key of the algorithm's type.
+#[derive(Clone, Copy)]
+struct FakeVerifier;
+impl SignatureVerifier for FakeVerifier {
+    async fn verify(
+        &self,
+        alg: Algorithm,
+        key: &PublicKey,
+        _: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, AuthError> {
+        let fits = match (alg, key) {
+            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
+            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
+            _ => panic!("select_key handed a key of another type than {alg:?}"),
+        };
+        Ok(fits && signature == GOOD_SIGNATURE)
+    }
+}
+
+/// A browser (`true`) or a server runtime.
+#[derive(Clone, Copy)]
+struct FakeRuntime(bool);
+impl Runtime for FakeRuntime {
+    fn is_browser(&self) -> bool {
+        self.0
+    }
+}
+
+/// What the app's listeners were told, each event as a short line.
+#[derive(Clone, Default)]
+struct FakeEvents(Rc<RefCell<Vec<String>>>);
+impl Events for FakeEvents {
+    fn emit(&self, event: Event<'_>) {
+        let name = match event {
+            Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
+            Event::Logout => "logout".to_string(),
+            Event::Error(e) => format!("error:{}", e.code()),
+            Event::TokenExpiring(at) => format!("expiring:{at}"),
+            Event::TokenExpired => "expired".to_string(),
+        };
+        self.0.borrow_mut().push(name);
+    }
+}
+
+/// What the login popup does once sent to the authorization URL: hands back
+/// a callback URL, or ends in an error (closed, timed out).
+type PopupScript = Rc<RefCell<Option<Box<dyn Fn(&str) -> Result<String, AuthError>>>>>;
+
+/// The page's address and its popups. Every step is logged with the number
+/// of HTTP requests sent before it, so the tests see what came first.
+#[derive(Clone, Default)]
+struct FakeNavigation {
+    log: Rc<RefCell<Vec<String>>>,
+    requests: Rc<RefCell<Vec<HttpRequest>>>,
+    /// The page's address (`None`: no page).
+    address: Rc<RefCell<Option<String>>>,
+    /// This page is a login popup that our opener waits for.
+    own_popup: Rc<Cell<bool>>,
+    /// The browser blocks popups.
+    blocks_popups: Rc<Cell<bool>>,
+    popup: PopupScript,
+}
+
+impl FakeNavigation {
+    fn note(&self, step: &str) {
+        let sent = self.requests.borrow().len();
+        self.log.borrow_mut().push(format!("{step} @{sent}"));
+    }
+    fn log(&self) -> Vec<String> {
+        self.log.borrow().clone()
+    }
+    fn popup_does(&self, script: impl Fn(&str) -> Result<String, AuthError> + 'static) {
+        *self.popup.borrow_mut() = Some(Box::new(script));
+    }
+}
+
+impl Navigation for FakeNavigation {
+    type Popup = FakePopup;
+    fn current_url(&self) -> Option<String> {
+        self.address.borrow().clone()
+    }
+    fn navigate(&self, url: &str) -> Result<(), AuthError> {
+        self.note(&format!("navigate {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+        Ok(())
+    }
+    fn replace_url(&self, url: &str) {
+        self.note(&format!("replace {url}"));
+        *self.address.borrow_mut() = Some(url.to_string());
+    }
+    fn open_popup(&self) -> Result<FakePopup, AuthError> {
+        if self.blocks_popups.get() {
+            self.note("blocked");
+            return Err(AuthError::new(ErrorCode::PopupBlocked, "blocked"));
+        }
+        self.note("open");
+        Ok(FakePopup(self.clone()))
+    }
+    fn is_own_popup(&self) -> bool {
+        self.own_popup.get()
+    }
+    fn hand_back(&self, url: &str) {
+        self.note(&format!("hand back {url}"));
+    }
+}
+
+/// A popup the fake page opened.
+struct FakePopup(FakeNavigation);
+impl PopupWindow for FakePopup {
+    async fn wait_for_callback(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+        self.0.note(&format!("wait {timeout_ms}"));
+        let script = self.0.popup.borrow();
+        script.as_ref().expect("no popup script")(url)
+    }
+    fn close(&self) {
+        self.0.note("close");
+    }
+}
+
 /// What the fake frame's callback page hands back for the authorization
 /// request's parameters; `None`: nothing ever comes (a timeout).
 type FrameAnswer = Rc<dyn Fn(&[(String, String)]) -> Option<String>>;
 
 /// Silent sign-in's hidden frame: records each load, then hands back what
-/// `answer` makes of the request (after `gate` opens).
+/// `answer` makes of the request (after `gate` opens). Seen from inside, a
+/// page in a frame of ours (`own_frame`) hands back into the page's log.
 #[derive(Clone, Default)]
 struct FakeFrame {
     /// Each URL loaded, with the timeout it was given.
@@ -273,6 +448,10 @@ struct FakeFrame {
     gate: Rc<Cell<bool>>,
     /// The page's origin; `https://app.example` unless set.
     origin: Rc<RefCell<Option<String>>>,
+    /// This page is the callback page in a silent sign-in frame of ours.
+    own_frame: Rc<Cell<bool>>,
+    /// The page this frame is in, whose log records the hand-back.
+    page: FakeNavigation,
 }
 
 impl SilentFrame for FakeFrame {
@@ -292,11 +471,16 @@ impl SilentFrame for FakeFrame {
             .and_then(|a| a(&query_pairs(url)))
             .ok_or_else(|| AuthError::new(ErrorCode::Timeout, "the fake frame never answered"))
     }
+    fn is_own_frame(&self) -> bool {
+        self.own_frame.get()
+    }
+    fn hand_back(&self, url: &str) {
+        self.page.note(&format!("frame hand back {url}"));
+    }
 }
 
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
-    frame: FakeFrame,
     dpop: FakeDpopKeys,
     storage: S,
     /// Pending logins' own storage when set (the browser keeps them in
@@ -304,26 +488,29 @@ struct Fakes<S = SharedStorage> {
     transactions: Option<S>,
     http: FakeHttp,
     tabs: FakeTabs,
-    clock: Rc<Cell<u64>>,
-    counter: Rc<Cell<u8>>,
-    browser: bool,
-    events: Rc<RefCell<Vec<String>>>,
+    clock: FakeClock,
+    random: FakeRandom,
+    runtime: FakeRuntime,
+    events: FakeEvents,
+    navigation: FakeNavigation,
+    frame: FakeFrame,
 }
 
 impl<S> Fakes<S> {
     /// The same fakes over another storage.
     fn with_storage<T>(self, storage: T) -> Fakes<T> {
         Fakes {
-            frame: self.frame,
             dpop: self.dpop,
             storage,
             transactions: None,
             http: self.http,
             tabs: self.tabs,
             clock: self.clock,
-            counter: self.counter,
-            browser: self.browser,
+            random: self.random,
+            runtime: self.runtime,
             events: self.events,
+            navigation: self.navigation,
+            frame: self.frame,
         }
     }
 }
@@ -331,18 +518,18 @@ impl<S> Fakes<S> {
 impl<S: Storage> Adapters for Fakes<S> {
     type Storage = S;
     type Http = FakeHttp;
-    type Tabs = FakeTabs;
     type Abort = FakeAbort;
+    type Tabs = FakeTabs;
     type Json = FakeJson;
     type Urls = WhatwgUrl;
     type DpopKeys = FakeDpopKeys;
+    type Clock = FakeClock;
+    type Random = FakeRandom;
+    type Signatures = FakeVerifier;
+    type Navigation = FakeNavigation;
+    type Events = FakeEvents;
+    type Runtime = FakeRuntime;
     type SilentFrame = FakeFrame;
-    fn dpop_keys(&self) -> &FakeDpopKeys {
-        &self.dpop
-    }
-    fn silent_frame(&self) -> &FakeFrame {
-        &self.frame
-    }
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -352,66 +539,38 @@ impl<S: Storage> Adapters for Fakes<S> {
     fn http(&self) -> &FakeHttp {
         &self.http
     }
+    fn tabs(&self) -> &FakeTabs {
+        &self.tabs
+    }
     fn json(&self) -> &FakeJson {
         &FakeJson
     }
     fn urls(&self) -> &WhatwgUrl {
         &WhatwgUrl
     }
-    /// A request here takes `REQUEST_MS` of fake time; an abort due within it
-    /// cancels the request, as a browser's `AbortSignal` does.
-    async fn send_until(
-        &self,
-        request: HttpRequest,
-        abort: &FakeAbort,
-    ) -> Result<HttpResponse, AuthError> {
-        if let Some(at) = abort.abort_at {
-            if at <= abort.clock.get() + REQUEST_MS {
-                abort.clock.set(at.max(abort.clock.get()));
-                return Err(AuthError::new(ErrorCode::Aborted, "cancelled in flight"));
-            }
-        }
-        self.http.send(request).await
+    fn dpop_keys(&self) -> &FakeDpopKeys {
+        &self.dpop
     }
-    fn tabs(&self) -> &FakeTabs {
-        &self.tabs
+    fn clock(&self) -> &FakeClock {
+        &self.clock
     }
-    fn now_ms(&self) -> u64 {
-        self.clock.get()
+    fn random(&self) -> &FakeRandom {
+        &self.random
     }
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        for b in buf.iter_mut() {
-            *b = self.counter.get();
-            self.counter.set(self.counter.get().wrapping_add(37));
-        }
-        Ok(())
+    fn signatures(&self) -> &FakeVerifier {
+        &FakeVerifier
     }
-    async fn verify_signature(
-        &self,
-        alg: Algorithm,
-        key: &PublicKey,
-        _: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, AuthError> {
-        let fits = match (alg, key) {
-            (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, .. }) => n == "AQAB",
-            (Algorithm::Es256, PublicKey::P256 { x, .. }) => x == "AQ",
-            _ => panic!("select_key handed a key of another type than {alg:?}"),
-        };
-        Ok(fits && signature == GOOD_SIGNATURE)
+    fn navigation(&self) -> &FakeNavigation {
+        &self.navigation
     }
-    fn is_browser(&self) -> bool {
-        self.browser
+    fn events(&self) -> &FakeEvents {
+        &self.events
     }
-    fn emit(&self, event: Event<'_>) {
-        let name = match event {
-            Event::Tokens(t) => format!("tokens:{}", t.access_token.secret().len()),
-            Event::Logout => "logout".to_string(),
-            Event::Error(e) => format!("error:{}", e.code()),
-            Event::TokenExpiring(at) => format!("expiring:{at}"),
-            Event::TokenExpired => "expired".to_string(),
-        };
-        self.events.borrow_mut().push(name);
+    fn runtime(&self) -> &FakeRuntime {
+        &self.runtime
+    }
+    fn silent_frame(&self) -> &FakeFrame {
+        &self.frame
     }
 }
 
@@ -467,32 +626,43 @@ struct Harness {
     storage: SharedStorage,
     tabs: FakeTabs,
     events: Rc<RefCell<Vec<String>>>,
+    navigation: FakeNavigation,
     dpop: FakeDpopKeys,
     frame: FakeFrame,
 }
 
 fn fakes() -> Fakes {
+    let http = FakeHttp::default();
+    let navigation = FakeNavigation {
+        requests: http.requests.clone(),
+        ..FakeNavigation::default()
+    };
     Fakes {
-        frame: FakeFrame::default(),
         dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
-        http: FakeHttp::default(),
+        frame: FakeFrame {
+            page: navigation.clone(),
+            ..FakeFrame::default()
+        },
+        navigation,
+        http,
         tabs: FakeTabs::default(),
-        clock: Rc::new(Cell::new(NOW)),
-        counter: Rc::new(Cell::new(1)),
-        browser: true,
-        events: Rc::new(RefCell::new(Vec::new())),
+        clock: FakeClock(Rc::new(Cell::new(NOW))),
+        random: FakeRandom(Rc::new(Cell::new(1))),
+        runtime: FakeRuntime(true),
+        events: FakeEvents::default(),
     }
 }
 
 fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
     Harness {
         http: f.http.clone(),
-        clock: f.clock.clone(),
+        clock: f.clock.0.clone(),
         storage: f.storage.clone(),
         tabs: f.tabs.clone(),
-        events: f.events.clone(),
+        events: f.events.0.clone(),
+        navigation: f.navigation.clone(),
         dpop: f.dpop.clone(),
         frame: f.frame.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
@@ -878,7 +1048,7 @@ fn neighbour(h: &Harness, client_id: &str) -> Harness {
     let f = Fakes {
         storage: h.storage.clone(),
         http: h.http.clone(),
-        clock: h.clock.clone(),
+        clock: FakeClock(h.clock.clone()),
         ..fakes()
     };
     harness_on(o, f)
@@ -1800,7 +1970,7 @@ fn server_harness() -> Harness {
     let mut o = options();
     o.client_secret = Some("s3cret".into());
     let mut f = fakes();
-    f.browser = false;
+    f.runtime = FakeRuntime(false);
     harness_on(o, f)
 }
 
@@ -1892,7 +2062,7 @@ fn quota_exceeded_on_refresh_keeps_the_new_tokens_in_memory() {
     let e = full.set("k", "v").unwrap_err();
     assert_eq!(e.code(), "storage_unavailable");
     let f = fakes();
-    let (http, events) = (f.http.clone(), f.events.clone());
+    let (http, events) = (f.http.clone(), f.events.0.clone());
     let c = Client::new(
         Config::from_options(options(), &WhatwgUrl).unwrap(),
         f.with_storage(full.clone()),
@@ -1981,10 +2151,7 @@ fn another_tabs_hand_over_wins_over_a_lagging_storage_copy() {
         r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
         NOW + 2 * 3_600_000
     );
-    h.tabs.publish_tokens(
-        &TokenSet::from_stored(serde_json::from_str(&newer).unwrap()).unwrap(),
-        &newer,
-    );
+    h.tabs.publish_tokens(&newer);
     assert_eq!(h.client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
     h.tabs.publish_logout();
     assert!(
@@ -2834,11 +3001,355 @@ mod api_fetch {
     }
 }
 
+// ---- The page and the popup (Navigation port) ----
+
+/// Polls `f` once, as a browser's first turn of the task does.
+fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// The provider's side of a popup login: queues the token answer for the
+/// login at `authorize_url` and returns the callback URL it sends the popup to.
+fn provider_answers(http: &FakeHttp, authorize_url: &str) -> String {
+    let params = query_pairs(authorize_url);
+    http.answer(
+        200,
+        &token_body(&good_id_token(find(&params, "nonce").unwrap())),
+    );
+    let state = find(&params, "state").unwrap();
+    format!("{REDIRECT}?code=C1&state={state}")
+}
+
+#[test]
+fn a_popup_login_finishes_with_the_callback_the_popup_hands_back() {
+    let h = harness();
+    let http = h.http.clone();
+    h.navigation
+        .popup_does(move |url| Ok(provider_answers(&http, url)));
+    let request = LoginRequest {
+        app_state: Some(r#"{"returnTo":"/inbox"}"#.into()),
+        ..LoginRequest::default()
+    };
+    let outcome = block_on(h.client.login_with_popup(&request, 60_000)).unwrap();
+    assert_eq!(outcome.tokens.access_token, "AT-1");
+    assert_eq!(
+        outcome.app_state.as_deref(),
+        Some(r#"{"returnTo":"/inbox"}"#)
+    );
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+    // Opened before anything was sent, waited on with the app's timeout,
+    // and left for the popup to close itself.
+    assert_eq!(h.navigation.log(), ["open @0", "wait 60000 @0"]);
+    assert_eq!(h.http.sent().len(), 1, "the code was exchanged");
+}
+
+#[test]
+fn the_popup_opens_in_the_first_turn_before_the_first_await() {
+    // With discovery, the login's first await is a request; held here, the
+    // first poll (the click's own turn) ends at it.
+    let h = harness_with(discovery_options());
+    h.http.gate.set(true);
+    let request = LoginRequest::default();
+    let login = h.client.login_with_popup(&request, POPUP_TIMEOUT_MS);
+    let mut login = pin!(login);
+    assert!(poll_once(login.as_mut()).is_pending());
+    assert_eq!(h.navigation.log(), ["open @0"]);
+    assert_eq!(h.http.requests.borrow().len(), 1, "waiting for discovery");
+}
+
+#[test]
+fn a_blocked_popup_fails_before_anything_is_sent_or_stored() {
+    let h = harness();
+    h.navigation.blocks_popups.set(true);
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "popup_blocked");
+    assert!(h.http.requests.borrow().is_empty());
+    assert!(h.storage.keys_with_prefix(KEY_PREFIX).is_empty());
+}
+
+#[test]
+fn a_popup_closed_or_timed_out_rejects_with_its_code_and_exchanges_nothing() {
+    for (code, name) in [
+        (ErrorCode::PopupClosed, "popup_closed"),
+        (ErrorCode::Timeout, "timeout"),
+    ] {
+        let h = harness();
+        h.navigation
+            .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+        let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(e.code(), name);
+        assert_eq!(h.navigation.log(), ["open @0", "wait 1000 @0"]);
+        assert!(h.http.sent().is_empty(), "no code exchanged");
+        assert!(h.client.tokens().is_none());
+    }
+}
+
+#[test]
+fn a_popup_login_that_cannot_start_closes_its_popup() {
+    let mut o = options();
+    o.use_par = Some(true);
+    let h = harness_with(o);
+    h.http.answer_at(
+        "https://auth.example/api/v1/oauth/par",
+        400,
+        r#"{"error":"invalid_request"}"#,
+    );
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "invalid_request");
+    assert_eq!(h.navigation.log(), ["open @0", "close @1"]);
+}
+
+#[test]
+fn a_popup_whose_callback_fails_rejects_with_the_callbacks_error() {
+    let h = harness();
+    h.navigation
+        .popup_does(|_| Ok(format!("{REDIRECT}?error=access_denied&state=forged")));
+    let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_before_the_code_is_exchanged() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    let url = format!("{REDIRECT}?code=C1&state={state}&tab=2");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT}?tab=2 @0")]);
+    assert_eq!(h.http.sent().len(), 1, "then the code was exchanged");
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn the_callback_page_scrubs_the_address_even_when_the_callback_fails() {
+    let h = harness();
+    start(&h);
+    let url = format!("{REDIRECT}?code=C1&state=forged");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    let e = block_on(h.client.handle_redirect_callback(&url)).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert_eq!(h.navigation.log(), [format!("replace {REDIRECT} @0")]);
+    assert_eq!(
+        h.navigation.current_url().as_deref(),
+        Some(REDIRECT),
+        "no code left in the address bar"
+    );
+}
+
+#[test]
+fn in_our_own_popup_the_callback_goes_to_the_opener_and_never_settles() {
+    let h = harness();
+    let (_, state, _) = start(&h);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.navigation.own_popup.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    for _ in 0..100 {
+        assert!(poll_once(page.as_mut()).is_pending());
+    }
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("hand back {url} @0")
+        ]
+    );
+    assert!(
+        h.http.requests.borrow().is_empty(),
+        "the opener exchanges the code, not the popup"
+    );
+    assert!(h.client.tokens().is_none());
+}
+
+#[test]
+fn in_our_own_silent_frame_the_callback_goes_to_the_parent_and_never_settles() {
+    let h = harness_with(AuthClientOptions {
+        silent_redirect_uri: Some(format!("{REDIRECT}?silent")),
+        ..options()
+    });
+    // The parent's pending login (frames of one tab share its session
+    // storage): the frame must leave it for the parent to use.
+    let (_, state, _) = start(&h);
+    let url = format!("{REDIRECT}?silent&code=C1&state={state}");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.frame.own_frame.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    for _ in 0..100 {
+        assert!(poll_once(page.as_mut()).is_pending());
+    }
+    // Scrubbed first, then handed back, before any request.
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT}?silent @0"),
+            format!("frame hand back {url} @0")
+        ]
+    );
+    assert!(
+        h.http.requests.borrow().is_empty(),
+        "the parent exchanges the code, not the frame"
+    );
+    assert!(h.client.tokens().is_none());
+    assert!(h.events.borrow().is_empty(), "nothing told in the frame");
+    let pending = h.storage.keys_with_prefix(KEY_PREFIX);
+    assert!(
+        pending.iter().any(|k| k.contains(&state)),
+        "the pending login is left for the parent: {pending:?}"
+    );
+}
+
+#[test]
+fn in_our_own_silent_frame_an_error_answer_is_handed_back_too() {
+    // login_required and the like are the parent's to report: the frame
+    // hands them back as it does a code, and tells nothing itself.
+    let h = harness();
+    let url = format!("{REDIRECT}?error=login_required&state=S1");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.frame.own_frame.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    assert!(poll_once(page.as_mut()).is_pending());
+    assert!(poll_once(page.as_mut()).is_pending());
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("frame hand back {url} @0")
+        ]
+    );
+    assert!(h.events.borrow().is_empty());
+}
+
+#[test]
+fn a_callback_url_other_than_the_address_is_handled_without_touching_the_page() {
+    let h = harness();
+    let (_, state, nonce) = start(&h);
+    h.http.answer(200, &token_body(&good_id_token(&nonce)));
+    *h.navigation.address.borrow_mut() = Some("https://app.example/elsewhere".into());
+    // Even in our own popup or silent frame: only the page's own address is
+    // handed back.
+    h.navigation.own_popup.set(true);
+    h.frame.own_frame.set(true);
+    let url = format!("{REDIRECT}?code=C1&state={state}");
+    block_on(h.client.handle_redirect_callback(&url)).unwrap();
+    assert!(h.navigation.log().is_empty());
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_sends_the_page_to_the_provider_and_completes_on_return() {
+    let h = harness();
+    block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/"),
+        "{log:?}"
+    );
+    let authorize_url = h.navigation.current_url().unwrap();
+    let callback_url = provider_answers(&h.http, &authorize_url);
+    block_on(h.client.handle_callback(&callback_url)).unwrap();
+    assert_eq!(h.client.tokens().unwrap().access_token, "AT-1");
+}
+
+#[test]
+fn a_redirect_login_that_cannot_start_leaves_the_page_where_it_is() {
+    let h = harness_with(AuthClientOptions {
+        dpop: Some(true),
+        ..options()
+    });
+    let e = block_on(
+        h.client
+            .login_with_redirect(&LoginRequest::default(), Some(ImplicitType::Token)),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_options");
+    assert!(h.navigation.log().is_empty());
+}
+
+#[test]
+fn logout_goes_to_the_end_session_page_only_when_there_is_one() {
+    let h = harness();
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.navigation.log().is_empty(), "no end-session page");
+    let mut o = options();
+    o.endpoints = Some(EndpointOptions {
+        end_session: Some("https://auth.example/logout".into()),
+        ..EndpointOptions::default()
+    });
+    let h = harness_with(o);
+    signed_in(&h);
+    block_on(h.client.logout_and_leave(false, None)).unwrap();
+    assert!(h.client.tokens().is_none());
+    let log = h.navigation.log();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].starts_with("navigate https://auth.example/logout?"),
+        "{log:?}"
+    );
+}
+
+// ---- The other tabs' news (Tabs::deliver_to) ----
+
+/// A client as the face opens it, with its tabs and what its app is told.
+fn opened(f: Fakes) -> (Rc<TestClient>, FakeTabs, Rc<RefCell<Vec<String>>>) {
+    let (tabs, events) = (f.tabs.clone(), f.events.0.clone());
+    let client = Client::open(Config::from_options(options(), &WhatwgUrl).unwrap(), f).unwrap();
+    (client, tabs, events)
+}
+
+#[test]
+fn another_tabs_news_reaches_the_app_through_the_client() {
+    let (client, tabs, events) = opened(fakes());
+    let newer = format!(
+        r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+        NOW + 2 * 3_600_000
+    );
+    tabs.another_tab_publishes(Published::Tokens(newer));
+    assert_eq!(*events.borrow(), ["tokens:13"]);
+    assert_eq!(client.tokens().unwrap().access_token, "AT-FROM-TAB-B");
+    tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+    assert_eq!(events.borrow().len(), 1, "no token set, nothing told");
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(*events.borrow(), ["tokens:13", "logout"]);
+    assert!(client.tokens().is_none());
+    drop(client);
+    tabs.another_tab_publishes(Published::LoggedOut);
+    assert_eq!(events.borrow().len(), 2, "a freed client tells nothing");
+}
+
+#[test]
+fn a_client_secret_is_refused_in_a_browser_before_the_client_opens() {
+    let mut o = options();
+    o.client_secret = Some("s3cret".into());
+    let f = fakes();
+    let tabs = f.tabs.clone();
+    let e = Client::open(Config::from_options(o.clone(), &WhatwgUrl).unwrap(), f)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "secret_in_browser");
+    assert!(
+        tabs.receiver.borrow().is_none(),
+        "never joined the other tabs"
+    );
+    let f = Fakes {
+        runtime: FakeRuntime(false),
+        ..fakes()
+    };
+    assert!(Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).is_ok());
+}
+
 mod silent_sign_in {
     //! Silent sign-in: `prompt=none` in a hidden frame (here a fake), its
     //! answers, its timeout, forged hand-backs, one attempt at a time.
     use super::*;
     use wasm_oauth::client::SilentReason;
+    use wasm_oauth::core::tokens::TokenSet;
 
     /// The registered redirect URI with a query of its own, as the provider
     /// allows (one redirect URI per client, extra query parameters allowed).

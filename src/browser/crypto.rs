@@ -2,7 +2,7 @@
 //! (`crypto.subtle`, by web-sys), available in browsers, workers and Node alike.
 
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{Algorithm, PublicKey};
+use crate::ports::{Algorithm, PublicKey, SignatureVerifier};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -87,6 +87,21 @@ pub(crate) fn subtle() -> Result<web_sys::SubtleCrypto, AuthError> {
         .filter(JsValue::is_object)
         .ok_or_else(unavailable)?;
     Ok(crypto.unchecked_into::<web_sys::Crypto>().subtle())
+}
+
+/// The signature checker: WebCrypto's `verify`.
+pub struct WebCryptoVerifier;
+
+impl SignatureVerifier for WebCryptoVerifier {
+    fn verify(
+        &self,
+        alg: Algorithm,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> impl std::future::Future<Output = Result<bool, AuthError>> {
+        verify_signature(alg, key, signing_input, signature)
+    }
 }
 
 /// Verifies a JWS signature made with `alg` by `key`. An ES256 signature is

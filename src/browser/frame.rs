@@ -1,7 +1,8 @@
-//! Silent sign-in's hidden iframe: the authorization request loads in it,
-//! and the app's silent callback page (our origin) hands the callback URL
-//! back by `postMessage`, as a login popup does. The frame, its message
-//! listener and its timer are in `web.js` (one call per step).
+//! The [`SilentFrame`] port: silent sign-in's hidden iframe. The
+//! authorization request loads in it, and the app's silent callback page (our
+//! origin) hands the callback URL back by `postMessage`, as a login popup
+//! does. The frame, its message listener and its timer are in `web.js` (one
+//! call per step).
 
 use super::page_window;
 use crate::core::error::{AuthError, ErrorCode};
@@ -17,11 +18,12 @@ extern "C" {
     /// The parent page when this page is in a silent sign-in frame of ours, else `null`.
     #[wasm_bindgen(js_name = frameParent)]
     fn frame_parent() -> Option<js_sys::Object>;
+    /// Hands the callback URL to the parent (our origin only).
     #[wasm_bindgen(js_name = frameHandBack)]
-    fn frame_hand_back(parent: &JsValue, url: &str);
+    fn frame_hand_back(parent: &js_sys::Object, url: &str);
 }
 
-/// The hidden iframe of this page.
+/// The hidden iframe of this page, and this page in one.
 pub struct HiddenFrame;
 
 impl SilentFrame for HiddenFrame {
@@ -43,15 +45,14 @@ impl SilentFrame for HiddenFrame {
                 )
             })
     }
-}
 
-/// The parent page, when this page is the silent callback page in a frame
-/// the SDK opened from a page of our origin that is waiting for it.
-pub fn is_own_frame() -> Option<JsValue> {
-    frame_parent().map(JsValue::from)
-}
+    fn is_own_frame(&self) -> bool {
+        frame_parent().is_some()
+    }
 
-/// In the frame: hands the callback URL to the parent (our origin only).
-pub fn hand_back(parent: &JsValue, url: &str) {
-    frame_hand_back(parent, url);
+    fn hand_back(&self, url: &str) {
+        if let Some(parent) = frame_parent() {
+            frame_hand_back(&parent, url);
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! - gives up after the timeout (`AbortSignal.timeout`), or when the app's
 //!   signal aborts (`AbortSignal.any`).
 
+use super::SignalAbort;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Http, HttpRequest, HttpResponse};
 use gloo_net::http::{Method, RequestBuilder};
@@ -37,11 +38,16 @@ fn network_error() -> AuthError {
 }
 
 impl Http for FetchHttp {
+    type Abort = SignalAbort;
+
+    /// The app's `AbortSignal`, when given, is linked to the request's own
+    /// (`AbortSignal.any`), so aborting cancels the `fetch` itself.
     fn send(
         &self,
         request: HttpRequest,
+        abort: Option<&SignalAbort>,
     ) -> impl std::future::Future<Output = Result<HttpResponse, AuthError>> {
-        self.send_until(request, None)
+        self.send_until(request, abort.and_then(|a| a.0.as_ref()))
     }
 }
 

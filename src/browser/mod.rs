@@ -1,10 +1,12 @@
 //! Ring 2: the browser adapters, the only code that touches the browser.
-//! Each file wraps one Web API: HTTP through gloo-net, storage, WebCrypto,
-//! location and history through web-sys, randomness through getrandom, JSON
-//! through the engine with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps the few
-//! operations that are callbacks at heart (a lock held across an await, the
-//! popup's, the silent frame's and the channel's message listeners, the app's listener registry,
-//! the abortable wait), each one plain JavaScript function.
+//! Each implements one port (`crate::ports`) over one Web API: HTTP through
+//! gloo-net, storage, WebCrypto, location, history, the popup window and the
+//! silent sign-in iframe through web-sys, randomness through getrandom, JSON
+//! through the engine with serde-wasm-bindgen, URLs through the engine's
+//! `URL`. `web.js` keeps the few operations that are callbacks at heart (a
+//! lock held across an await, the popup's, the silent frame's and the
+//! channel's message listeners, the app's listener registry, the abortable
+//! wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
 pub mod api;
@@ -13,7 +15,6 @@ pub mod dpop;
 pub mod frame;
 pub mod http;
 pub mod json;
-pub mod objects;
 pub mod popup;
 pub mod storage;
 pub mod tabs;
@@ -21,11 +22,13 @@ pub mod url;
 
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{Abort, Adapters, Algorithm, Event, HttpRequest, HttpResponse, PublicKey};
+use crate::ports::{Abort, Adapters, Clock, Event, Events, Random, Runtime};
+use crypto::WebCryptoVerifier;
 use dpop::WebDpopKeys;
 use frame::HiddenFrame;
 use http::FetchHttp;
 use json::EngineJson;
+use popup::PageNavigation;
 use std::rc::Rc;
 use storage::BrowserStorage;
 use tabs::BrowserTabs;
@@ -41,7 +44,7 @@ pub struct BrowserAdapters {
     pub json: EngineJson,
     pub tabs: BrowserTabs,
     pub dpop: WebDpopKeys,
-    pub listener: Rc<dyn Fn(Event<'_>)>,
+    pub events: EventSink,
 }
 
 /// Where the DPoP key pair is kept in IndexedDB: one entry per client when
@@ -81,15 +84,13 @@ fn dpop_key_id(
 
 impl BrowserAdapters {
     /// Opens the storage of `kind`; with `local` storage the tabs of this
-    /// origin share the session and coordinate refreshes. This tab's events
-    /// go to `listener`; the other tabs' news straight to the app's listener
-    /// registry `events` (`src/face/events.rs`).
+    /// origin share the session and coordinate refreshes. The client's events
+    /// go to `listener` (the app's listeners, `src/face/events.rs`).
     pub fn open(
         kind: StorageKind,
         client_id: &str,
         timeout_ms: u32,
         listener: Rc<dyn Fn(Event<'_>)>,
-        events: &JsValue,
     ) -> Self {
         let storage = BrowserStorage::open(kind);
         let shared = kind == StorageKind::Local && !storage.is_memory();
@@ -102,13 +103,13 @@ impl BrowserAdapters {
         let transactions = transactions.unwrap_or_else(|| BrowserStorage::open(kind));
         let dpop = WebDpopKeys::new(dpop_key_id(kind, &storage, &transactions, client_id));
         BrowserAdapters {
-            tabs: BrowserTabs::open(shared, client_id, events),
+            tabs: BrowserTabs::open(shared, client_id),
             transactions,
             storage,
             dpop,
             http: FetchHttp { timeout_ms },
             json: EngineJson,
-            listener,
+            events: EventSink(listener),
         }
     }
 }
@@ -116,11 +117,17 @@ impl BrowserAdapters {
 impl Adapters for BrowserAdapters {
     type Storage = BrowserStorage;
     type Http = FetchHttp;
-    type Tabs = BrowserTabs;
     type Abort = SignalAbort;
+    type Tabs = BrowserTabs;
     type Json = EngineJson;
     type Urls = EngineUrl;
     type DpopKeys = WebDpopKeys;
+    type Clock = DateClock;
+    type Random = CryptoRandom;
+    type Signatures = WebCryptoVerifier;
+    type Navigation = PageNavigation;
+    type Events = EventSink;
+    type Runtime = JsRuntime;
     type SilentFrame = HiddenFrame;
 
     fn storage(&self) -> &BrowserStorage {
@@ -135,6 +142,10 @@ impl Adapters for BrowserAdapters {
         &self.http
     }
 
+    fn tabs(&self) -> &BrowserTabs {
+        &self.tabs
+    }
+
     fn json(&self) -> &EngineJson {
         &self.json
     }
@@ -143,50 +154,72 @@ impl Adapters for BrowserAdapters {
         &EngineUrl
     }
 
-    fn send_until(
-        &self,
-        request: HttpRequest,
-        abort: &SignalAbort,
-    ) -> impl std::future::Future<Output = Result<HttpResponse, AuthError>> {
-        self.http.send_until(request, abort.0.as_ref())
-    }
-
-    fn tabs(&self) -> &BrowserTabs {
-        &self.tabs
-    }
-
     fn dpop_keys(&self) -> &WebDpopKeys {
         &self.dpop
+    }
+
+    fn clock(&self) -> &DateClock {
+        &DateClock
+    }
+
+    fn random(&self) -> &CryptoRandom {
+        &CryptoRandom
+    }
+
+    fn signatures(&self) -> &WebCryptoVerifier {
+        &WebCryptoVerifier
+    }
+
+    fn navigation(&self) -> &PageNavigation {
+        &PageNavigation
+    }
+
+    fn events(&self) -> &EventSink {
+        &self.events
+    }
+
+    fn runtime(&self) -> &JsRuntime {
+        &JsRuntime
     }
 
     fn silent_frame(&self) -> &HiddenFrame {
         &HiddenFrame
     }
+}
 
+/// The wall clock: `Date.now()`.
+pub struct DateClock;
+
+impl Clock for DateClock {
     fn now_ms(&self) -> u64 {
         js_sys::Date::now() as u64
     }
+}
 
-    fn fill_random(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+/// The secure random source: `crypto.getRandomValues`.
+pub struct CryptoRandom;
+
+impl Random for CryptoRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), AuthError> {
         fill_random(buf)
     }
+}
 
-    async fn verify_signature(
-        &self,
-        alg: Algorithm,
-        key: &PublicKey,
-        input: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, AuthError> {
-        crypto::verify_signature(alg, key, input, signature).await
+/// The app's listeners, as the face hands them over.
+pub struct EventSink(pub Rc<dyn Fn(Event<'_>)>);
+
+impl Events for EventSink {
+    fn emit(&self, event: Event<'_>) {
+        (self.0)(event)
     }
+}
 
+/// The JavaScript runtime this runs in (a page, a worker, Node, Deno, Bun).
+pub struct JsRuntime;
+
+impl Runtime for JsRuntime {
     fn is_browser(&self) -> bool {
         is_browser()
-    }
-
-    fn emit(&self, event: Event<'_>) {
-        (self.listener)(event)
     }
 }
 

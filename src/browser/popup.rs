@@ -1,9 +1,11 @@
-//! Popup login: the authorization round trip in a popup window, whose
-//! callback page hands the response back by `postMessage` to our exact
-//! origin. The window handling is in `web.js` (one call per step).
+//! The [`Navigation`] port: the page's address (`location`, `history`, in
+//! `mod.rs`) and the login popup, whose callback page hands the response
+//! back by `postMessage` to our exact origin. The window handling is in
+//! `web.js` (one call per step).
 
-use super::in_page;
+use super::{current_url, in_page, navigate, replace_url};
 use crate::core::error::{AuthError, ErrorCode};
+use crate::ports::{Navigation, PopupWindow};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -15,8 +17,9 @@ extern "C" {
     /// The opener when this page is a login popup of ours, else `null`.
     #[wasm_bindgen(js_name = popupOpener)]
     fn popup_opener() -> Option<js_sys::Object>;
+    /// Hands the callback URL to the opener (our origin only) and closes.
     #[wasm_bindgen(js_name = popupHandBack)]
-    fn popup_hand_back(opener: &JsValue, url: &str);
+    fn popup_hand_back(opener: &js_sys::Object, url: &str);
     /// Resolves to `{ url }`, `{ closed: true }` or `{ timedOut: true }`.
     #[wasm_bindgen(js_name = popupWait)]
     fn popup_wait(popup: &JsValue, url: &str, timeout_ms: u32) -> js_sys::Promise;
@@ -25,9 +28,42 @@ extern "C" {
 /// A login popup this page opened.
 pub struct Popup(JsValue);
 
+/// The page's `location` and `history`, and its login popups.
+pub struct PageNavigation;
+
+impl Navigation for PageNavigation {
+    type Popup = Popup;
+
+    fn current_url(&self) -> Option<String> {
+        current_url()
+    }
+
+    fn navigate(&self, url: &str) -> Result<(), AuthError> {
+        navigate(url)
+    }
+
+    fn replace_url(&self, url: &str) {
+        replace_url(url)
+    }
+
+    fn open_popup(&self) -> Result<Popup, AuthError> {
+        open()
+    }
+
+    fn is_own_popup(&self) -> bool {
+        popup_opener().is_some()
+    }
+
+    fn hand_back(&self, url: &str) {
+        if let Some(opener) = popup_opener() {
+            popup_hand_back(&opener, url);
+        }
+    }
+}
+
 /// Opens an empty popup (inside the click that asked for it, or the browser
 /// blocks it); `popup_blocked` when the browser refuses.
-pub fn open() -> Result<Popup, AuthError> {
+fn open() -> Result<Popup, AuthError> {
     if !in_page() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
@@ -44,13 +80,12 @@ pub fn open() -> Result<Popup, AuthError> {
     Ok(Popup(popup))
 }
 
-impl Popup {
-    pub fn close(&self) {
+impl PopupWindow for Popup {
+    fn close(&self) {
         let _ = self.0.unchecked_ref::<web_sys::Window>().close();
     }
 
-    /// Sends the popup to `url` and waits for the callback URL it hands back.
-    pub async fn login(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+    async fn wait_for_callback(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
         let outcome = JsFuture::from(popup_wait(&self.0, url, timeout_ms))
             .await
             .unwrap_or(JsValue::NULL);
@@ -70,15 +105,4 @@ impl Popup {
             )
         })
     }
-}
-
-/// The opener, when this page is a login popup the SDK opened from a page of
-/// our origin that is waiting for it.
-pub fn is_own_popup() -> Option<JsValue> {
-    popup_opener().map(JsValue::from)
-}
-
-/// In the popup: hands the callback URL to the opener (our origin only) and closes.
-pub fn hand_back(opener: &JsValue, url: &str) {
-    popup_hand_back(opener, url);
 }

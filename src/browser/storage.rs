@@ -1,4 +1,5 @@
-//! Storage adapters: memory, `sessionStorage`, `localStorage` (web-sys).
+//! Storage adapters: memory ([`MemoryStorage`], which native tests use
+//! too), `sessionStorage`, `localStorage` (web-sys).
 //!
 //! Some browsers throw a `SecurityError` on merely touching `localStorage`
 //! (private modes, blocked third-party storage): the adapter then falls back
@@ -7,11 +8,58 @@
 use super::warn;
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
-use crate::ports::{MemoryStorage, Storage};
+use crate::ports::Storage;
+use std::cell::RefCell;
 
 /// A key written and removed to see whether the store takes writes at all
 /// (Safari's old private mode has a store that refuses every write).
 const PROBE: &str = "wasm-oauth:probe";
+
+/// A store that lives as long as the page: `storage: "memory"`, and the
+/// fallback when the browser's storage cannot be used.
+#[derive(Default)]
+pub struct MemoryStorage {
+    entries: RefCell<Vec<(String, String)>>,
+}
+
+impl MemoryStorage {
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.borrow().iter().position(|(k, _)| k == key)
+    }
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        let i = self.position(key)?;
+        Some(self.entries.borrow()[i].1.clone())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        let i = self.position(key);
+        let mut entries = self.entries.borrow_mut();
+        match i {
+            Some(i) => entries[i].1 = value.to_string(),
+            None => entries.push((key.to_string(), value.to_string())),
+        }
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(i) = self.position(key) {
+            self.entries.borrow_mut().swap_remove(i);
+        }
+    }
+
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (k, _) in self.entries.borrow().iter() {
+            if k.starts_with(prefix) {
+                keys.push(k.clone());
+            }
+        }
+        keys
+    }
+}
 
 /// The store a client uses.
 pub enum BrowserStorage {

@@ -3,13 +3,13 @@
 //! new token set to the other tabs before the lock is released (Chromium
 //! copies localStorage writes to other tabs late, so storage alone would let
 //! a waiting tab reuse a rotated refresh token). The channel itself is in
-//! `web.js`, since its message handler is a long-lived callback.
+//! `web.js`, since its message handler is a long-lived callback; what it
+//! receives goes to the client (`Tabs::deliver_to`), which tells the app.
 
-use super::objects::tokens_object;
 use crate::core::keys::namespace;
-use crate::core::tokens::TokenSet;
 use crate::ports::{Published, Tabs};
 use js_sys::{Function, Promise};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -26,11 +26,17 @@ const HANDOVER_WINDOW_MS: u32 = 5_000;
 extern "C" {
     /// The session's channel, or `null` where there is no BroadcastChannel.
     #[wasm_bindgen(js_name = channelOpen)]
-    fn channel_open(name: &str, events: &JsValue) -> JsValue;
-    /// Publishes a token set (`stored` and the public `tokens` object) or,
-    /// with `stored` `None`, the end of the session.
+    fn channel_open(name: &str) -> JsValue;
+    /// From now on, what another tab publishes is handed to `deliver`: the
+    /// stored token set, or `null` for a logout.
+    #[wasm_bindgen(js_name = channelDeliver)]
+    fn channel_deliver(channel: &JsValue, deliver: &Deliver);
+    /// Leaves the channel: nothing is delivered any more.
+    #[wasm_bindgen(js_name = channelClose)]
+    fn channel_close(channel: &JsValue);
+    /// Publishes a token set (`stored`) or, with `None`, the end of the session.
     #[wasm_bindgen(js_name = channelPost)]
-    fn channel_post(channel: &JsValue, stored: Option<&str>, tokens: &JsValue);
+    fn channel_post(channel: &JsValue, stored: Option<&str>);
     /// What was published in the last `window_ms`: `{ stored }` (the stored
     /// token set, or `null` for a logout), or `null` for nothing.
     #[wasm_bindgen(js_name = channelLatest)]
@@ -41,9 +47,20 @@ extern "C" {
     fn request_lock(name: &str, delay_ms: u32) -> Promise;
 }
 
+/// The function the channel hands the other tabs' news to.
+type Deliver = Closure<dyn FnMut(JsValue)>;
+
 struct Channel {
     channel: JsValue,
     lock_name: String,
+    /// The client's receiver, as the function the channel calls.
+    deliver: RefCell<Option<Deliver>>,
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        channel_close(&self.channel);
+    }
 }
 
 /// The tabs that share this session; inert with per-tab storage.
@@ -52,20 +69,20 @@ pub struct BrowserTabs {
 }
 
 impl BrowserTabs {
-    /// Joins the session's channel when the session is shared (`shared`);
-    /// what the other tabs publish goes to the app's listeners in `events`.
+    /// Joins the session's channel when the session is shared (`shared`).
     /// The channel and the lock are named by the client's namespace
     /// (`core::keys`), as its storage keys are.
-    pub fn open(shared: bool, client_id: &str, events: &JsValue) -> Self {
+    pub fn open(shared: bool, client_id: &str) -> Self {
         if !shared {
             return BrowserTabs { channel: None };
         }
         let name = namespace(client_id);
-        let channel = channel_open(&name, events);
+        let channel = channel_open(&name);
         BrowserTabs {
             channel: (!channel.is_null()).then(|| Channel {
                 channel,
                 lock_name: format!("{name}:refresh"),
+                deliver: RefCell::new(None),
             }),
         }
     }
@@ -97,15 +114,15 @@ impl Tabs for BrowserTabs {
         LockGuard(release)
     }
 
-    fn publish_tokens(&self, tokens: &TokenSet, stored: &str) {
+    fn publish_tokens(&self, stored: &str) {
         if let Some(c) = &self.channel {
-            channel_post(&c.channel, Some(stored), &tokens_object(tokens));
+            channel_post(&c.channel, Some(stored));
         }
     }
 
     fn publish_logout(&self) {
         if let Some(c) = &self.channel {
-            channel_post(&c.channel, None, &JsValue::UNDEFINED);
+            channel_post(&c.channel, None);
         }
     }
 
@@ -121,5 +138,19 @@ impl Tabs for BrowserTabs {
             Ok(Some(stored)) => Published::Tokens(stored),
             _ => Published::LoggedOut,
         }
+    }
+
+    fn deliver_to(&self, receiver: Box<dyn Fn(Published)>) {
+        let Some(c) = &self.channel else {
+            return;
+        };
+        let deliver = Closure::new(move |stored: JsValue| {
+            receiver(match stored.as_string() {
+                Some(stored) => Published::Tokens(stored),
+                None => Published::LoggedOut,
+            })
+        });
+        channel_deliver(&c.channel, &deliver);
+        *c.deliver.borrow_mut() = Some(deliver);
     }
 }

@@ -221,8 +221,8 @@ export function watchClock(tick, everyMs) {
 // ---- the tabs of a shared session (tabs.rs) ----
 // Joins the BroadcastChannel `name` (null where there is none). A token set
 // or a logout another tab publishes is kept as the channel's latest news and
-// told to the app's listeners (`events`, a registry of listeners() above).
-export function channelOpen(name, events) {
+// handed to the client's `deliver` function (channelDeliver), once it has one.
+export function channelOpen(name) {
   let channel;
   try {
     channel = new BroadcastChannel(name);
@@ -230,25 +230,38 @@ export function channelOpen(name, events) {
     return null;
   }
   channel.latest = null;
+  channel.deliver = null;
   channel.onmessage = ({ data }) => {
-    if (typeof data?.stored === "string" && data.tokens) {
-      channel.latest = { stored: data.stored, at: Date.now() };
-      emit(events, "tokens", data.tokens);
-    } else if (data === "logout") {
-      channel.latest = { stored: null, at: Date.now() };
-      emit(events, "logout");
-    }
+    let stored;
+    if (typeof data?.stored === "string") stored = data.stored;
+    else if (data === "logout") stored = null;
+    else return;
+    channel.latest = { stored, at: Date.now() };
+    try {
+      channel.deliver?.(stored);
+    } catch {}
   };
   return channel;
 }
 
-// Publishes a token set (`stored`, the storage form, and `tokens`, the
-// public object the listeners get) or, with `stored` null, a logout. This
-// tab's own news counts as the latest too.
-export function channelPost(channel, stored, tokens) {
+// Hands what the other tabs publish from now on to `deliver(stored)`: the
+// stored token set, or null for a logout.
+export function channelDeliver(channel, deliver) {
+  channel.deliver = deliver;
+}
+
+// Leaves the channel (the client was freed): nothing is delivered any more.
+export function channelClose(channel) {
+  channel.deliver = null;
+  channel.close();
+}
+
+// Publishes a token set (`stored`, its storage form) or, with `stored` null,
+// a logout. This tab's own news counts as the latest too.
+export function channelPost(channel, stored) {
   channel.latest = { stored: stored ?? null, at: Date.now() };
   try {
-    channel.postMessage(stored == null ? "logout" : { stored, tokens });
+    channel.postMessage(stored == null ? "logout" : { stored });
   } catch {}
 }
 

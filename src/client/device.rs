@@ -8,7 +8,7 @@ use crate::core::device::{
 };
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::tokens::{TokenResponse, TokenSet};
-use crate::ports::{Abort, Adapters};
+use crate::ports::{Abort, Adapters, Runtime};
 
 fn aborted() -> AuthError {
     AuthError::new(ErrorCode::Aborted, "device sign-in was aborted")
@@ -81,7 +81,9 @@ impl<A: Adapters> Client<A> {
                     if let Some(tokens) = poller.on_answer(answer, now)? {
                         self.check_id_token(&tokens, None, None, false, None)
                             .await?;
-                        if self.adapters.is_browser() || self.config.client_secret.is_none() {
+                        if self.adapters.runtime().is_browser()
+                            || self.config.client_secret.is_none()
+                        {
                             self.store_tokens(&tokens);
                         }
                         return Ok(tokens);

@@ -11,7 +11,7 @@ use crate::core::keys;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
-use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Storage};
+use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Random, Storage};
 
 fn unwritable() -> AuthError {
     AuthError::new(
@@ -83,7 +83,7 @@ impl<A: Adapters> Client<A> {
         let jwk = keys.public_key().await?;
         self.thumbprint(&jwk)?;
         let mut random = [0u8; 16];
-        self.adapters.fill_random(&mut random)?;
+        self.adapters.random().fill(&mut random)?;
         let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();
         let nonce = self
             .dpop_nonces
@@ -120,8 +120,8 @@ impl<A: Adapters> Client<A> {
 
     /// Sends a POST to the authorization server's token or PAR endpoint:
     /// with `dpop`, with a fresh proof, and once more with the server's new
-    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort` cancels
-    /// it where the runtime can.
+    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort`, when
+    /// given, cancels it.
     pub(crate) async fn send_to_token_endpoint(
         &self,
         mut request: HttpRequest,
@@ -132,10 +132,7 @@ impl<A: Adapters> Client<A> {
             if self.config.dpop {
                 request.dpop = Some(self.dpop_proof("POST", &request.url, None).await?);
             }
-            let r = match abort {
-                Some(abort) => self.adapters.send_until(request.clone(), abort).await?,
-                None => self.adapters.http().send(request.clone()).await?,
-            };
+            let r = self.adapters.http().send(request.clone(), abort).await?;
             if !self.config.dpop {
                 return Ok(r);
             }
@@ -170,12 +167,15 @@ impl<A: Adapters> Client<A> {
             let r = self
                 .adapters
                 .http()
-                .send(HttpRequest {
-                    url: url.clone(),
-                    form: None,
-                    bearer: Some(access_token.secret().to_string()),
-                    dpop,
-                })
+                .send(
+                    HttpRequest {
+                        url: url.clone(),
+                        form: None,
+                        bearer: Some(access_token.secret().to_string()),
+                        dpop,
+                    },
+                    None,
+                )
                 .await?;
             if !self.config.dpop {
                 return Ok(r);

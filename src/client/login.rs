@@ -11,7 +11,7 @@ use crate::core::keys;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
-use crate::ports::{Adapters, Event, Storage};
+use crate::ports::{Adapters, Event, Events, Random, Storage};
 
 /// What a handled callback gives the app.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -94,7 +94,7 @@ impl<A: Adapters> Client<A> {
         }
         let now = self.now();
         let mut entropy = [0u8; LOGIN_ENTROPY];
-        self.adapters.fill_random(&mut entropy)?;
+        self.adapters.random().fill(&mut entropy)?;
         // The app's state as its own JSON.parse will read it after the login.
         let return_to = match &request.app_state {
             None => ReturnTo::Absent,
@@ -209,7 +209,7 @@ impl<A: Adapters> Client<A> {
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         let result = self.handle_callback_inner(url, None).await;
         if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+            self.adapters.events().emit(Event::Error(e));
         }
         result
     }

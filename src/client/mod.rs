@@ -1,7 +1,9 @@
 //! Orchestration: each flow as a sequence of core decisions and adapter I/O.
 //!
-//! Generic over [`Adapters`], so every flow here runs natively against fakes
-//! (see `tests/flows.rs`) and in the browser against the web-sys adapters.
+//! Generic over [`Adapters`] (one port per need, `crate::ports`), so every
+//! flow here, the popup login and the callback page included, runs natively
+//! against fakes (see `tests/flows.rs`) and in the browser against the web-sys
+//! adapters. The face only converts arguments and results.
 //! The core decides; this module moves values between the core and the
 //! adapters, and keeps the little state a session needs in memory (the JWKS,
 //! the clock offset, the refresh in flight).
@@ -11,12 +13,15 @@ mod device;
 mod dpop;
 mod flight;
 mod login;
+mod page;
 mod server;
 mod session;
 mod silent;
+mod tabs;
 
 pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
+pub use page::POPUP_TIMEOUT_MS;
 pub use silent::SilentReason;
 
 use crate::core::config::{Config, Endpoints};
@@ -32,7 +37,8 @@ use crate::core::jwt::{
 use crate::core::keys;
 use crate::core::tokens::{error_from_answer, unreadable_answer, StoredTokens, TokenSet};
 use crate::ports::{
-    Adapters, Event, Http, HttpRequest, HttpResponse, JsonCodec, Published, Storage, Tabs,
+    Adapters, Clock, Event, Events, Http, HttpRequest, HttpResponse, JsonCodec, Published, Runtime,
+    SignatureVerifier, Storage, Tabs,
 };
 use flight::Shared;
 use serde::de::DeserializeOwned;
@@ -117,6 +123,30 @@ impl<A: Adapters> Client<A> {
         client
     }
 
+    /// The client as the app's calls share it: refuses a client secret in a
+    /// browser (`secret_in_browser`) before anything is sent or stored, and
+    /// takes in what the other tabs of a shared session publish
+    /// ([`Client::receive_from_tabs`]) for as long as it lives.
+    pub fn open(config: Config, adapters: A) -> Result<Rc<Self>, AuthError>
+    where
+        A: 'static,
+    {
+        if config.client_secret.is_some() && adapters.runtime().is_browser() {
+            return fail(
+                ErrorCode::SecretInBrowser,
+                "a client secret must never be given to a browser app",
+            );
+        }
+        let client = Rc::new(Client::new(config, adapters));
+        let weak = Rc::downgrade(&client);
+        client.adapters.tabs().deliver_to(Box::new(move |news| {
+            if let Some(client) = weak.upgrade() {
+                client.receive_from_tabs(news);
+            }
+        }));
+        Ok(client)
+    }
+
     /// Moves this client's token set from its key before v2 (the client id
     /// as it was) to its key now: read once by that exact key, written under
     /// the new one (unless a set is there already), then removed. Only an
@@ -146,7 +176,7 @@ impl<A: Adapters> Client<A> {
     }
 
     fn now(&self) -> u64 {
-        self.adapters.now_ms()
+        self.adapters.clock().now_ms()
     }
 
     fn key(&self, name: &str) -> String {
@@ -213,12 +243,15 @@ impl<A: Adapters> Client<A> {
         url: String,
         bearer: Option<String>,
     ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
-        self.adapters.http().send(HttpRequest {
-            url,
-            form: None,
-            bearer,
-            dpop: None,
-        })
+        self.adapters.http().send(
+            HttpRequest {
+                url,
+                form: None,
+                bearer,
+                dpop: None,
+            },
+            None,
+        )
     }
 
     async fn post_form(
@@ -226,7 +259,10 @@ impl<A: Adapters> Client<A> {
         url: &str,
         pairs: &[(&str, &str)],
     ) -> Result<HttpResponse, AuthError> {
-        self.adapters.http().send(form_request(url, pairs)).await
+        self.adapters
+            .http()
+            .send(form_request(url, pairs), None)
+            .await
     }
 
     /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
@@ -321,7 +357,8 @@ impl<A: Adapters> Client<A> {
         };
         let verified = self
             .adapters
-            .verify_signature(alg, &key, parts.signing_input.as_bytes(), &parts.signature)
+            .signatures()
+            .verify(alg, &key, parts.signing_input.as_bytes(), &parts.signature)
             .await?;
         if !verified {
             return fail(
@@ -358,11 +395,11 @@ impl<A: Adapters> Client<A> {
             Err(e) => {
                 let replaced = self.storage().get(&self.tokens_key());
                 *self.unsaved.borrow_mut() = Some((tokens.clone(), replaced));
-                self.adapters.emit(Event::Error(&e));
+                self.adapters.events().emit(Event::Error(&e));
             }
         }
-        self.adapters.tabs().publish_tokens(tokens, &text);
-        self.adapters.emit(Event::Tokens(tokens));
+        self.adapters.tabs().publish_tokens(&text);
+        self.adapters.events().emit(Event::Tokens(tokens));
     }
 
     /// Ends the session locally, tells the other tabs and the app.
@@ -371,7 +408,7 @@ impl<A: Adapters> Client<A> {
         self.storage().remove(&self.tokens_key());
         self.storage().remove(&self.key(keys::DPOP_JKT));
         self.adapters.tabs().publish_logout();
-        self.adapters.emit(Event::Logout);
+        self.adapters.events().emit(Event::Logout);
     }
 
     /// The stored token set. A corrupt or foreign entry is removed, never fatal.
@@ -442,9 +479,11 @@ impl<A: Adapters> Client<A> {
         let notice = self.expiry.borrow_mut().check(expires_at, self.now());
         match notice {
             None => {}
-            Some(ExpiryNotice::Expired) => self.adapters.emit(Event::TokenExpired),
+            Some(ExpiryNotice::Expired) => self.adapters.events().emit(Event::TokenExpired),
             Some(ExpiryNotice::Expiring { expires_at_ms }) => {
-                self.adapters.emit(Event::TokenExpiring(expires_at_ms));
+                self.adapters
+                    .events()
+                    .emit(Event::TokenExpiring(expires_at_ms));
                 if self.config.auto_refresh && page_visible {
                     // A failure is an `error` event (access_token emits it);
                     // the tokens are kept.
@@ -456,7 +495,7 @@ impl<A: Adapters> Client<A> {
     }
 
     pub(crate) fn refuse_in_browser(&self) -> Result<(), AuthError> {
-        if self.adapters.is_browser() {
+        if self.adapters.runtime().is_browser() {
             return fail(
                 ErrorCode::SecretInBrowser,
                 "client secrets and secret-only grants are for server runtimes, never a browser",

@@ -8,7 +8,7 @@ use crate::core::form::encode_pairs;
 use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, DpopKeys, Event, JsonCodec, Tabs};
+use crate::ports::{Adapters, DpopKeys, Event, Events, JsonCodec, Random, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -56,7 +56,7 @@ impl<A: Adapters> Client<A> {
         *self.refreshing.borrow_mut() = None;
         flight.complete(result.clone());
         if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+            self.adapters.events().emit(Event::Error(e));
         }
         result.map(|t| t.access_token)
     }
@@ -242,13 +242,13 @@ impl<A: Adapters> Client<A> {
         let endpoints = match self.endpoints().await {
             Ok(e) => e,
             Err(e) => {
-                self.adapters.emit(Event::Error(&e));
+                self.adapters.events().emit(Event::Error(&e));
                 return Ok(None);
             }
         };
         if let (true, Some(t)) = (revoke, &tokens) {
             if let Err(e) = self.revoke(&endpoints.revocation, t).await {
-                self.adapters.emit(Event::Error(&e));
+                self.adapters.events().emit(Event::Error(&e));
             }
         }
         let Some(end_session) = endpoints.end_session.as_deref() else {
@@ -256,7 +256,7 @@ impl<A: Adapters> Client<A> {
         };
         // OIDC RP-Initiated Logout §2.
         let mut state_bytes = [0u8; 16];
-        self.adapters.fill_random(&mut state_bytes)?;
+        self.adapters.random().fill(&mut state_bytes)?;
         let state = URL_SAFE_NO_PAD.encode(state_bytes);
         let mut pairs = vec![("client_id", self.config.client_id.as_str())];
         if let Some(t) = tokens.as_ref().and_then(|t| t.id_token.as_deref()) {

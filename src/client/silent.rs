@@ -17,7 +17,7 @@ use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::secret::AccessToken;
 use crate::core::tokens::TokenSet;
 use crate::core::url::check_option_url;
-use crate::ports::{Adapters, Event, SilentFrame, Storage, Tabs};
+use crate::ports::{Adapters, Event, Events, SilentFrame, Storage, Tabs};
 
 /// Why a silent sign-in runs.
 pub enum SilentReason {
@@ -54,7 +54,7 @@ impl<A: Adapters> Client<A> {
         *self.silent.borrow_mut() = None;
         flight.complete(result.clone());
         if let Err(e) = &result {
-            self.adapters.emit(Event::Error(e));
+            self.adapters.events().emit(Event::Error(e));
         }
         result
     }

@@ -19,7 +19,10 @@ pub const LOGIN_ENTROPY: usize = 3 * 32;
 
 /// Parameters the SDK owns or sets from its own options; `extraParams` may
 /// not set them (a second `max_age` would also slip past the `auth_time`
-/// check, and RFC 6749 §3.1 forbids a parameter twice).
+/// check, and RFC 6749 §3.1 forbids a parameter twice). `dpop_jkt` binds the
+/// code to the client's own DPoP key (RFC 9449 §10): the SDK sets it when
+/// `dpop` is on, and one of the app's choosing would bind the session to a
+/// key the SDK does not hold.
 const RESERVED: &[&str] = &[
     "max_age",
     "prompt",
@@ -37,6 +40,7 @@ const RESERVED: &[&str] = &[
     "scope",
     "request",
     "request_uri",
+    "dpop_jkt",
 ];
 
 /// What the app asks of one login.
@@ -488,6 +492,7 @@ mod tests {
             "login_hint",
             "acr_values",
             "resource",
+            "dpop_jkt",
         ] {
             let req = LoginRequest {
                 extra_params: vec![(key.into(), "x".into())],

@@ -1,5 +1,5 @@
-//! `auth.on(event, listener)`: the app's listeners, fed by the client (and,
-//! through the BroadcastChannel, by the other tabs of a shared session).
+//! `auth.on(event, listener)`: the app's listeners, fed by the client (which
+//! also tells them what the other tabs of a shared session publish).
 //! The registry itself is a few lines of JavaScript in `web.js`: each
 //! subscription hands back an unsubscribe function, which is a plain closure
 //! there and would be a long-lived Rust closure handed to JavaScript here.
@@ -30,11 +30,6 @@ impl Default for Listeners {
 }
 
 impl Listeners {
-    /// The registry itself (the tabs of a shared session emit into it too).
-    pub fn registry(&self) -> &JsValue {
-        &self.0
-    }
-
     /// Registers `listener` for `event`; returns the unsubscribe function.
     pub fn add(&self, event: &str, listener: &js_sys::Function) -> Result<JsValue, AuthError> {
         let off = listen(&self.0, event, listener);

@@ -3,6 +3,7 @@
 //! errors become `AuthError` objects. No protocol logic lives here.
 
 mod callbacks;
+mod objects;
 mod read;
 mod write;
 
@@ -11,13 +12,10 @@ mod events;
 
 use crate::browser::api::ApiRequest;
 use crate::browser::url::EngineUrl;
-use crate::browser::{
-    current_url, fill_random, is_browser, navigate, replace_url, BrowserAdapters, SignalAbort,
-};
-use crate::browser::{frame, popup};
-use crate::client::{Client, SilentReason, DEFAULT_MIN_VALIDITY_SECONDS};
+use crate::browser::{fill_random, BrowserAdapters, SignalAbort};
+use crate::client::{Client, SilentReason, DEFAULT_MIN_VALIDITY_SECONDS, POPUP_TIMEOUT_MS};
 use crate::core::authorize::ImplicitType;
-use crate::core::callback::{is_callback, parse_callback, scrub};
+use crate::core::callback::{is_callback, parse_callback};
 use crate::core::config::Config;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
@@ -58,9 +56,6 @@ pub fn error_to_js(e: AuthError) -> JsValue {
 }
 
 type BrowserClient = Client<BrowserAdapters>;
-
-/// Default time a popup login may take.
-const POPUP_TIMEOUT_MS: u32 = 5 * 60 * 1000;
 
 /// Runs a flow as a JavaScript `Promise`, turning its error into an `AuthError`.
 fn promise<F>(flow: F) -> js_sys::Promise
@@ -137,21 +132,14 @@ impl AuthClient {
         let config = options(&opts)
             .and_then(|o| Config::from_options(o, &EngineUrl))
             .map_err(error_to_js)?;
-        if config.client_secret.is_some() && is_browser() {
-            return Err(error_to_js(AuthError::new(
-                ErrorCode::SecretInBrowser,
-                "a client secret must never be given to a browser app",
-            )));
-        }
         let listeners = Rc::new(Listeners::default());
         let adapters = BrowserAdapters::open(
             config.storage,
             &config.client_id,
             config.http_timeout_ms,
             listeners.clone().sink(),
-            listeners.registry(),
         );
-        let inner = Rc::new(Client::new(config, adapters));
+        let inner = Client::open(config, adapters).map_err(error_to_js)?;
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),
             inner,
@@ -183,7 +171,7 @@ impl AuthClient {
         let inner = self.inner.clone();
         promise(async move {
             let (_, request) = login_request(&opts)?;
-            navigate(&inner.start_login(&request, None).await?)?;
+            inner.login_with_redirect(&request, None).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -206,7 +194,7 @@ impl AuthClient {
                     ))
                 }
             };
-            navigate(&inner.start_login(&request, Some(kind)).await?)?;
+            inner.login_with_redirect(&request, Some(kind)).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -226,17 +214,7 @@ impl AuthClient {
                 .timeout_seconds
                 .filter(|s| s.is_finite())
                 .map_or(POPUP_TIMEOUT_MS, |s| (s.clamp(1.0, 3600.0) * 1000.0) as u32);
-            // Open before any await, inside the click, or the browser blocks it.
-            let window = popup::open()?;
-            let url = match inner.start_login(&request, None).await {
-                Ok(url) => url,
-                Err(e) => {
-                    window.close();
-                    return Err(e);
-                }
-            };
-            let callback_url = window.login(&url, timeout_ms).await?;
-            let outcome = inner.handle_callback(&callback_url).await?;
+            let outcome = inner.login_with_popup(&request, timeout_ms).await?;
             Ok(callback_object(&outcome))
         })
     }
@@ -263,7 +241,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] url: JsValue,
     ) -> bool {
-        url_or_here(&url).is_some_and(|u| is_callback(&u))
+        self.url_or_here(&url).is_some_and(|u| is_callback(&u))
     }
 
     /// Subscribes to `"tokens"` (a new token set, also from another tab),
@@ -357,7 +335,7 @@ impl AuthClient {
     /// (Declared generically in `types.d.ts`: `CallbackResult<TAppState>`.)
     #[wasm_bindgen(js_name = handleRedirectCallback, skip_typescript)]
     pub fn handle_redirect_callback(&self, url: JsValue) -> js_sys::Promise {
-        let Some(url) = url_or_here(&url) else {
+        let Some(url) = self.url_or_here(&url) else {
             return js_sys::Promise::reject(&error_to_js(AuthError::new(
                 ErrorCode::InvalidOptions,
                 "no URL to handle: pass the callback URL as a string",
@@ -367,23 +345,7 @@ impl AuthClient {
         let inner = self.inner.clone();
         callbacks::once(&config.issuer, &config.client_id, &url.clone(), move || {
             promise(async move {
-                // Scrub first: whatever happens next, the code must not stay in
-                // the address bar or the history.
-                if current_url().as_deref() == Some(url.as_str()) {
-                    replace_url(&scrub(&url));
-                    // In a login popup the opener finishes the login: hand the
-                    // response over and close; this promise never settles.
-                    if let Some(opener) = popup::is_own_popup() {
-                        popup::hand_back(&opener, &url);
-                        std::future::pending::<()>().await;
-                    }
-                    // Likewise in a silent sign-in frame: the parent finishes.
-                    if let Some(parent) = frame::is_own_frame() {
-                        frame::hand_back(&parent, &url);
-                        std::future::pending::<()>().await;
-                    }
-                }
-                let outcome = inner.handle_callback(&url).await?;
+                let outcome = inner.handle_redirect_callback(&url).await?;
                 Ok(callback_object(&outcome))
             })
         })
@@ -472,21 +434,23 @@ impl AuthClient {
         promise(async move {
             let o: LogoutOptions = read(&opts)?;
             let revoke = o.revoke.unwrap_or(true);
-            if let Some(url) = inner.logout(revoke, o.return_to.as_deref()).await? {
-                navigate(&url)?;
-            }
+            inner
+                .logout_and_leave(revoke, o.return_to.as_deref())
+                .await?;
             Ok(JsValue::UNDEFINED)
         })
     }
 }
 
-/// A URL argument: the current address when it is left out, `None` when it
-/// is not a string.
-fn url_or_here(url: &JsValue) -> Option<String> {
-    if url.is_undefined() || url.is_null() {
-        current_url()
-    } else {
-        url.as_string()
+impl AuthClient {
+    /// A URL argument: the current address when it is left out, `None` when
+    /// it is not a string.
+    fn url_or_here(&self, url: &JsValue) -> Option<String> {
+        if url.is_undefined() || url.is_null() {
+            self.inner.current_url()
+        } else {
+            url.as_string()
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 //! claims, userinfo) are returned as `JSON.parse` built them, never rebuilt
 //! key by key.
 
-use crate::browser::objects::TokenSet;
-pub use crate::browser::objects::{to_js, tokens_object};
+use super::objects::TokenSet;
+pub use super::objects::{to_js, tokens_object};
 use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback, ResponseLocation};
 use crate::core::device::DeviceAuthorization as Device;

@@ -1,5 +1,5 @@
-//! The public token set as JavaScript sees it. Here, not in the face,
-//! because the tabs of a shared session also hand each other this object.
+//! The public token set as JavaScript sees it: the `TokenSet` type that
+//! `getTokens()`, the grants and the `tokens` event give the app.
 
 use crate::core::tokens::TokenSet as SessionTokens;
 use serde::Serialize;
