@@ -1,9 +1,9 @@
 //! The ports: one small trait per thing the flows need from their runtime
 //! (storage, HTTP, JSON, URLs, the clock, randomness, signature checks,
 //! navigation and popups, the app's events, cross-tab coordination,
-//! cancellation, the DPoP key pair, the runtime's kind, silent sign-in's
-//! hidden frame). [`Adapters`] only bundles them: an associated type and an
-//! accessor per port, no behaviour.
+//! cancellation, the DPoP key pair, the runtime's kind, the app's logger,
+//! silent sign-in's hidden frame). [`Adapters`] only bundles them: an
+//! associated type and an accessor per port, no behaviour.
 //! `browser` implements them with web-sys, gloo-net and serde-wasm-bindgen;
 //! native tests use fakes (`tests/flows.rs`).
 // The ports are only used through generics, never as `dyn`, and wasm
@@ -259,6 +259,29 @@ pub trait SilentFrame {
     fn hand_back(&self, url: &str);
 }
 
+pub use crate::core::log::{Field, Level};
+
+/// Where log lines go: the app's `logger` option. The client filters by
+/// `logLevel` first; a line's message is fixed text and its fields are
+/// [`Field`]s, so no token, code or secret can be handed to it.
+pub trait Log {
+    /// False when no one listens (no `logger`): the client then builds no line.
+    fn enabled(&self) -> bool;
+    /// Passes one line on. A logger that fails is ignored: logging never
+    /// changes what a flow does.
+    fn write(&self, level: Level, message: &'static str, fields: &[Field]);
+}
+
+/// The log of a client without a `logger`: nothing is logged.
+pub struct NoLog;
+
+impl Log for NoLog {
+    fn enabled(&self) -> bool {
+        false
+    }
+    fn write(&self, _: Level, _: &'static str, _: &[Field]) {}
+}
+
 /// Everything the client needs from its runtime: one port each, reached by
 /// its accessor. A bundle only, with no behaviour of its own.
 pub trait Adapters {
@@ -277,6 +300,7 @@ pub trait Adapters {
     type Events: Events;
     type Runtime: Runtime;
     type SilentFrame: SilentFrame;
+    type Log: Log;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
     /// Where pending logins live: they must survive the redirect to the
@@ -298,4 +322,6 @@ pub trait Adapters {
     fn runtime(&self) -> &Self::Runtime;
     /// Silent sign-in's hidden iframe.
     fn silent_frame(&self) -> &Self::SilentFrame;
+    /// Where log lines go: the app's `logger`.
+    fn log(&self) -> &Self::Log;
 }

@@ -684,6 +684,62 @@ async fn silent_sign_in_options_are_checked_from_javascript() {
     }
 }
 
+/// Options with `logger` set to a JavaScript function made from `body`.
+fn options_with_logger(json: &str, body: &str) -> JsValue {
+    let options = options_object(json);
+    let logger = js_sys::Function::new_with_args("level, message, fields", body);
+    js_sys::Reflect::set(&options, &JsValue::from_str("logger"), &logger).unwrap();
+    options
+}
+
+#[wasm_bindgen_test]
+fn the_logger_must_be_a_function_and_log_level_one_of_five_names() {
+    use wasm_oauth::face::AuthClient;
+    let base = r#""clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory""#;
+    for (bad, option) in [
+        (format!(r#"{{{base},"logger":"console"}}"#), "logger"),
+        (format!(r#"{{{base},"logger":{{}}}}"#), "logger"),
+        (format!(r#"{{{base},"logger":5}}"#), "logger"),
+        (format!(r#"{{{base},"logLevel":"verbose"}}"#), "logLevel"),
+        (format!(r#"{{{base},"logLevel":"WARN"}}"#), "logLevel"),
+        (format!(r#"{{{base},"logLevel":3}}"#), "logLevel"),
+    ] {
+        let err = AuthClient::new(options_object(&bad)).err().expect(&bad);
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+        let named = js_sys::Reflect::get(&err, &JsValue::from_str("option")).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some(option), "{bad}");
+    }
+    for good in [
+        format!(r#"{{{base},"logger":null,"logLevel":"off"}}"#),
+        format!(r#"{{{base},"logLevel":"debug"}}"#),
+    ] {
+        assert!(AuthClient::new(options_object(&good)).is_ok(), "{good}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_logger_that_throws_never_breaks_a_flow() {
+    use wasm_oauth::face::AuthClient;
+    let options = options_with_logger(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","issuer":"http://127.0.0.1:9/","storage":"memory","logLevel":"debug"}"#,
+        "(globalThis.__logLines ??= []).push([level, message, JSON.stringify(fields)]); throw new Error('logger broke')",
+    );
+    let client = AuthClient::new(options).unwrap();
+    let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))
+        .await
+        .expect("the flow goes on whatever the logger does");
+    assert!(url
+        .as_string()
+        .unwrap()
+        .starts_with("http://127.0.0.1:9/auth/authorize?"));
+    let lines = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__logLines")).unwrap();
+    let lines: Vec<String> = js_sys::Array::from(&lines)
+        .iter()
+        .map(|l| js_sys::JSON::stringify(&l).unwrap().as_string().unwrap())
+        .collect();
+    assert_eq!(lines, [r#"["debug","login started","{}"]"#]);
+}
+
 #[wasm_bindgen_test]
 async fn the_js_face_refuses_extra_params_that_override_the_sdks_own() {
     use wasm_oauth::face::AuthClient;

@@ -14,12 +14,13 @@ use wasm_oauth::core::authorize::{ImplicitType, LoginRequest};
 use wasm_oauth::core::config::{AuthClientOptions, Config, EndpointOptions};
 use wasm_oauth::core::error::{AuthError, ErrorCode};
 use wasm_oauth::core::form::{find, parse_pairs};
+use wasm_oauth::core::log::{render, Field, Level};
 use wasm_oauth::core::pkce::CodeVerifier;
 use wasm_oauth::core::secret::{AccessToken, RefreshToken};
 use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
     Abort, Adapters, Algorithm, Clock, DpopJwk, DpopKeys, Event, Events, Http, HttpRequest,
-    HttpResponse, JsonCodec, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
+    HttpResponse, JsonCodec, Log, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
     SignatureVerifier, SilentFrame, Storage, Tabs,
 };
 
@@ -494,6 +495,22 @@ struct Fakes<S = SharedStorage> {
     events: FakeEvents,
     navigation: FakeNavigation,
     frame: FakeFrame,
+    log: FakeLog,
+}
+
+/// The app's logger: keeps each line as `core::log::render` writes it.
+#[derive(Clone, Default)]
+struct FakeLog {
+    lines: Rc<RefCell<Vec<String>>>,
+}
+
+impl Log for FakeLog {
+    fn enabled(&self) -> bool {
+        true
+    }
+    fn write(&self, level: Level, message: &'static str, fields: &[Field]) {
+        self.lines.borrow_mut().push(render(level, message, fields));
+    }
 }
 
 impl<S> Fakes<S> {
@@ -511,6 +528,7 @@ impl<S> Fakes<S> {
             events: self.events,
             navigation: self.navigation,
             frame: self.frame,
+            log: self.log,
         }
     }
 }
@@ -530,6 +548,7 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Events = FakeEvents;
     type Runtime = FakeRuntime;
     type SilentFrame = FakeFrame;
+    type Log = FakeLog;
     fn storage(&self) -> &S {
         &self.storage
     }
@@ -571,6 +590,9 @@ impl<S: Storage> Adapters for Fakes<S> {
     }
     fn silent_frame(&self) -> &FakeFrame {
         &self.frame
+    }
+    fn log(&self) -> &FakeLog {
+        &self.log
     }
 }
 
@@ -652,6 +674,7 @@ fn fakes() -> Fakes {
         random: FakeRandom(Rc::new(Cell::new(1))),
         runtime: FakeRuntime(true),
         events: FakeEvents::default(),
+        log: FakeLog::default(),
     }
 }
 
@@ -3715,5 +3738,517 @@ mod silent_sign_in {
         *h.frame.answer.borrow_mut() = None;
         assert_eq!(login_silently(&h).unwrap_err().code(), "timeout");
         assert_eq!(h.frame.loads.borrow().len(), 2);
+    }
+}
+
+mod logging {
+    //! The `logger` option: the flows' steps at `debug`, what went wrong at
+    //! `warn` and `error`, and never a secret in a line.
+    use super::*;
+    use wasm_oauth::client::SilentReason;
+
+    /// A client logging at `level`, and the lines its logger receives.
+    fn logged(level: Option<&str>, o: AuthClientOptions) -> (Harness, Rc<RefCell<Vec<String>>>) {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let o = AuthClientOptions {
+            log_level: level.map(str::to_string),
+            ..o
+        };
+        (harness_on(o, f), lines)
+    }
+
+    const REFRESHED: &str =
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#;
+    const TOKEN_SENT: &str =
+        "debug request sent method=POST endpoint=https://auth.example/api/v1/oauth/token";
+    const TOKEN_ANSWERED: &str = "debug answer received method=POST endpoint=https://auth.example/api/v1/oauth/token status=200 durationMs=0";
+
+    #[test]
+    fn a_login_and_a_refresh_log_their_steps_at_debug() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug login started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+                "debug request sent method=GET endpoint=https://auth.example/.well-known/jwks.json",
+                "debug answer received method=GET endpoint=https://auth.example/.well-known/jwks.json status=200 durationMs=0",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+                "debug refresh started",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shared_refresh_and_a_hand_over_from_another_tab_are_logged() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        signed_in(&h);
+        assert!(lines
+            .borrow()
+            .contains(&"debug tab hand-over published".into()));
+        // Two calls in this tab: the second joins the first's refresh.
+        h.clock.set(NOW + 3_600_000);
+        h.http.answer(200, REFRESHED);
+        h.http.gate.set(true);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut first = Box::pin(h.client.access_token(30, false));
+        let mut second = Box::pin(h.client.access_token(30, false));
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        assert!(second.as_mut().poll(&mut cx).is_pending());
+        h.http.gate.set(false);
+        assert_eq!(block_on(first).unwrap(), "AT-2");
+        assert_eq!(block_on(second).unwrap(), "AT-2");
+        let shared = "debug refresh shared with a call in flight".to_string();
+        assert_eq!(lines.borrow().iter().filter(|l| **l == shared).count(), 1);
+        // Another tab refreshes while this one waits for the lock.
+        lines.borrow_mut().clear();
+        h.clock.set(NOW + 2 * 3_600_000);
+        *h.tabs.arrives_while_waiting.borrow_mut() = Some(format!(
+            r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{},"refresh_token":"RT-3"}}"#,
+            NOW + 3 * 3_600_000
+        ));
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap(),
+            "AT-OTHER-TAB"
+        );
+        assert_eq!(
+            *lines.borrow(),
+            ["debug refresh handed over by another tab"]
+        );
+    }
+
+    #[test]
+    fn a_popup_login_logs_its_steps_and_why_it_gave_no_callback() {
+        let (h, lines) = logged(Some("debug"), options());
+        let http = h.http.clone();
+        h.navigation
+            .popup_does(move |url| Ok(provider_answers(&http, url)));
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap();
+        let steps: Vec<String> = lines
+            .borrow()
+            .iter()
+            .filter(|l| !l.contains("request sent") && !l.contains("answer received"))
+            .cloned()
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "debug login popup opened",
+                "debug login started",
+                "debug callback received from the login popup",
+                "debug JWKS fetched count=3",
+                "debug callback handled",
+            ]
+        );
+        // Closed, timed out or blocked: a warning with the code only.
+        for (code, line) in [
+            (
+                ErrorCode::PopupClosed,
+                "warn login popup gave no callback error=popup_closed",
+            ),
+            (
+                ErrorCode::Timeout,
+                "warn login popup gave no callback error=timeout",
+            ),
+        ] {
+            let (h, lines) = logged(Some("warn"), options());
+            h.navigation
+                .popup_does(move |_| Err(AuthError::new(code, "the popup's end")));
+            block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+            assert_eq!(*lines.borrow(), [line]);
+        }
+        let (h, lines) = logged(Some("warn"), options());
+        h.navigation.blocks_popups.set(true);
+        block_on(h.client.login_with_popup(&LoginRequest::default(), 1_000)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn login popup not opened error=popup_blocked"]
+        );
+    }
+
+    #[test]
+    fn the_callback_page_logs_its_scrub_and_its_hand_back_never_the_url() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, _) = start(&h);
+        lines.borrow_mut().clear();
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        h.navigation.own_popup.set(true);
+        let page = h.client.handle_redirect_callback(&url);
+        let mut page = pin!(page);
+        assert!(poll_once(page.as_mut()).is_pending());
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug callback scrubbed from the address",
+                "debug callback handed back to the opener",
+            ]
+        );
+        // The page that is no popup of ours handles the callback itself.
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, nonce) = start(&h);
+        lines.borrow_mut().clear();
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        block_on(h.client.handle_redirect_callback(&url)).unwrap();
+        let lines = lines.borrow();
+        assert_eq!(lines[0], "debug callback scrubbed from the address");
+        assert_eq!(lines.last().unwrap(), "debug callback handled");
+        assert!(!lines.iter().any(|l| l.contains("opener")));
+        assert!(!lines.iter().any(|l| l.contains(&state) || l.contains("C1")));
+    }
+
+    #[test]
+    fn the_silent_frame_logs_its_hand_back_never_the_url() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, _) = start(&h);
+        lines.borrow_mut().clear();
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        h.frame.own_frame.set(true);
+        let page = h.client.handle_redirect_callback(&url);
+        let mut page = pin!(page);
+        assert!(poll_once(page.as_mut()).is_pending());
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug callback scrubbed from the address",
+                "debug callback handed back to the silent sign-in",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_silent_sign_in_logs_its_steps_and_its_failure_by_code_only() {
+        let o = AuthClientOptions {
+            silent_redirect_uri: Some(format!("{REDIRECT}?silent")),
+            ..options()
+        };
+        let (h, lines) = logged(Some("debug"), o);
+        // The provider's description echoes the state: it stays out of the log.
+        let answer: FrameAnswer = Rc::new(|params| {
+            let state = find(params, "state")?;
+            Some(format!(
+                "{REDIRECT}?silent&error=login_required&error_description=no+{state}&state={state}"
+            ))
+        });
+        *h.frame.answer.borrow_mut() = Some(answer);
+        let e = block_on(h.client.login_silently(SilentReason::Asked)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        let state = find(&query_pairs(&h.frame.loads.borrow()[0].0), "state")
+            .unwrap()
+            .to_string();
+        assert!(
+            e.description().unwrap().contains(&state),
+            "the echo came back"
+        );
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug login started",
+                "debug silent sign-in frame loading",
+                "error silent sign-in failed error=login_required",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_redirect_login_and_logout_log_when_they_leave_the_page() {
+        let mut o = options();
+        o.endpoints = Some(EndpointOptions {
+            end_session: Some("https://auth.example/logout".into()),
+            ..EndpointOptions::default()
+        });
+        let (h, lines) = logged(Some("debug"), o);
+        block_on(h.client.login_with_redirect(&LoginRequest::default(), None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug login started", "debug leaving for the provider"]
+        );
+        lines.borrow_mut().clear();
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["debug logged out", "debug leaving for the end-session page"]
+        );
+        // Without an end-session page the page stays: no such line.
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        block_on(h.client.logout_and_leave(false, None)).unwrap();
+        assert_eq!(*lines.borrow(), ["debug logged out"]);
+    }
+
+    #[test]
+    fn another_tabs_news_is_logged_and_unreadable_news_is_a_warning() {
+        let f = fakes();
+        let (tabs, lines) = (f.tabs.clone(), f.log.lines.clone());
+        let o = AuthClientOptions {
+            log_level: Some("debug".into()),
+            ..options()
+        };
+        let client = Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).unwrap();
+        tabs.another_tab_publishes(Published::Tokens(format!(
+            r#"{{"v":1,"access_token":"AT-FROM-TAB-B","token_type":"Bearer","expires_at":{},"refresh_token":"RT-9"}}"#,
+            NOW + 2 * 3_600_000
+        )));
+        tabs.another_tab_publishes(Published::Tokens(r#"{"v":1,"access_token":7}"#.into()));
+        tabs.another_tab_publishes(Published::LoggedOut);
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug tokens received from another tab",
+                "warn unreadable news from another tab ignored",
+                "debug logout received from another tab",
+            ]
+        );
+        drop(client);
+    }
+
+    #[test]
+    fn a_refused_storage_write_is_a_warning_and_the_default_level_hides_the_steps() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let full = FullStorage {
+            inner: f.storage.clone(),
+            full: Rc::new(Cell::new(false)),
+        };
+        let h_http = f.http.clone();
+        let c = Client::new(
+            Config::from_options(options(), &WhatwgUrl).unwrap(),
+            f.with_storage(full.clone()),
+        );
+        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
+        let params = query_pairs(&url);
+        let (state, nonce) = (
+            find(&params, "state").unwrap(),
+            find(&params, "nonce").unwrap(),
+        );
+        h_http.answer(200, &token_body(&good_id_token(nonce)));
+        full.full.set(true);
+        block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn storage refused a write error=storage_unavailable"]
+        );
+    }
+
+    #[test]
+    fn a_corrupt_entry_clock_skew_and_a_failed_refresh_are_logged_with_their_codes_only() {
+        let (h, lines) = logged(None, options());
+        h.storage
+            .set(&format!("{KEY_PREFIX}{CLIENT_ID}:tokens"), "{not json")
+            .unwrap();
+        assert!(h.client.tokens().is_none());
+        assert_eq!(*lines.borrow(), ["warn corrupt stored entry removed"]);
+        lines.borrow_mut().clear();
+
+        signed_in(&h);
+        // A `Date` two days off is not believed.
+        h.http.date_ms.set(Some(NOW + 2 * 86_400_000));
+        h.http.answer(200, REFRESHED);
+        block_on(h.client.access_token(30, true)).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            ["warn clock skew beyond tolerance ignored skewSeconds=172800"]
+        );
+        lines.borrow_mut().clear();
+        h.http.date_ms.set(None);
+
+        // The server's description echoes the refresh token: only the code is logged.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_request","error_description":"bad refresh_token RT-2"}"#,
+        );
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=invalid_request"]
+        );
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            ["error refresh failed error=network_error"]
+        );
+    }
+
+    #[test]
+    fn a_request_that_gets_no_answer_is_logged_with_its_error_code() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug refresh started",
+                TOKEN_SENT,
+                "debug no answer method=POST endpoint=https://auth.example/api/v1/oauth/token error=network_error durationMs=0",
+                "error refresh failed error=network_error",
+            ]
+        );
+    }
+
+    #[test]
+    fn log_level_off_logs_nothing_even_a_failure() {
+        let (h, lines) = logged(Some("off"), options());
+        signed_in(&h);
+        h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+        block_on(h.client.access_token(30, true)).unwrap_err();
+        assert_eq!(h.events.borrow().last().unwrap(), "error:network_error");
+        assert!(lines.borrow().is_empty());
+    }
+
+    #[test]
+    fn device_polling_logs_each_wait_and_each_poll_never_the_codes() {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let h = harness_on(
+            AuthClientOptions {
+                log_level: Some("debug".into()),
+                ..options()
+            },
+            f,
+        );
+        h.http.answer_at(DEVICE_URL, 200, DEVICE_BODY);
+        let d = block_on(h.client.start_device_authorization(Some("openid"))).unwrap();
+        h.http.answer(400, r#"{"error":"slow_down"}"#);
+        h.http.answer(
+            200,
+            r#"{"access_token":"DEV-AT-SECRET","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let abort = FakeAbort::on(&h, None);
+        block_on(h.client.poll_device_token(&d, NOW, &abort)).unwrap();
+        let device = "endpoint=https://auth.example/api/v1/oauth/code";
+        let token = "endpoint=https://auth.example/api/v1/oauth/token";
+        assert_eq!(
+            *lines.borrow(),
+            [
+                format!("debug request sent method=POST {device}"),
+                format!("debug answer received method=POST {device} status=200 durationMs=0"),
+                "debug device poll waiting waitMs=5000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=400 durationMs=0"),
+                "debug device poll waiting waitMs=10000".into(),
+                format!("debug request sent method=POST {token}"),
+                format!("debug answer received method=POST {token} status=200 durationMs=0"),
+            ]
+        );
+    }
+
+    /// The lines that contain any of `secrets`.
+    fn leaks(lines: &[String], secrets: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| secrets.iter().any(|s| l.contains(s.as_str())))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn no_log_line_of_a_whole_dpop_session_carries_a_secret() {
+        let (h, lines) = logged(
+            Some("debug"),
+            AuthClientOptions {
+                dpop: Some(true),
+                storage: Some("local".into()),
+                ..options()
+            },
+        );
+        let dpop_body = |id: &str| token_body(id).replace("\"Bearer\"", "\"DPoP\"");
+        const CODE: &str = "CODE-SECRET-f00d";
+        let use_nonce = r#"{"error":"use_dpop_nonce","error_description":"send nonce"}"#;
+        // Login, with a DPoP nonce retry.
+        let (params, state, nonce) = start(&h);
+        h.http
+            .answer_with_nonce(TOKEN_URL, 400, use_nonce, "NONCE-SERVER-1");
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code={CODE}&state={state}")).unwrap();
+        // A refresh, userinfo, a failed refresh echoing the token, logout with revocation.
+        h.http.answer(200, &REFRESHED.replace("Bearer", "DPoP"));
+        block_on(h.client.access_token(30, true)).unwrap();
+        h.http
+            .answer_at(USERINFO_URL, 200, r#"{"sub":"urn:xeonr:user:alice"}"#);
+        block_on(h.client.userinfo()).unwrap();
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"RT-2 was revoked"}"#,
+        );
+        let _ = block_on(h.client.access_token(30, true));
+        signed_in_again(&h, &dpop_body);
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(
+            REVOKE_URL,
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"AT-1"}"#,
+        );
+        block_on(h.client.logout(true, None)).unwrap();
+
+        // Every secret value the run used: the login's state, nonce and PKCE
+        // verifier, the code, each token, each proof and the server's nonce.
+        let mut secrets: Vec<String> = vec![state.clone(), nonce.clone(), CODE.into()];
+        secrets.push(find(&params, "code_challenge").unwrap().into());
+        secrets.extend(["AT-1", "RT-1", "AT-2", "RT-2", "NONCE-SERVER-1"].map(String::from));
+        secrets.push(good_id_token(&nonce));
+        for r in h.http.requests.borrow().iter() {
+            secrets.extend(r.dpop.clone());
+            secrets.extend(r.bearer.clone());
+            if let Some(form) = &r.form {
+                for (name, value) in parse_pairs(form).unwrap() {
+                    if ["code", "code_verifier", "refresh_token", "token"].contains(&name.as_str())
+                    {
+                        secrets.push(value);
+                    }
+                }
+            }
+        }
+        assert!(
+            secrets.iter().any(|s| s.len() >= 43),
+            "the verifier and proofs were collected"
+        );
+        let lines = lines.borrow().clone();
+        assert!(lines.iter().filter(|l| l.starts_with("debug ")).count() >= 10);
+        for expected in [
+            "warn DPoP nonce retry status=400",
+            "error refresh failed error=login_required",
+            "warn revocation failed error=temporarily_unavailable",
+            "debug logged out",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "{expected} in {lines:#?}"
+            );
+        }
+        assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
+        // The scan itself finds a secret where one is.
+        let planted = format!("debug request sent endpoint=https://auth.example/?code={CODE}");
+        assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
+    }
+
+    /// Signs in once more after a session ended (a fresh login).
+    fn signed_in_again(h: &Harness, body: &dyn Fn(&str) -> String) {
+        let (_, state, nonce) = start(h);
+        h.http.answer(200, &body(&good_id_token(&nonce)));
+        callback(h, &format!("{REDIRECT}?code=CODE-2&state={state}")).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 // The demo app: boots the SDK with the chosen flow and storage, finishes a redirect sign-in, and
 // wires the buttons. `window.__auth` is the AuthClient, for the end-to-end tests.
 
+import { demoLogger } from "/log.js";
 import { clearQr, drawQr } from "/qr.js";
 import { FLOWS, STORAGES, pathWithSettings, readSettings, saveSettings } from "/settings.js";
 import { setupTabs } from "/tabs.js";
@@ -98,6 +99,7 @@ function showSettings(settings) {
   byId("storage").value = settings.storage;
   byId("end-session").checked = settings.endSession === "1";
   byId("dpop").checked = settings.dpop === "1";
+  byId("sdk-log").checked = settings.log === "1";
   byId("flow-hint").textContent = FLOWS[settings.flow];
   byId("settings-hint").textContent = STORAGES[settings.storage];
   byId("settings-summary").textContent = `${settings.flow} / ${settings.storage}${settings.dpop === "1" ? " / DPoP" : ""}`;
@@ -108,6 +110,7 @@ function showSettings(settings) {
       storage: byId("storage").value,
       endSession: byId("end-session").checked ? "1" : "0",
       dpop: byId("dpop").checked ? "1" : "0",
+      log: byId("sdk-log").checked ? "1" : "0",
     };
     saveSettings(next);
     location.assign(pathWithSettings(next, location, ONE_SHOT_PARAMS));
@@ -193,6 +196,7 @@ async function boot() {
     usePar: settings.flow === "par",
     dpop: settings.dpop === "1",
     apiOrigins: [location.origin],
+    ...(settings.log === "1" && { logger: demoLogger((text) => logEvent(text, "sdk")), logLevel: "debug" }),
     ...(settings.endSession === "1" && config.endSession && { endpoints: { endSession: config.endSession } }),
   });
   window.__auth = auth;

@@ -1,4 +1,4 @@
-// The demo's choices (flow, storage, end-session) live in the address bar's query and in
+// The demo's choices (flow, storage, end-session, DPoP, SDK log) live in the address bar's query and in
 // sessionStorage: the query wins (links such as "/?storage=local" work), sessionStorage carries
 // them across the provider's redirect (the registered redirect URI has no query), and
 // appState.returnTo puts them back into the address bar after the callback.
@@ -36,6 +36,7 @@ export function readSettings(location = window.location) {
     storage: pick("storage", Object.keys(STORAGES), "session"),
     endSession: pick("endSession", ["0", "1"], "0"),
     dpop: pick("dpop", ["0", "1"], "0"),
+    log: pick("log", ["0", "1"], "0"),
   };
 }
 
@@ -58,5 +59,7 @@ export function pathWithSettings(settings, location = window.location, drop = []
   else query.delete("endSession");
   if (settings.dpop === "1") query.set("dpop", "1");
   else query.delete("dpop");
+  if (settings.log === "1") query.set("log", "1");
+  else query.delete("log");
   return `${location.pathname}?${query}`;
 }

@@ -15,6 +15,7 @@ pub mod dpop;
 pub mod frame;
 pub mod http;
 pub mod json;
+pub mod log;
 pub mod popup;
 pub mod storage;
 pub mod tabs;
@@ -45,6 +46,8 @@ pub struct BrowserAdapters {
     pub tabs: BrowserTabs,
     pub dpop: WebDpopKeys,
     pub events: EventSink,
+    /// The app's `logger` (none until the face sets it).
+    pub log: log::JsLog,
 }
 
 /// Where the DPoP key pair is kept in IndexedDB: one entry per client when
@@ -110,6 +113,7 @@ impl BrowserAdapters {
             http: FetchHttp { timeout_ms },
             json: EngineJson,
             events: EventSink(listener),
+            log: log::JsLog::default(),
         }
     }
 }
@@ -129,6 +133,7 @@ impl Adapters for BrowserAdapters {
     type Events = EventSink;
     type Runtime = JsRuntime;
     type SilentFrame = HiddenFrame;
+    type Log = log::JsLog;
 
     fn storage(&self) -> &BrowserStorage {
         &self.storage
@@ -184,6 +189,10 @@ impl Adapters for BrowserAdapters {
 
     fn silent_frame(&self) -> &HiddenFrame {
         &HiddenFrame
+    }
+
+    fn log(&self) -> &log::JsLog {
+        &self.log
     }
 }
 

@@ -15,6 +15,7 @@ impl UrlParser for EngineUrl {
             protocol: url.protocol(),
             hostname: url.hostname(),
             origin: url.origin(),
+            pathname: url.pathname(),
             has_credentials: !url.username().is_empty() || !url.password().is_empty(),
             has_query: url.search().len() > 1,
             has_fragment: url.hash().len() > 1,

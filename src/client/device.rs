@@ -7,6 +7,7 @@ use crate::core::device::{
     GRANT_TYPE,
 };
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::log::{Field, Level};
 use crate::core::tokens::{TokenResponse, TokenSet};
 use crate::ports::{Abort, Adapters, Runtime};
 
@@ -59,7 +60,10 @@ impl<A: Adapters> Client<A> {
                 return Err(aborted());
             }
             match poller.next(self.now())? {
-                Step::Wait(ms) => abort.sleep(ms).await,
+                Step::Wait(ms) => {
+                    self.log(Level::Debug, "device poll waiting", &[Field::WaitMs(ms)]);
+                    abort.sleep(ms).await
+                }
                 Step::Poll => {
                     let mut pairs = vec![
                         ("grant_type", GRANT_TYPE),

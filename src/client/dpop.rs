@@ -8,10 +8,11 @@ use crate::core::dpop::DpopJwk;
 use crate::core::dpop::{compact, jti, jwk_thumbprint, signing_input, ProofClaims, ProofHeader};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
+use crate::core::log::{Field, Level};
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
-use crate::ports::{Adapters, DpopKeys, Http, HttpRequest, HttpResponse, Random, Storage};
+use crate::ports::{Adapters, DpopKeys, HttpRequest, HttpResponse, Random, Storage};
 
 fn unwritable() -> AuthError {
     AuthError::new(
@@ -132,7 +133,7 @@ impl<A: Adapters> Client<A> {
             if self.config.dpop {
                 request.dpop = Some(self.dpop_proof("POST", &request.url, None).await?);
             }
-            let r = self.adapters.http().send(request.clone(), abort).await?;
+            let r = self.send(request.clone(), abort).await?;
             if !self.config.dpop {
                 return Ok(r);
             }
@@ -145,6 +146,7 @@ impl<A: Adapters> Client<A> {
             if !wants_nonce || retried || !new_nonce {
                 return Ok(r);
             }
+            self.log(Level::Warn, "DPoP nonce retry", &[Field::Status(r.status)]);
             retried = true;
         }
     }
@@ -164,19 +166,13 @@ impl<A: Adapters> Client<A> {
                 true => Some(self.dpop_proof("GET", &url, Some(access_token)).await?),
                 false => None,
             };
-            let r = self
-                .adapters
-                .http()
-                .send(
-                    HttpRequest {
-                        url: url.clone(),
-                        form: None,
-                        bearer: Some(access_token.secret().to_string()),
-                        dpop,
-                    },
-                    None,
-                )
-                .await?;
+            let request = HttpRequest {
+                url: url.clone(),
+                form: None,
+                bearer: Some(access_token.secret().to_string()),
+                dpop,
+            };
+            let r = self.send(request, None).await?;
             if !self.config.dpop {
                 return Ok(r);
             }
@@ -184,6 +180,7 @@ impl<A: Adapters> Client<A> {
             if r.status != 401 || !new_nonce || retried {
                 return Ok(r);
             }
+            self.log(Level::Warn, "DPoP nonce retry", &[Field::Status(r.status)]);
             retried = true;
         }
     }

@@ -8,6 +8,7 @@ use crate::core::authorize::{
 use crate::core::callback::{parse_callback, AuthorizationResponse, ResponseLocation};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
+use crate::core::log::Level;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::{implicit_token_set, token_set, TokenResponse, TokenSet};
 use crate::core::transaction::{Flow, PendingLogin, StoredLogin, LIFETIME_MS};
@@ -134,6 +135,7 @@ impl<A: Adapters> Client<A> {
         self.adapters
             .transaction_storage()
             .set(&self.transaction_key(&pending.state), &record)?;
+        self.log(Level::Debug, "login started", &[]);
         Ok((url, pending.state))
     }
 
@@ -208,8 +210,12 @@ impl<A: Adapters> Client<A> {
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         let result = self.handle_callback_inner(url, None).await;
-        if let Err(e) = &result {
-            self.adapters.events().emit(Event::Error(e));
+        match &result {
+            Ok(_) => self.log(Level::Debug, "callback handled", &[]),
+            Err(e) => {
+                self.log_failure("callback failed", e);
+                self.adapters.events().emit(Event::Error(e));
+            }
         }
         result
     }

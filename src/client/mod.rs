@@ -12,6 +12,7 @@ mod api;
 mod device;
 mod dpop;
 mod flight;
+mod log;
 mod login;
 mod page;
 mod server;
@@ -24,7 +25,7 @@ pub use login::CallbackOutcome;
 pub use page::POPUP_TIMEOUT_MS;
 pub use silent::SilentReason;
 
-use crate::core::config::{Config, Endpoints};
+use crate::core::config::{Config, Endpoints, StorageKind};
 use crate::core::discovery::{self, ProviderMetadata};
 use crate::core::dpop::NonceBook;
 use crate::core::error::{fail, AuthError, ErrorCode};
@@ -35,9 +36,10 @@ use crate::core::jwt::{
     Jwks, JwsHeader, KeyLookup,
 };
 use crate::core::keys;
+use crate::core::log::{Field, Level};
 use crate::core::tokens::{error_from_answer, unreadable_answer, StoredTokens, TokenSet};
 use crate::ports::{
-    Adapters, Clock, Event, Events, Http, HttpRequest, HttpResponse, JsonCodec, Published, Runtime,
+    Adapters, Clock, Event, Events, HttpRequest, HttpResponse, JsonCodec, Published, Runtime,
     SignatureVerifier, Storage, Tabs,
 };
 use flight::Shared;
@@ -232,26 +234,23 @@ impl<A: Adapters> Client<A> {
             self.adapters.urls(),
         )?;
         *self.discovered.borrow_mut() = Some(e.clone());
+        self.log(Level::Debug, "discovery fetched", &[]);
         Ok(e)
     }
 
-    /// A GET, with the access token as a Bearer credential when given. Not
-    /// an `async fn`: the adapter's future itself, with no state machine of
-    /// its own around it.
+    /// A GET, with the access token as a Bearer credential when given.
     fn get(
         &self,
         url: String,
         bearer: Option<String>,
     ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
-        self.adapters.http().send(
-            HttpRequest {
-                url,
-                form: None,
-                bearer,
-                dpop: None,
-            },
-            None,
-        )
+        let request = HttpRequest {
+            url,
+            form: None,
+            bearer,
+            dpop: None,
+        };
+        self.send(request, None)
     }
 
     async fn post_form(
@@ -259,10 +258,7 @@ impl<A: Adapters> Client<A> {
         url: &str,
         pairs: &[(&str, &str)],
     ) -> Result<HttpResponse, AuthError> {
-        self.adapters
-            .http()
-            .send(form_request(url, pairs), None)
-            .await
+        self.send(form_request(url, pairs), None).await
     }
 
     /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
@@ -285,6 +281,12 @@ impl<A: Adapters> Client<A> {
     fn set_skew(&self, skew: i64) {
         if skew.abs() <= MAX_SKEW_MS {
             self.skew_ms.set(skew);
+        } else {
+            self.log(
+                Level::Warn,
+                "clock skew beyond tolerance ignored",
+                &[Field::SkewSeconds(skew / 1000)],
+            );
         }
     }
 
@@ -310,6 +312,7 @@ impl<A: Adapters> Client<A> {
             )
         })?);
         *self.jwks.borrow_mut() = Some(j.clone());
+        self.log(Level::Debug, "JWKS fetched", &[Field::Count(j.keys.len())]);
         Ok(j)
     }
 
@@ -395,10 +398,14 @@ impl<A: Adapters> Client<A> {
             Err(e) => {
                 let replaced = self.storage().get(&self.tokens_key());
                 *self.unsaved.borrow_mut() = Some((tokens.clone(), replaced));
+                self.log_warning("storage refused a write", &e);
                 self.adapters.events().emit(Event::Error(&e));
             }
         }
         self.adapters.tabs().publish_tokens(&text);
+        if self.config.storage == StorageKind::Local {
+            self.log(Level::Debug, "tab hand-over published", &[]);
+        }
         self.adapters.events().emit(Event::Tokens(tokens));
     }
 
@@ -433,6 +440,7 @@ impl<A: Adapters> Client<A> {
             let parsed = self.read_token_set(&text?);
             if parsed.is_none() {
                 self.storage().remove(&key);
+                self.log(Level::Warn, "corrupt stored entry removed", &[]);
             }
             parsed
         });

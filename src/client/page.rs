@@ -7,6 +7,7 @@ use super::{CallbackOutcome, Client};
 use crate::core::authorize::{ImplicitType, LoginRequest};
 use crate::core::callback::scrub;
 use crate::core::error::AuthError;
+use crate::core::log::Level;
 use crate::ports::{Adapters, Navigation, PopupWindow, SilentFrame};
 
 /// How long a popup login may take unless the app says otherwise (5 minutes).
@@ -21,6 +22,7 @@ impl<A: Adapters> Client<A> {
         implicit: Option<ImplicitType>,
     ) -> Result<(), AuthError> {
         let url = self.start_login(request, implicit).await?;
+        self.log(Level::Debug, "leaving for the provider", &[]);
         self.adapters.navigation().navigate(&url)
     }
 
@@ -34,7 +36,14 @@ impl<A: Adapters> Client<A> {
         request: &LoginRequest,
         timeout_ms: u32,
     ) -> Result<CallbackOutcome, AuthError> {
-        let popup = self.adapters.navigation().open_popup()?;
+        let popup = match self.adapters.navigation().open_popup() {
+            Ok(popup) => popup,
+            Err(e) => {
+                self.log_warning("login popup not opened", &e);
+                return Err(e);
+            }
+        };
+        self.log(Level::Debug, "login popup opened", &[]);
         let url = match self.start_login(request, None).await {
             Ok(url) => url,
             Err(e) => {
@@ -42,7 +51,14 @@ impl<A: Adapters> Client<A> {
                 return Err(e);
             }
         };
-        let callback_url = popup.wait_for_callback(&url, timeout_ms).await?;
+        let callback_url = match popup.wait_for_callback(&url, timeout_ms).await {
+            Ok(callback_url) => callback_url,
+            Err(e) => {
+                self.log_warning("login popup gave no callback", &e);
+                return Err(e);
+            }
+        };
+        self.log(Level::Debug, "callback received from the login popup", &[]);
         self.handle_callback(&callback_url).await
     }
 
@@ -56,12 +72,19 @@ impl<A: Adapters> Client<A> {
         let navigation = self.adapters.navigation();
         if navigation.current_url().as_deref() == Some(url) {
             navigation.replace_url(&scrub(url));
+            self.log(Level::Debug, "callback scrubbed from the address", &[]);
             if navigation.is_own_popup() {
+                self.log(Level::Debug, "callback handed back to the opener", &[]);
                 navigation.hand_back(url);
                 std::future::pending::<()>().await;
             }
             let frame = self.adapters.silent_frame();
             if frame.is_own_frame() {
+                self.log(
+                    Level::Debug,
+                    "callback handed back to the silent sign-in",
+                    &[],
+                );
                 frame.hand_back(url);
                 std::future::pending::<()>().await;
             }
@@ -77,7 +100,10 @@ impl<A: Adapters> Client<A> {
         return_to: Option<&str>,
     ) -> Result<(), AuthError> {
         match self.logout(revoke, return_to).await? {
-            Some(url) => self.adapters.navigation().navigate(&url),
+            Some(url) => {
+                self.log(Level::Debug, "leaving for the end-session page", &[]);
+                self.adapters.navigation().navigate(&url)
+            }
             None => Ok(()),
         }
     }

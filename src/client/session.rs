@@ -5,6 +5,7 @@ use super::flight::Shared;
 use super::{Client, SilentReason};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
+use crate::core::log::Level;
 use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
@@ -31,6 +32,7 @@ impl<A: Adapters> Client<A> {
         self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
+            self.log(Level::Debug, "refresh shared with a call in flight", &[]);
             return flight.wait().await.map(|t| t.access_token);
         }
         // No session here: no frame either. After a logout that left the
@@ -56,6 +58,7 @@ impl<A: Adapters> Client<A> {
         *self.refreshing.borrow_mut() = None;
         flight.complete(result.clone());
         if let Err(e) = &result {
+            self.log_failure("refresh failed", e);
             self.adapters.events().emit(Event::Error(e));
         }
         result.map(|t| t.access_token)
@@ -79,7 +82,8 @@ impl<A: Adapters> Client<A> {
                 if newer.access_token != started_from.access_token
                     && newer.is_valid_for(self.now(), 0) =>
             {
-                return Ok(newer)
+                self.log(Level::Debug, "refresh handed over by another tab", &[]);
+                return Ok(newer);
             }
             Some(_) => {}
         }
@@ -96,6 +100,7 @@ impl<A: Adapters> Client<A> {
             );
         };
         let endpoints = self.endpoints().await?;
+        self.log(Level::Debug, "refresh started", &[]);
         let r = self
             .post_token_form(
                 &endpoints.token,
@@ -115,6 +120,7 @@ impl<A: Adapters> Client<A> {
                 // Another tab or client rotated the token meanwhile: use its set.
                 if let Some(now_held) = self.tokens() {
                     if now_held.refresh_token != current.refresh_token {
+                        self.log(Level::Debug, "refresh handed over by another tab", &[]);
                         return Ok(now_held);
                     }
                 }
@@ -165,7 +171,9 @@ impl<A: Adapters> Client<A> {
             if orphan.refresh_token == current.refresh_token {
                 orphan.refresh_token = None;
             }
-            let _ = self.revoke(&endpoints.revocation, &orphan).await;
+            if let Err(e) = self.revoke(&endpoints.revocation, &orphan).await {
+                self.log_warning("revocation failed", &e);
+            }
             return fail(
                 ErrorCode::LoginRequired,
                 "the session ended while refreshing",
@@ -233,6 +241,7 @@ impl<A: Adapters> Client<A> {
     ) -> Result<Option<String>, AuthError> {
         let tokens = self.tokens();
         self.clear_session();
+        self.log(Level::Debug, "logged out", &[]);
         if self.config.dpop {
             // The next session gets a new key: nothing bound to this one survives.
             self.adapters.dpop_keys().delete().await;
@@ -242,12 +251,14 @@ impl<A: Adapters> Client<A> {
         let endpoints = match self.endpoints().await {
             Ok(e) => e,
             Err(e) => {
+                self.log_failure("logout could not read the provider's endpoints", &e);
                 self.adapters.events().emit(Event::Error(&e));
                 return Ok(None);
             }
         };
         if let (true, Some(t)) = (revoke, &tokens) {
             if let Err(e) = self.revoke(&endpoints.revocation, t).await {
+                self.log_warning("revocation failed", &e);
                 self.adapters.events().emit(Event::Error(&e));
             }
         }

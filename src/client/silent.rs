@@ -14,6 +14,7 @@ use super::Client;
 use crate::core::authorize::LoginRequest;
 use crate::core::callback::parse_callback;
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::log::Level;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::TokenSet;
 use crate::core::url::check_option_url;
@@ -46,6 +47,11 @@ impl<A: Adapters> Client<A> {
     pub async fn login_silently(&self, reason: SilentReason) -> Result<TokenSet, AuthError> {
         let in_flight = self.silent.borrow().clone();
         if let Some(flight) = in_flight {
+            self.log(
+                Level::Debug,
+                "silent sign-in shared with a call in flight",
+                &[],
+            );
             return flight.wait().await;
         }
         let flight = Shared::default();
@@ -54,6 +60,7 @@ impl<A: Adapters> Client<A> {
         *self.silent.borrow_mut() = None;
         flight.complete(result.clone());
         if let Err(e) = &result {
+            self.log_failure("silent sign-in failed", e);
             self.adapters.events().emit(Event::Error(e));
         }
         result
@@ -93,6 +100,11 @@ impl<A: Adapters> Client<A> {
             // Another tab renewed while this one waited: use its set.
             if let Some(newer) = self.tokens() {
                 if newer.access_token != *held && newer.is_valid_for(self.now(), 0) {
+                    self.log(
+                        Level::Debug,
+                        "silent sign-in handed over by another tab",
+                        &[],
+                    );
                     return Ok(newer);
                 }
             }
@@ -109,6 +121,7 @@ impl<A: Adapters> Client<A> {
             ..LoginRequest::default()
         };
         let (url, state) = self.start_login_with_state(&request, None).await?;
+        self.log(Level::Debug, "silent sign-in frame loading", &[]);
         let answer = self
             .adapters
             .silent_frame()

@@ -4,6 +4,7 @@
 //! is told.
 
 use super::Client;
+use crate::core::log::Level;
 use crate::ports::{Adapters, Event, Events, Published};
 
 impl<A: Adapters> Client<A> {
@@ -16,12 +17,17 @@ impl<A: Adapters> Client<A> {
     pub fn receive_from_tabs(&self, news: Published) {
         match news {
             Published::Nothing => {}
-            Published::Tokens(stored) => {
-                if let Some(tokens) = self.read_token_set(&stored) {
+            Published::Tokens(stored) => match self.read_token_set(&stored) {
+                Some(tokens) => {
+                    self.log(Level::Debug, "tokens received from another tab", &[]);
                     self.adapters.events().emit(Event::Tokens(&tokens));
                 }
+                None => self.log(Level::Warn, "unreadable news from another tab ignored", &[]),
+            },
+            Published::LoggedOut => {
+                self.log(Level::Debug, "logout received from another tab", &[]);
+                self.adapters.events().emit(Event::Logout);
             }
-            Published::LoggedOut => self.adapters.events().emit(Event::Logout),
         }
     }
 }

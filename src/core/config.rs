@@ -3,6 +3,7 @@
 
 use super::error::AuthError;
 use super::expiry::DEFAULT_LEAD_SECONDS;
+use super::log::{LogLevel, DEFAULT_LOG_LEVEL};
 use super::secret::ClientSecret;
 use super::url::{check_option_url, join, UrlParser, WebUrl};
 use serde::Deserialize;
@@ -152,6 +153,17 @@ pub struct AuthClientOptions {
     /// before it fails with `timeout`. Default 10; 1 to 300.
     #[tsify(optional)]
     pub silent_timeout_seconds: Option<f64>,
+    /// Called with each log line at `logLevel` or above: `(level, message,
+    /// fields)`. The message is fixed text and the fields are a few typed
+    /// values (endpoint without its query, status, durations, error codes):
+    /// never a token, code, secret, verifier, state or nonce. Without it
+    /// nothing is logged. (Read by the JavaScript face; a function.)
+    #[serde(default)]
+    #[tsify(optional, type = "Logger")]
+    pub logger: Option<serde::de::IgnoredAny>,
+    /// The lowest level passed to `logger`. Default `"warn"`.
+    #[tsify(optional, type = "LogLevel")]
+    pub log_level: Option<String>,
 }
 
 /// Provider endpoints, each an absolute URL (https, or http on loopback).
@@ -216,6 +228,8 @@ pub struct Config {
     pub silent_redirect_uri: Option<String>,
     /// How long silent sign-in waits for its iframe, in milliseconds.
     pub silent_timeout_ms: u32,
+    /// The lowest level passed to the app's `logger`.
+    pub log_level: LogLevel,
 }
 
 impl core::fmt::Debug for AuthClientOptions {
@@ -339,6 +353,10 @@ impl Config {
                 ))
             }
         };
+        let log_level = match o.log_level {
+            Some(text) => LogLevel::parse(&text)?,
+            None => DEFAULT_LOG_LEVEL,
+        };
         let api_origins = o.api_origins.unwrap_or_default();
         for origin in &api_origins {
             // Exactly an origin: a path or a trailing slash would suggest a
@@ -410,6 +428,7 @@ impl Config {
             explicit_endpoints,
             silent_redirect_uri,
             silent_timeout_ms,
+            log_level,
         })
     }
 
@@ -430,6 +449,21 @@ mod tests {
             redirect_uri: Some("https://app.example/callback".into()),
             ..AuthClientOptions::default()
         }
+    }
+
+    #[test]
+    fn log_level_defaults_to_warn_and_a_bad_one_names_log_level() {
+        use crate::core::log::Level;
+        let c = Config::from_options(base(), &WhatwgUrl).unwrap();
+        assert_eq!(c.log_level, LogLevel::From(Level::Warn));
+        let mut o = base();
+        o.log_level = Some("debug".into());
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
+        assert_eq!(c.log_level, LogLevel::From(Level::Debug));
+        let mut o = base();
+        o.log_level = Some("loud".into());
+        let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+        assert_eq!(e.option_name(), Some("logLevel"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod expiry;
 pub mod form;
 pub mod jwt;
 pub mod keys;
+pub mod log;
 pub mod one_or_many;
 pub mod pkce;
 pub mod secret;

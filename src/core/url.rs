@@ -19,6 +19,8 @@ pub struct WebUrl {
     pub hostname: String,
     /// `https://app.example:8443`, or `null` for an opaque origin.
     pub origin: String,
+    /// The path, percent-encoded as serialized: `/api/v1/oauth/token`.
+    pub pathname: String,
     /// A user name or password (`https://good@evil/`).
     pub has_credentials: bool,
     /// A non-empty query.
@@ -46,6 +48,7 @@ impl UrlParser for WhatwgUrl {
             protocol: format!("{}:", url.scheme()),
             hostname: url.host_str().unwrap_or_default().to_string(),
             origin: url.origin().ascii_serialization(),
+            pathname: url.path().to_string(),
             has_credentials: !url.username().is_empty() || url.password().is_some(),
             has_query: url.query().is_some_and(|q| !q.is_empty()),
             has_fragment: url.fragment().is_some_and(|f| !f.is_empty()),

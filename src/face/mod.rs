@@ -21,7 +21,7 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::core::pkce::CodeVerifier;
 use events::Listeners;
 use read::{
-    device_authorization, login_request, options, read, signal, GetAccessTokenOptions,
+    device_authorization, logger, login_request, options, read, signal, GetAccessTokenOptions,
     LogoutOptions, ScopeOptions,
 };
 use std::future::Future;
@@ -132,13 +132,15 @@ impl AuthClient {
         let config = options(&opts)
             .and_then(|o| Config::from_options(o, &EngineUrl))
             .map_err(error_to_js)?;
+        let logger = logger(&opts).map_err(error_to_js)?;
         let listeners = Rc::new(Listeners::default());
-        let adapters = BrowserAdapters::open(
+        let mut adapters = BrowserAdapters::open(
             config.storage,
             &config.client_id,
             config.http_timeout_ms,
             listeners.clone().sink(),
         );
+        adapters.log.0 = logger;
         let inner = Client::open(config, adapters).map_err(error_to_js)?;
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),

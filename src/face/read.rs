@@ -172,6 +172,21 @@ pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
     read(value)
 }
 
+/// The `logger` option: a function, or absent (`undefined` or `null`).
+pub fn logger(options: &JsValue) -> Result<Option<js_sys::Function>, AuthError> {
+    let logger = member(options, "logger");
+    if logger.is_undefined() || logger.is_null() {
+        return Ok(None);
+    }
+    match logger.dyn_into::<js_sys::Function>() {
+        Ok(f) => Ok(Some(f)),
+        Err(_) => Err(AuthError::option(
+            "logger",
+            "must be a function (level, message, fields) => void",
+        )),
+    }
+}
+
 /// Where the provider puts the code: the query (default) or the fragment.
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "lowercase")]

@@ -24,6 +24,40 @@ export type AuthErrorCode =
   | "consent_required" | "account_selection_required" | "invalid_request_uri"
   | "invalid_request_object" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof";
 
+/** `logLevel`: the lowest level passed to `logger`; `"off"` passes none. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
+
+/**
+ * A log line's fields. Each is one of these typed values, built by the SDK:
+ * never a token, an authorization code, a secret, a PKCE verifier, a state,
+ * a nonce, a DPoP proof or a server's error description.
+ */
+export interface LogFields {
+  /** The HTTP method of a request: `GET` or `POST`. */
+  method?: "GET" | "POST";
+  /** Where a request went: origin and path, never its query or fragment. */
+  endpoint?: string;
+  /** The HTTP status of an answer. */
+  status?: number;
+  /** How long a request took, in milliseconds. */
+  durationMs?: number;
+  /** How many of something (keys in a JWKS). */
+  count?: number;
+  /** How long the SDK waits before its next step (device polling), in milliseconds. */
+  waitMs?: number;
+  /** The provider's clock minus this device's, in seconds. */
+  skewSeconds?: number;
+  /** An error's code: the SDK's, or an OAuth code it knows (`unknown_server_error` otherwise). */
+  error?: AuthErrorCode | "unknown_server_error";
+}
+
+/**
+ * `logger`: called with each line at `logLevel` or above. `message` is fixed
+ * text ("request sent", "refresh failed"); what varies is in `fields`. An
+ * exception it throws is ignored.
+ */
+export type Logger = (level: Exclude<LogLevel, "off">, message: string, fields: LogFields) => void;
+
 /** The provider's endpoints, as `AuthClientOptions.endpoints` names them. */
 export type Endpoints = EndpointOptions;
 

@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "../node/tarball.mjs";
 import { readmeFiles } from "./readme.mjs";
 
-const DOCS = ["README.md", "CONTRIBUTING.md", "www/examples/react/README.md", "docs/size.md", "docs/provider.md"];
+const DOCS = ["README.md", "CONTRIBUTING.md", "www/examples/react/README.md", "docs/size.md", "docs/provider.md", "docs/comparison.md"];
 const tracked = new Set(execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean));
 
 /** The text outside code fences and inline code: where Markdown links live. */

@@ -20,6 +20,9 @@ import init, {
   type IdTokenClaims,
   type ImplicitLoginOptions,
   type LoginOptions,
+  type LogFields,
+  type Logger,
+  type LogLevel,
   type LogoutOptions,
   type ParsedCallback,
   type PkcePair,
@@ -77,6 +80,18 @@ export async function quickStart(): Promise<void> {
   const auth = new AuthClient(options);
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "memory" });
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "local" });
+
+  // ---- logger ------------------------------------------------------------------------------------
+  const logger: Logger = (level, message, fields) => {
+    type _level = Expect<Equal<typeof level, "debug" | "info" | "warn" | "error">>;
+    type _fields = Expect<Equal<typeof fields, LogFields>>;
+    const status: number | undefined = fields.status;
+    const endpoint: string | undefined = fields.endpoint;
+    void [message.length, status, endpoint, fields.error, fields.durationMs];
+  };
+  const logLevel: LogLevel = "debug";
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", logger, logLevel });
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", logLevel: "off" });
 
   // ---- redirect login ----------------------------------------------------------------------------
   const login: LoginOptions = {
@@ -298,6 +313,10 @@ export async function quickStart(): Promise<void> {
   new AuthClient({ redirectUri: "https://app.example/" });
   // @ts-expect-error options are required
   new AuthClient();
+  // @ts-expect-error logLevel is one of five names
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", logLevel: "verbose" });
+  // @ts-expect-error logger is a function
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", logger: console });
   // @ts-expect-error clockSkewSeconds is a number
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", clockSkewSeconds: "60" });
   // @ts-expect-error an endpoint is a URL string
