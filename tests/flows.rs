@@ -3024,6 +3024,453 @@ mod api_fetch {
     }
 }
 
+// ---- Tokens per API (RFC 8707): getAccessToken({ resource, scope }) ----
+
+const API_A: &str = "https://api-a.example/";
+const API_B: &str = "urn:example:api-b";
+
+/// What a `getAccessToken` call settles with.
+type TokenResult = Result<AccessToken, AuthError>;
+
+/// `getAccessToken({ resource, scope })` with the default margin.
+fn api_token(h: &Harness, resource: &str, scope: Option<&str>) -> Result<AccessToken, AuthError> {
+    block_on(
+        h.client
+            .access_token_for(Some(resource.into()), scope.map(str::to_string), 30, false),
+    )
+}
+
+fn answer_api(h: &Harness, access_token: &str, expires_in: u32, refresh_token: Option<&str>) {
+    let rt = refresh_token.map_or(String::new(), |r| format!(r#","refresh_token":"{r}""#));
+    h.http.answer(
+        200,
+        &format!(
+            r#"{{"access_token":"{access_token}","token_type":"Bearer","expires_in":{expires_in},"scope":"read"{rt}}}"#
+        ),
+    );
+}
+
+/// The form of the `n`th request sent (the JWKS fetches left out).
+fn form_of(h: &Harness, n: usize) -> Vec<(String, String)> {
+    parse_pairs(h.http.sent()[n].form.as_deref().unwrap()).unwrap()
+}
+
+fn api_keys(h: &Harness) -> Vec<String> {
+    h.storage
+        .keys_with_prefix(&format!("{KEY_PREFIX}{CLIENT_ID}:api:"))
+}
+
+fn session_refresh_token(h: &Harness) -> String {
+    h.client
+        .tokens()
+        .unwrap()
+        .refresh_token
+        .unwrap()
+        .secret()
+        .to_string()
+}
+
+#[test]
+fn api_tokens_are_asked_for_with_the_refresh_token_and_cached_per_resource_and_scope() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, Some("RT-2"));
+    assert_eq!(api_token(&h, API_A, Some("read")).unwrap(), "AT-A");
+    let form = form_of(&h, 1);
+    assert_eq!(find(&form, "grant_type"), Some("refresh_token"));
+    assert_eq!(find(&form, "refresh_token"), Some("RT-1"));
+    assert_eq!(find(&form, "client_id"), Some(CLIENT_ID));
+    assert_eq!(find(&form, "resource"), Some(API_A));
+    assert_eq!(find(&form, "scope"), Some("read"));
+
+    // Another resource: its own request, with the refresh token the first rotated.
+    answer_api(&h, "AT-B", 3600, Some("RT-3"));
+    assert_eq!(api_token(&h, API_B, Some("read")).unwrap(), "AT-B");
+    assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-2"));
+    assert_eq!(find(&form_of(&h, 2), "resource"), Some(API_B));
+
+    // Both are served from their entries now; the same scope in another
+    // order or with repeats is the same entry.
+    let sent = h.http.sent().len();
+    assert_eq!(api_token(&h, API_A, Some("read")).unwrap(), "AT-A");
+    assert_eq!(api_token(&h, API_A, Some(" read  read")).unwrap(), "AT-A");
+    assert_eq!(api_token(&h, API_B, Some("read")).unwrap(), "AT-B");
+    assert_eq!(h.http.sent().len(), sent, "served from the cache");
+
+    // Another scope for the same resource is another token.
+    answer_api(&h, "AT-A-RW", 3600, None);
+    assert_eq!(api_token(&h, API_A, Some("write read")).unwrap(), "AT-A-RW");
+    assert_eq!(find(&form_of(&h, sent), "scope"), Some("read write"));
+    assert_eq!(find(&form_of(&h, sent), "refresh_token"), Some("RT-3"));
+    assert_eq!(api_token(&h, API_A, Some("read")).unwrap(), "AT-A");
+
+    // The session's own token is untouched; its refresh token is the newest.
+    assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-1");
+    assert_eq!(session_refresh_token(&h), "RT-3");
+    assert_eq!(api_keys(&h).len(), 3);
+    for key in api_keys(&h) {
+        let entry = h.storage.get(&key).unwrap();
+        assert!(!entry.contains("RT-"), "no refresh token in {key}");
+    }
+}
+
+#[test]
+fn without_resource_and_scope_get_access_token_is_the_sessions_own() {
+    let h = harness();
+    signed_in(&h);
+    let token = block_on(h.client.access_token_for(None, None, 30, false)).unwrap();
+    assert_eq!(token, "AT-1");
+    assert_eq!(h.http.sent().len(), 1, "no request");
+    assert!(api_keys(&h).is_empty());
+}
+
+#[test]
+fn each_api_token_has_its_own_expiry() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 60, None);
+    answer_api(&h, "AT-B", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    api_token(&h, API_B, None).unwrap();
+    assert!(find(&form_of(&h, 1), "scope").is_none(), "no scope asked");
+    // 31 s later A has less than the 30 s margin left; B and the session do not.
+    h.clock.set(NOW + 31_000);
+    answer_api(&h, "AT-A-2", 60, None);
+    let sent = h.http.sent().len();
+    assert_eq!(api_token(&h, API_A, None).unwrap(), "AT-A-2");
+    assert_eq!(api_token(&h, API_B, None).unwrap(), "AT-B");
+    assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-1");
+    assert_eq!(h.http.sent().len(), sent + 1, "A alone was asked for again");
+    // minValiditySeconds and forceRefresh apply per API, too.
+    answer_api(&h, "AT-B-2", 3600, None);
+    let b = block_on(
+        h.client
+            .access_token_for(Some(API_B.into()), None, 3600, false),
+    );
+    assert_eq!(b.unwrap(), "AT-B-2");
+    answer_api(&h, "AT-B-3", 3600, None);
+    let b = block_on(
+        h.client
+            .access_token_for(Some(API_B.into()), None, 30, true),
+    );
+    assert_eq!(b.unwrap(), "AT-B-3");
+}
+
+#[test]
+fn a_refresh_token_rotated_for_an_api_is_what_the_session_refresh_sends_next() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, Some("RT-2"));
+    api_token(&h, API_A, None).unwrap();
+    // Handed to the other tabs with the session's set.
+    let Published::Tokens(published) = h.tabs.latest_published() else {
+        panic!("the rotation was not published");
+    };
+    assert!(published.contains("RT-2") && published.contains("AT-1"));
+    assert!(h
+        .events
+        .borrow()
+        .last()
+        .is_some_and(|e| e.starts_with("tokens:")));
+
+    // Another tab whose storage has not caught up yet (Chromium's late
+    // localStorage copy): the same access token with the spent refresh
+    // token. What was published wins over it.
+    let key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+    let spent = h.storage.get(&key).unwrap().replace("RT-2", "RT-1");
+    h.storage.set(&key, &spent).unwrap();
+    assert_eq!(session_refresh_token(&h), "RT-2");
+
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-3"}"#,
+    );
+    assert_eq!(block_on(h.client.access_token(30, true)).unwrap(), "AT-2");
+    assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-2"));
+    // And the other way round: the session's rotation is what the next API request sends.
+    answer_api(&h, "AT-B", 3600, None);
+    api_token(&h, API_B, None).unwrap();
+    assert_eq!(find(&form_of(&h, 3), "refresh_token"), Some("RT-3"));
+    assert_eq!(session_refresh_token(&h), "RT-3", "kept when not rotated");
+}
+
+#[test]
+fn a_session_refresh_and_api_requests_at_once_never_send_one_refresh_token_twice() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000); // the session's token expired
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    answer_api(&h, "AT-A", 3600, Some("RT-3"));
+    answer_api(&h, "AT-B", 3600, Some("RT-4"));
+    h.http.gate.set(true);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut calls: Vec<Pin<Box<dyn Future<Output = TokenResult> + '_>>> = vec![
+        Box::pin(h.client.access_token(30, false)),
+        Box::pin(
+            h.client
+                .access_token_for(Some(API_A.into()), None, 30, false),
+        ),
+        Box::pin(
+            h.client
+                .access_token_for(Some(API_A.into()), None, 30, false),
+        ),
+        Box::pin(
+            h.client
+                .access_token_for(Some(API_B.into()), None, 30, false),
+        ),
+    ];
+    for c in calls.iter_mut() {
+        assert!(c.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(
+        h.http.sent().len(),
+        2,
+        "one request in flight, the rest wait their turn"
+    );
+    h.http.gate.set(false);
+    let mut results = Vec::new();
+    for c in calls.iter_mut() {
+        results.push(block_on(c.as_mut()).unwrap().secret().to_string());
+    }
+    assert_eq!(results, ["AT-2", "AT-A", "AT-A", "AT-B"]);
+    let sent: Vec<_> = (1..h.http.sent().len())
+        .map(|n| find(&form_of(&h, n), "refresh_token").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sent,
+        ["RT-1", "RT-2", "RT-3"],
+        "each refresh token sent once"
+    );
+    assert_eq!(session_refresh_token(&h), "RT-4");
+}
+
+#[test]
+fn a_corrupt_or_foreign_api_token_entry_is_removed_never_a_crash() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, Some("read")).unwrap();
+    let key = api_keys(&h).pop().unwrap();
+    let good = h.storage.get(&key).unwrap();
+    let long = format!(
+        r#"{{"v":1,"access_token":"{}","token_type":"Bearer"}}"#,
+        "a".repeat(20_000)
+    );
+    for corrupt in [
+        "not json".to_string(),
+        "[]".into(),
+        r#"{"v":2,"access_token":"AT-X","token_type":"Bearer"}"#.into(),
+        good.replace(r#""token_type""#, r#""refresh_token":"RT-X","token_type""#),
+        good.replace("AT-A", "AT-\nX"),
+        long,
+    ] {
+        h.storage.set(&key, &corrupt).unwrap();
+        let sent = h.http.sent().len();
+        answer_api(&h, "AT-A2", 3600, None);
+        assert_eq!(
+            api_token(&h, API_A, Some("read")).unwrap(),
+            "AT-A2",
+            "{corrupt:.40}"
+        );
+        assert_eq!(h.http.sent().len(), sent + 1);
+        assert!(!h.storage.get(&key).unwrap().contains("AT-X"));
+    }
+    // A corrupt entry of another API is dropped when an entry is written.
+    let other = key.replace("read", "write");
+    h.storage.set(&other, "{").unwrap();
+    answer_api(&h, "AT-B", 3600, None);
+    api_token(&h, API_B, None).unwrap();
+    assert!(h.storage.get(&other).is_none());
+}
+
+#[test]
+fn logout_clears_every_api_token_and_revokes_each_when_asked() {
+    for revoke in [true, false] {
+        let h = harness();
+        signed_in(&h);
+        answer_api(&h, "AT-A", 3600, None);
+        answer_api(&h, "AT-B", 3600, None);
+        api_token(&h, API_A, None).unwrap();
+        api_token(&h, API_B, Some("read")).unwrap();
+        assert_eq!(api_keys(&h).len(), 2);
+        let before = h.http.sent().len();
+        if revoke {
+            for _ in 0..4 {
+                h.http.answer_at(REVOKE_URL, 200, "");
+            }
+        }
+        block_on(h.client.logout(revoke, None)).unwrap();
+        assert!(api_keys(&h).is_empty(), "revoke: {revoke}");
+        let revoked: Vec<_> = (before..h.http.sent().len())
+            .map(|n| find(&form_of(&h, n), "token").unwrap().to_string())
+            .collect();
+        if revoke {
+            assert_eq!(revoked[..2], ["RT-1", "AT-1"]);
+            let mut apis = revoked[2..].to_vec();
+            apis.sort();
+            assert_eq!(apis, ["AT-A", "AT-B"]);
+        } else {
+            assert!(revoked.is_empty());
+        }
+        let e = api_token(&h, API_A, None).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+    }
+}
+
+#[test]
+fn a_new_login_serves_no_api_token_of_the_session_before() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    signed_in(&h);
+    answer_api(&h, "AT-A-NEW", 3600, None);
+    assert_eq!(api_token(&h, API_A, None).unwrap(), "AT-A-NEW");
+}
+
+#[test]
+fn bad_resource_or_scope_is_invalid_options_before_any_request() {
+    let h = harness();
+    signed_in(&h);
+    for (resource, scope, option) in [
+        (Some("api-a"), None, "resource"),
+        (Some("https://api.example/#frag"), None, "resource"),
+        (Some(""), Some("read"), "resource"),
+        (Some(API_A), Some(""), "scope"),
+        (None, Some("re\"ad"), "scope"),
+    ] {
+        let e = block_on(h.client.access_token_for(
+            resource.map(str::to_string),
+            scope.map(str::to_string),
+            30,
+            false,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert_eq!(e.option_name(), Some(option), "{resource:?} {scope:?}");
+    }
+    assert_eq!(h.http.sent().len(), 1, "no request");
+}
+
+#[test]
+fn an_api_token_needs_a_session_with_a_refresh_token() {
+    let h = harness();
+    assert_eq!(
+        api_token(&h, API_A, None).unwrap_err().code(),
+        "login_required"
+    );
+    let (_, state, nonce) = start(&h);
+    let body = token_body(&good_id_token(&nonce)).replace(r#","refresh_token":"RT-1""#, "");
+    h.http.answer(200, &body);
+    callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "login_required");
+    assert!(e.to_string().contains("offline_access"));
+    assert_eq!(h.http.sent().len(), 1, "no request");
+    assert_eq!(h.events.borrow().last().unwrap(), "error:login_required");
+}
+
+#[test]
+fn an_api_the_provider_refuses_keeps_the_session_and_invalid_grant_ends_it() {
+    let h = harness();
+    signed_in(&h);
+    h.http.answer(
+        400,
+        r#"{"error":"invalid_target","error_description":"unknown API"}"#,
+    );
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "invalid_target");
+    assert!(h.client.tokens().is_some(), "the session is kept");
+    assert!(api_keys(&h).is_empty());
+
+    h.http.answer(400, r#"{"error":"invalid_grant"}"#);
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "login_required");
+    assert!(h.client.tokens().is_none(), "the refresh token was refused");
+}
+
+#[test]
+fn a_logout_while_an_api_token_is_asked_for_wins_and_revokes_what_it_brought() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, Some("RT-2"));
+    h.http.gate.set(true);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut call = Box::pin(
+        h.client
+            .access_token_for(Some(API_A.into()), None, 30, false),
+    );
+    assert!(call.as_mut().poll(&mut cx).is_pending());
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.gate.set(false);
+    block_on(h.client.logout(false, None)).unwrap();
+    let e = block_on(call.as_mut()).unwrap_err();
+    assert_eq!(e.code(), "login_required");
+    assert!(h.client.tokens().is_none() && api_keys(&h).is_empty());
+    let revoked: Vec<_> = (2..h.http.sent().len())
+        .map(|n| find(&form_of(&h, n), "token").unwrap().to_string())
+        .collect();
+    assert_eq!(revoked, ["RT-2", "AT-A"]);
+}
+
+#[test]
+fn a_session_refresh_waiting_behind_an_api_request_sends_the_token_it_rotated() {
+    let h = harness();
+    signed_in(&h);
+    h.clock.set(NOW + 3_600_000); // the session's token expired
+    answer_api(&h, "AT-A", 3600, Some("RT-2"));
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-3"}"#,
+    );
+    h.http.gate.set(true);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut api = Box::pin(
+        h.client
+            .access_token_for(Some(API_A.into()), None, 30, false),
+    );
+    let mut session = Box::pin(h.client.access_token(30, false));
+    assert!(api.as_mut().poll(&mut cx).is_pending());
+    // The session refresh starts from the set before the rotation, then waits its turn.
+    assert!(session.as_mut().poll(&mut cx).is_pending());
+    h.http.gate.set(false);
+    assert_eq!(block_on(api.as_mut()).unwrap(), "AT-A");
+    assert_eq!(block_on(session.as_mut()).unwrap(), "AT-2");
+    assert_eq!(find(&form_of(&h, 1), "refresh_token"), Some("RT-1"));
+    assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-2"));
+    assert_eq!(session_refresh_token(&h), "RT-3");
+}
+
+#[test]
+fn an_api_token_the_provider_cannot_revoke_is_no_error_at_logout_any_other_failure_is() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http
+        .answer_at(REVOKE_URL, 400, r#"{"error":"unsupported_token_type"}"#);
+    h.events.borrow_mut().clear();
+    block_on(h.client.logout(true, None)).unwrap();
+    assert_eq!(*h.events.borrow(), ["logout"]);
+
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    api_token(&h, API_A, None).unwrap();
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http.answer_at(REVOKE_URL, 200, "");
+    h.http
+        .answer_at(REVOKE_URL, 400, r#"{"error":"invalid_client"}"#);
+    h.events.borrow_mut().clear();
+    block_on(h.client.logout(true, None)).unwrap();
+    assert_eq!(*h.events.borrow(), ["logout", "error:invalid_client"]);
+}
+
 // ---- The page and the popup (Navigation port) ----
 
 /// Polls `f` once, as a browser's first turn of the task does.
@@ -4242,6 +4689,127 @@ mod logging {
         assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
         // The scan itself finds a secret where one is.
         let planted = format!("debug request sent endpoint=https://auth.example/?code={CODE}");
+        assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
+    }
+
+    #[test]
+    fn an_api_token_is_logged_when_requested_served_from_cache_or_refused_by_its_code() {
+        let (h, lines) = logged(Some("debug"), options());
+        signed_in(&h);
+        lines.borrow_mut().clear();
+        answer_api(&h, "AT-A", 3600, Some("RT-2"));
+        api_token(&h, API_A, Some("read")).unwrap();
+        api_token(&h, API_A, Some("read")).unwrap();
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug API token requested",
+                TOKEN_SENT,
+                TOKEN_ANSWERED,
+                "debug refresh token rotated for an API handed to the session",
+                "debug API token served from cache",
+            ]
+        );
+        lines.borrow_mut().clear();
+        // The server's description echoes the refresh token: only the code is logged.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_scope","error_description":"RT-2 may not ask for admin"}"#,
+        );
+        api_token(&h, API_B, Some("admin")).unwrap_err();
+        assert_eq!(
+            lines.borrow().last().unwrap(),
+            "error API token request failed error=invalid_scope"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_api_token_entry_removed_is_a_warning_at_the_default_level() {
+        let (h, lines) = logged(None, options());
+        signed_in(&h);
+        answer_api(&h, "AT-A", 3600, None);
+        api_token(&h, API_A, None).unwrap();
+        assert!(lines.borrow().is_empty(), "no steps at warn");
+        let key = api_keys(&h).pop().unwrap();
+        h.storage.set(&key, "{not json").unwrap();
+        answer_api(&h, "AT-A2", 3600, None);
+        assert_eq!(api_token(&h, API_A, None).unwrap(), "AT-A2");
+        assert_eq!(*lines.borrow(), ["warn corrupt stored entry removed"]);
+    }
+
+    #[test]
+    fn no_log_line_of_a_session_with_tokens_per_api_carries_a_secret() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (params, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=CODE-1&state={state}")).unwrap();
+        // Two APIs, each rotating the refresh token, one served again from cache.
+        answer_api(&h, "AT-A", 3600, Some("RT-2"));
+        api_token(&h, API_A, Some("read")).unwrap();
+        answer_api(&h, "AT-B", 3600, Some("RT-3"));
+        api_token(&h, API_B, None).unwrap();
+        api_token(&h, API_A, Some("read")).unwrap();
+        // A refusal echoing the refresh token, then the session's own refresh.
+        h.http.answer(
+            400,
+            r#"{"error":"invalid_scope","error_description":"RT-3 may not ask for admin"}"#,
+        );
+        api_token(&h, API_A, Some("admin")).unwrap_err();
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-4"}"#,
+        );
+        block_on(h.client.access_token(30, true)).unwrap();
+        // Logout revokes the session's tokens and each API's, one refusal echoing it.
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(
+            REVOKE_URL,
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"AT-A"}"#,
+        );
+        block_on(h.client.logout(true, None)).unwrap();
+
+        // Every secret value the run used, and every value sent in a form.
+        let mut secrets: Vec<String> = vec![state.clone(), nonce.clone(), "CODE-1".into()];
+        secrets.push(find(&params, "code_challenge").unwrap().into());
+        secrets.extend(
+            [
+                "AT-1", "RT-1", "AT-A", "RT-2", "AT-B", "RT-3", "AT-2", "RT-4",
+            ]
+            .map(String::from),
+        );
+        secrets.push(good_id_token(&nonce));
+        for r in h.http.requests.borrow().iter() {
+            secrets.extend(r.bearer.clone());
+            if let Some(form) = &r.form {
+                for (name, value) in parse_pairs(form).unwrap() {
+                    if ["code", "code_verifier", "refresh_token", "token"].contains(&name.as_str())
+                    {
+                        secrets.push(value);
+                    }
+                }
+            }
+        }
+        let lines = lines.borrow().clone();
+        for expected in [
+            "debug API token requested",
+            "debug refresh token rotated for an API handed to the session",
+            "debug API token served from cache",
+            "error API token request failed error=invalid_scope",
+            "debug refresh started",
+            "warn revocation failed error=temporarily_unavailable",
+            "debug logged out",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "{expected} in {lines:#?}"
+            );
+        }
+        assert_eq!(leaks(&lines, &secrets), Vec::<String>::new());
+        // The scan itself finds a secret where one is.
+        let planted = "error API token request failed RT-3".to_string();
         assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
     }
 

@@ -88,6 +88,8 @@ impl<A: Adapters> Client<A> {
                         if self.adapters.runtime().is_browser()
                             || self.config.client_secret.is_none()
                         {
+                            // A new session: no per-API token of the one before.
+                            self.take_api_tokens();
                             self.store_tokens(&tokens);
                         }
                         return Ok(tokens);

@@ -333,6 +333,8 @@ impl<A: Adapters> Client<A> {
             sub,
         )
         .await?;
+        // A new session: no per-API token of the one before is served in it.
+        self.take_api_tokens();
         self.store_tokens(&tokens);
         Ok(CallbackOutcome {
             app_state: pending.app_state,

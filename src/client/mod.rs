@@ -15,10 +15,12 @@ mod flight;
 mod log;
 mod login;
 mod page;
+mod resource;
 mod server;
 mod session;
 mod silent;
 mod tabs;
+mod turn;
 
 pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
@@ -48,6 +50,7 @@ use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
+use turn::Turns;
 
 /// Prefix of every storage key the SDK writes, followed by the encoded
 /// client id (`core::keys`), so two clients on one origin never see each
@@ -87,6 +90,8 @@ pub struct Client<A: Adapters> {
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// The silent sign-in in flight (`silent.rs`).
     silent: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+    /// One use of the refresh token at a time in this page (`turn`).
+    refresh_turns: Turns,
     /// What `tokenExpiring` / `tokenExpired` already told, per token.
     expiry: RefCell<ExpiryWatch>,
     /// Server-runtime grants: token sets cached by grant and scope.
@@ -115,6 +120,7 @@ impl<A: Adapters> Client<A> {
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
             silent: RefCell::new(None),
+            refresh_turns: Turns::default(),
             expiry: RefCell::new(ExpiryWatch::new(lead_ms)),
             grant_cache: RefCell::new(Vec::new()),
             unsaved: RefCell::new(None),
@@ -414,6 +420,7 @@ impl<A: Adapters> Client<A> {
         *self.unsaved.borrow_mut() = None;
         self.storage().remove(&self.tokens_key());
         self.storage().remove(&self.key(keys::DPOP_JKT));
+        self.take_api_tokens();
         self.adapters.tabs().publish_logout();
         self.adapters.events().emit(Event::Logout);
     }
@@ -449,13 +456,20 @@ impl<A: Adapters> Client<A> {
             Published::LoggedOut => return None,
             Published::Tokens(text) => self.read_token_set(&text),
         };
-        // The later expiry wins; on a tie, the storage copy.
+        // The later expiry wins; on a tie, the storage copy, except against
+        // the same access token published with another refresh token: a
+        // per-API request rotated only that (`resource`), and storage here
+        // may still hold the spent one.
         match (published, stored) {
-            (Some(p), Some(s)) => Some(if s.expires_at_ms >= p.expires_at_ms {
-                s
-            } else {
-                p
-            }),
+            (Some(p), Some(s)) => Some(
+                if s.expires_at_ms > p.expires_at_ms
+                    || (s.expires_at_ms == p.expires_at_ms && s.access_token != p.access_token)
+                {
+                    s
+                } else {
+                    p
+                },
+            ),
             (p, s) => p.or(s),
         }
     }

@@ -64,14 +64,16 @@ impl<A: Adapters> Client<A> {
         result.map(|t| t.access_token)
     }
 
-    /// Refreshes under the session's cross-tab lock. Once the lock is ours,
+    /// Refreshes in the page's refresh-token turn (`turn`), under the
+    /// session's cross-tab lock. Once the lock is ours,
     /// a newer token set than the one we started from (handed over by the tab
     /// that refreshed while we waited, or in storage) is used as it is: a
     /// rotated refresh token must never be sent twice.
     async fn refresh_across_tabs(&self, started_from: TokenSet) -> Result<TokenSet, AuthError> {
+        let _turn = self.refresh_turns.take().await;
         let _guard = self.adapters.tabs().lock().await;
         // `tokens()` already prefers what another tab handed over.
-        match self.tokens() {
+        let current = match self.tokens() {
             None => {
                 return fail(
                     ErrorCode::LoginRequired,
@@ -85,9 +87,11 @@ impl<A: Adapters> Client<A> {
                 self.log(Level::Debug, "refresh handed over by another tab", &[]);
                 return Ok(newer);
             }
-            Some(_) => {}
-        }
-        self.refresh(&started_from).await
+            // Refreshed from as it is now: a per-API request may have
+            // rotated its refresh token since `started_from` was read.
+            Some(current) => current,
+        };
+        self.refresh(&current).await
     }
 
     /// RFC 6749 §6. `invalid_grant` ends the session; any other failure keeps
@@ -183,7 +187,7 @@ impl<A: Adapters> Client<A> {
         Ok(tokens)
     }
 
-    fn still_current(&self, current: &TokenSet) -> bool {
+    pub(super) fn still_current(&self, current: &TokenSet) -> bool {
         self.tokens()
             .is_some_and(|t| t.refresh_token == current.refresh_token)
     }
@@ -240,6 +244,7 @@ impl<A: Adapters> Client<A> {
         return_to: Option<&str>,
     ) -> Result<Option<String>, AuthError> {
         let tokens = self.tokens();
+        let api_tokens = self.take_api_tokens();
         self.clear_session();
         self.log(Level::Debug, "logged out", &[]);
         if self.config.dpop {
@@ -262,6 +267,10 @@ impl<A: Adapters> Client<A> {
                 self.adapters.events().emit(Event::Error(&e));
             }
         }
+        if revoke {
+            self.revoke_api_tokens(&endpoints.revocation, &api_tokens)
+                .await;
+        }
         let Some(end_session) = endpoints.end_session.as_deref() else {
             return Ok(None);
         };
@@ -280,7 +289,7 @@ impl<A: Adapters> Client<A> {
         Ok(Some(with_query(end_session, &encode_pairs(&pairs))))
     }
 
-    async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {
+    pub(super) async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {
         // The refresh token first: revoking it usually ends the whole grant.
         let pairs = [
             (

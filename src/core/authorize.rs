@@ -7,6 +7,7 @@ use super::config::Config;
 use super::error::{fail, AuthError, ErrorCode};
 use super::form;
 use super::pkce::{CodeVerifier, CHALLENGE_METHOD, VERIFIER_ENTROPY};
+use super::resource::check_resource;
 use super::transaction::{Flow, PendingLogin};
 use super::url::{origin_of, with_query, UrlParser};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -204,6 +205,9 @@ pub fn begin_login(
         ));
     };
     check_return_to(return_to, redirect_uri, urls)?;
+    for r in &request.resource {
+        check_resource("resource", r, urls)?;
+    }
     let (state_bytes, rest) = entropy.split_at(32);
     let (verifier_bytes, nonce_bytes) = rest.split_at(32);
     let state = URL_SAFE_NO_PAD.encode(state_bytes);
@@ -444,6 +448,25 @@ mod tests {
         assert_eq!(find(&q, "response_mode"), Some("fragment"));
         assert_eq!(p.flow, Flow::CodeInFragment);
         assert_eq!(p.max_age, Some(120));
+    }
+
+    #[test]
+    fn a_resource_must_be_an_absolute_uri_without_fragment() {
+        for bad in ["api-a", "https://api.example/#x", ""] {
+            let req = LoginRequest {
+                resource: vec!["urn:wasm-oauth:api-a".into(), bad.into()],
+                ..LoginRequest::default()
+            };
+            let e = begin(&req).unwrap_err();
+            assert_eq!(e.option_name(), Some("resource"), "{bad:?}");
+        }
+        let two = LoginRequest {
+            resource: vec!["urn:wasm-oauth:api-a".into(), "https://b.example/".into()],
+            ..LoginRequest::default()
+        };
+        let (_, params) = begin(&two).unwrap();
+        let resources: Vec<_> = params.iter().filter(|(k, _)| k == "resource").collect();
+        assert_eq!(resources.len(), 2);
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub enum OAuthErrorCode {
     InvalidDpopProof,
     /// RFC 9449 §12.2: retry with the nonce in the `DPoP-Nonce` header.
     UseDpopNonce,
+    /// RFC 7009 §2.2.1: the server cannot revoke this type of token.
+    UnsupportedTokenType,
     /// A code this SDK has no meaning for, as the server wrote it.
     Other(String),
 }
@@ -155,6 +157,10 @@ const OAUTH_CODES: &[(&str, OAuthErrorCode)] = &[
     ("insufficient_scope", OAuthErrorCode::InsufficientScope),
     ("invalid_dpop_proof", OAuthErrorCode::InvalidDpopProof),
     ("use_dpop_nonce", OAuthErrorCode::UseDpopNonce),
+    (
+        "unsupported_token_type",
+        OAuthErrorCode::UnsupportedTokenType,
+    ),
 ];
 
 impl OAuthErrorCode {

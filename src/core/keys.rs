@@ -42,6 +42,21 @@ pub fn key(client_id_namespace: &str, name: &str) -> String {
     format!("{client_id_namespace}:{name}")
 }
 
+/// What the storage key of every per-API access token starts with, under a
+/// client's [`namespace`] (so logout finds them all).
+pub const API_TOKENS: &str = "api:";
+
+/// The storage key of the access token for `resource` and `scope`
+/// (`core::resource`): each percent-encoded (never a `:` inside), empty when
+/// absent (neither is ever empty when given), so every pair has its own key.
+pub fn api_token(resource: Option<&str>, scope: Option<&str>) -> String {
+    let mut name = String::from(API_TOKENS);
+    encode_component(resource.unwrap_or_default(), &mut name);
+    name.push(':');
+    encode_component(scope.unwrap_or_default(), &mut name);
+    name
+}
+
 /// The storage key of the pending login with `state`.
 pub fn transaction(state: &str) -> String {
     format!("tx:{state}")
@@ -80,6 +95,29 @@ mod tests {
                 assert_ne!(namespace(a), namespace(b), "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn each_resource_and_scope_pair_has_its_own_key() {
+        let pairs = [
+            (None, None),
+            (Some("urn:a"), None),
+            (None, Some("urn:a")),
+            (Some("urn:a"), Some("b")),
+            (Some("urn:a:b"), None),
+            (Some("urn:a"), Some("b c")),
+            (Some("urn:a b"), Some("c")),
+        ];
+        for (i, a) in pairs.iter().enumerate() {
+            for b in &pairs[i + 1..] {
+                assert_ne!(api_token(a.0, a.1), api_token(b.0, b.1), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(
+            api_token(Some("https://api.example/v1"), Some("read write")),
+            "api:https%3A%2F%2Fapi.example%2Fv1:read%20write"
+        );
+        assert!(api_token(Some("urn:a"), None).starts_with(API_TOKENS));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod log;
 pub mod one_or_many;
 pub mod pkce;
+pub mod resource;
 pub mod secret;
 pub mod tokens;
 pub mod transaction;

@@ -115,21 +115,24 @@ fn check_token_text(
     }
 }
 
+/// RFC 6749 §3.3: scope tokens of `%x21 / %x23-5B / %x5D-7E`, separated by
+/// single spaces.
+pub fn is_scope_text(scope: &str) -> bool {
+    let token_char = |b: u8| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
+    !scope
+        .split(' ')
+        .any(|t| t.is_empty() || !t.bytes().all(token_char))
+}
+
 /// RFC 6749 §3.3: `scope` is scope tokens of `%x21 / %x23-5B / %x5D-7E`
 /// separated by spaces. The app reads it (and may show it or split it):
 /// quotes, backslashes, control characters or non-ASCII are no scope.
 fn check_scope(scope: Option<String>) -> Result<Option<String>, AuthError> {
-    let token_char = |b: u8| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
     match scope {
-        Some(s)
-            if s.split(' ')
-                .any(|t| t.is_empty() || !t.bytes().all(token_char)) =>
-        {
-            fail(
-                ErrorCode::InvalidResponse,
-                "scope is not a space-separated list of scope tokens (RFC 6749 §3.3)",
-            )
-        }
+        Some(s) if !is_scope_text(&s) => fail(
+            ErrorCode::InvalidResponse,
+            "scope is not a space-separated list of scope tokens (RFC 6749 §3.3)",
+        ),
         other => Ok(other),
     }
 }

@@ -354,9 +354,11 @@ impl AuthClient {
     }
 
     /// A usable access token, refreshed first when it has less than
-    /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set
-    /// (a session without a refresh token renews by silent sign-in when
-    /// `silentRedirectUri` is set).
+    /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
+    /// With `resource` and/or `scope`: the token for that API (RFC 8707),
+    /// cached apart from the session's own.
+    /// A session without a refresh token renews by silent sign-in when
+    /// `silentRedirectUri` is set.
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(
         &self,
@@ -372,7 +374,9 @@ impl AuthClient {
                     n.clamp(0.0, 86_400.0) as u32
                 });
             let force = o.force_refresh.unwrap_or(false);
-            let token = inner.access_token(min, force).await?;
+            let token = inner
+                .access_token_for(o.resource, o.scope, min, force)
+                .await?;
             Ok(token.secret().into())
         })
     }

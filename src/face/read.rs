@@ -300,6 +300,16 @@ pub struct GetAccessTokenOptions {
     /// Refresh when the token has less than this left, in seconds (default 30).
     #[tsify(optional)]
     pub min_validity_seconds: Option<f64>,
+    /// The API the token is for: its resource indicator (RFC 8707), an
+    /// absolute URI without a fragment. Asked for with the refresh token
+    /// (log in with `offline_access`, and with this `resource` where the
+    /// provider asks for it), cached per `resource` and `scope`.
+    #[tsify(optional)]
+    pub resource: Option<String>,
+    /// Space-separated scopes for that token (default: what the session was
+    /// granted for the resource).
+    #[tsify(optional)]
+    pub scope: Option<String>,
 }
 
 /// `logout`'s options.

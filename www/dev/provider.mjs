@@ -10,6 +10,7 @@ import { JWT_BEARER, jwtBearerGrant } from "./service-account.mjs";
 import { statsMiddleware } from "./stats.mjs";
 import { redirectProbeMiddleware } from "./redirect-probe.mjs";
 import { allowRedirectQuery } from "./redirect-query.mjs";
+import { resourceIndicators } from "./resources.mjs";
 
 // provider-spec.md, "Endpoints"; PAR and end-session are ours (the spec leaves them undocumented).
 export const ROUTES = {
@@ -28,7 +29,8 @@ const DAY = 24 * 60 * 60;
 
 // oidc-provider's lifetimes. PAR has no setting: it caps pushed requests at 60 s, not the real 600 s.
 const TTL = {
-  AccessToken: 3600,
+  // An API's token lives as long as that API says (resources.mjs); any other 3600 s.
+  AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
   ClientCredentials: 3600,
   AuthorizationCode: 60,
   DeviceCode: 300,
@@ -105,6 +107,8 @@ export async function createDevProvider({ issuer, clients, signingKey, serviceAc
       // nonce, so the SDK's use_dpop_nonce retry runs in every DPoP test. Requests without a
       // proof are unaffected.
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      // Two APIs with audience-restricted JWT access tokens (resources.mjs).
+      resourceIndicators: resourceIndicators(errors),
     },
   });
 
