@@ -1137,6 +1137,155 @@ mod dpop_keys {
         keys.delete().await;
     }
 
+    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
+        function store(mode, step) {
+          return new Promise((resolve) => {
+            const open = indexedDB.open('wasm-oauth-dpop', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('keys');
+            open.onsuccess = () => {
+              const tx = open.result.transaction('keys', mode);
+              let answer;
+              step(tx.objectStore('keys'), (a) => { answer = a; });
+              tx.oncomplete = () => { open.result.close(); resolve(answer); };
+            };
+          });
+        }
+        // Stores one real key pair under each id, last used `agesMs[i]` ago
+        // (a negative age: stored before `usedAt` existed).
+        export async function putAged(ids, agesMs) {
+          const pair = await crypto.subtle.generateKey(
+            { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+          const now = Date.now();
+          await store('readwrite', (keys) => ids.forEach((id, i) => {
+            const entry = { privateKey: pair.privateKey, publicKey: pair.publicKey };
+            if (agesMs[i] >= 0) entry.usedAt = now - agesMs[i];
+            keys.put(entry, id);
+          }));
+        }
+        // The ids stored under `prefix`, in order.
+        export function idsUnder(prefix) {
+          return store('readonly', (keys, answer) => {
+            const all = keys.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\\uffff'));
+            all.onsuccess = () => answer(all.result);
+          });
+        }
+        // The `usedAt` of the entry under `id`.
+        export function usedAtOf(id) {
+          return store('readonly', (keys, answer) => {
+            const get = keys.get(id);
+            get.onsuccess = () => answer(get.result?.usedAt);
+          });
+        }")]
+    extern "C" {
+        #[wasm_bindgen(js_name = putAged)]
+        fn put_aged(ids: Vec<String>, ages_ms: Vec<f64>) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = idsUnder)]
+        fn ids_under(prefix: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = usedAtOf)]
+        fn used_at_of(id: &str) -> js_sys::Promise;
+    }
+
+    async fn stored_ids(prefix: &str) -> Vec<String> {
+        let ids: js_sys::Array = JsFuture::from(ids_under(prefix))
+            .await
+            .unwrap()
+            .unchecked_into();
+        ids.iter().map(|id| id.as_string().unwrap()).collect()
+    }
+
+    const DAY_MS: f64 = 24.0 * 3600.0 * 1000.0;
+
+    #[wasm_bindgen_test]
+    async fn keys_of_tabs_long_closed_are_deleted_and_the_live_ones_kept() {
+        // This client's per-tab keys, and another client's old one.
+        let tabs = "test:sweep:dpop-key:";
+        let other = "test:sweep2:dpop-key:gone";
+        let ids = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| format!("{tabs}{n}"))
+                .collect::<Vec<_>>()
+        };
+        let mut aged = ids(&["gone-1", "gone-2", "yesterday", "legacy", "mine"]);
+        aged.push(other.into());
+        JsFuture::from(put_aged(
+            aged,
+            vec![
+                31.0 * DAY_MS,
+                40.0 * DAY_MS,
+                DAY_MS,
+                -1.0,
+                90.0 * DAY_MS,
+                90.0 * DAY_MS,
+            ],
+        ))
+        .await
+        .unwrap();
+        // What is no key pair under this client's tab prefix is deleted too.
+        JsFuture::from(put_junk(&format!("{tabs}junk")))
+            .await
+            .unwrap();
+        let before = js_sys::Date::now();
+        let mine = format!("{tabs}mine");
+        let keys = WebDpopKeys::new(Some(mine.clone())).sweeping(tabs.into());
+        signs_verifiably(&keys).await;
+        // The tab that loads its key keeps it (even after 90 days away), and
+        // marks it used; the closed tabs' keys unused for 30 days are gone.
+        assert_eq!(
+            stored_ids(tabs).await,
+            ids(&["legacy", "mine", "yesterday"])
+        );
+        assert_eq!(
+            stored_ids(other).await,
+            [other],
+            "another client's keys are its own"
+        );
+        let used_at = |id: String| async move {
+            JsFuture::from(used_at_of(&id))
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap()
+        };
+        assert!(used_at(mine.clone()).await >= before);
+        // A key stored before `usedAt` is dated now: it goes 30 days from now.
+        assert!(used_at(format!("{tabs}legacy")).await >= before);
+        assert!(used_at(format!("{tabs}yesterday")).await < before - DAY_MS / 2.0);
+        keys.delete().await;
+        for id in ids(&["legacy", "yesterday"])
+            .into_iter()
+            .chain([other.to_string()])
+        {
+            WebDpopKeys::new(Some(id)).delete().await;
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn one_page_load_deletes_a_bounded_number_of_stale_keys() {
+        use wasm_oauth::browser::dpop::MAX_KEYS_SWEPT;
+        let tabs = "test:sweep-many:dpop-key:";
+        let count = MAX_KEYS_SWEPT as usize + 8;
+        let stale: Vec<String> = (0..count).map(|i| format!("{tabs}{i:03}")).collect();
+        JsFuture::from(put_aged(stale.clone(), vec![60.0 * DAY_MS; count]))
+            .await
+            .unwrap();
+        let first = WebDpopKeys::new(Some(format!("{tabs}page-1"))).sweeping(tabs.into());
+        first.public_key().await.unwrap();
+        assert_eq!(
+            stored_ids(tabs).await.len(),
+            count - MAX_KEYS_SWEPT as usize + 1
+        );
+        // The next page load takes the rest.
+        let second = WebDpopKeys::new(Some(format!("{tabs}page-2"))).sweeping(tabs.into());
+        second.public_key().await.unwrap();
+        assert_eq!(
+            stored_ids(tabs).await,
+            [format!("{tabs}page-1"), format!("{tabs}page-2")]
+        );
+        first.delete().await;
+        second.delete().await;
+    }
+
     #[wasm_bindgen_test]
     async fn a_memory_key_touches_no_indexeddb() {
         let keys = WebDpopKeys::new(None);

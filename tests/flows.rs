@@ -264,7 +264,8 @@ impl Tabs for FakeTabs {
 }
 
 /// The DPoP key pair: RFC 9449's example public key, a fixed "signature",
-/// and a count of deletions.
+/// and a count of deletions; after a deletion (or `replaced`) it is another
+/// key, as a browser makes a new one.
 #[derive(Clone, Default)]
 struct FakeDpopKeys {
     deleted: Rc<Cell<u32>>,
@@ -277,7 +278,7 @@ const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
 
 impl DpopKeys for FakeDpopKeys {
     async fn public_key(&self) -> Result<DpopJwk, AuthError> {
-        let x = match self.replaced.get() {
+        let x = match self.replaced.get() || self.deleted.get() > 0 {
             true => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             false => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
         };
@@ -2804,6 +2805,140 @@ mod dpop {
             1,
             "no refresh with a key the server never saw"
         );
+    }
+
+    #[test]
+    fn logout_revocation_is_proved_by_the_sessions_key_with_the_nonce_retry() {
+        let h = dpop_harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.http.answer_with_nonce(REVOKE_URL, 400, USE_NONCE, "rv-1");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        block_on(h.client.logout(true, None)).unwrap();
+        assert!(h.events.borrow().iter().all(|e| !e.starts_with("error")));
+        let revocations: Vec<HttpRequest> = h
+            .http
+            .sent()
+            .into_iter()
+            .filter(|r| r.url == REVOKE_URL)
+            .collect();
+        let hints: Vec<String> = revocations
+            .iter()
+            .map(|r| {
+                let form = parse_pairs(r.form.as_deref().unwrap()).unwrap();
+                find(&form, "token_type_hint").unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(hints, ["refresh_token", "refresh_token", "access_token"]);
+        for r in &revocations {
+            let (header, claims) = proof(r);
+            // The key the tokens are bound to, not the one made after its deletion.
+            assert_eq!(
+                header["jwk"]["x"],
+                "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"
+            );
+            assert_eq!(claims["htm"], "POST");
+            assert_eq!(claims["htu"], REVOKE_URL);
+            assert!(claims.get("ath").is_none());
+            assert!(r.bearer.is_none());
+        }
+        assert!(proof(&revocations[0]).1.get("nonce").is_none());
+        assert_eq!(proof(&revocations[1]).1["nonce"], "rv-1");
+        assert_eq!(proof(&revocations[2]).1["nonce"], "rv-1");
+        assert_eq!(h.dpop.deleted.get(), 1, "deleted once revoked");
+    }
+
+    #[test]
+    fn without_dpop_revocation_carries_no_proof() {
+        let h = harness();
+        let (_, state, nonce) = start(&h);
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        block_on(h.client.logout(true, None)).unwrap();
+        assert_eq!(h.http.count_to(REVOKE_URL), 2);
+        assert!(h.http.sent().iter().all(|r| r.dpop.is_none()));
+    }
+
+    /// The storage key `name` of the test client.
+    fn key(name: &str) -> String {
+        format!("{KEY_PREFIX}{CLIENT_ID}:{name}")
+    }
+
+    /// A stored session as `token_type` and `dpop-jkt` describe it, with a
+    /// valid access token, in a client with `dpop` as given.
+    fn stored_session(
+        dpop: bool,
+        token_type: &str,
+        jkt: Option<&str>,
+    ) -> (Harness, Rc<RefCell<Vec<String>>>) {
+        let f = fakes();
+        let lines = f.log.lines.clone();
+        let options = AuthClientOptions {
+            dpop: Some(dpop),
+            ..options()
+        };
+        let h = harness_on(options, f);
+        let stored = format!(
+            r#"{{"v":1,"access_token":"AT-0","token_type":"{token_type}","refresh_token":"RT-0","expires_at":{}}}"#,
+            NOW + 3_600_000
+        );
+        h.storage.set(&key("tokens"), &stored).unwrap();
+        if let Some(jkt) = jkt {
+            h.storage.set(&key("dpop-jkt"), jkt).unwrap();
+        }
+        assert!(h.client.tokens().is_some(), "the stored set reads");
+        (h, lines)
+    }
+
+    /// The session is ended with `login_required` and a `warn` line, and
+    /// nothing was sent.
+    fn dropped((h, lines): &(Harness, Rc<RefCell<Vec<String>>>)) {
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(h.client.tokens().is_none(), "the session is cleared");
+        assert!(h.storage.get(&key("dpop-jkt")).is_none());
+        assert!(h.events.borrow().iter().any(|e| e == "logout"));
+        assert!(h.http.sent().is_empty(), "the token went nowhere");
+        let lines = lines.borrow();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("warn ") && l.contains("dpop")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_bearer_session_stored_before_dpop_was_switched_on_is_dropped() {
+        dropped(&stored_session(true, "Bearer", None));
+        // Even beside a thumbprint (left by an earlier DPoP session).
+        dropped(&stored_session(true, "Bearer", Some(JKT)));
+    }
+
+    #[test]
+    fn a_dpop_session_without_the_thumbprint_of_its_key_is_dropped() {
+        dropped(&stored_session(true, "DPoP", None));
+    }
+
+    #[test]
+    fn a_dpop_session_loaded_with_dpop_off_is_dropped() {
+        dropped(&stored_session(false, "DPoP", Some(JKT)));
+        dropped(&stored_session(false, "DPoP", None));
+    }
+
+    #[test]
+    fn sessions_that_fit_the_option_are_kept() {
+        for (h, _) in [
+            stored_session(true, "DPoP", Some(JKT)),
+            stored_session(false, "Bearer", None),
+        ] {
+            assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-0");
+            assert!(h.client.tokens().is_some());
+        }
     }
 
     #[test]

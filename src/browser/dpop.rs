@@ -26,7 +26,33 @@ extern "C" {
     /// Deletes the pair under `id`.
     #[wasm_bindgen(js_name = dpopKeyDelete)]
     fn key_delete(id: &str) -> js_sys::Promise;
+    /// Marks the pair under `id` used now.
+    #[wasm_bindgen(js_name = dpopKeyTouch)]
+    fn key_touch(id: &str) -> js_sys::Promise;
+    /// Deletes the pairs under ids starting with `prefix`, but `keep`,
+    /// unused for more than `max_age_ms`: at most `max_deleted` after
+    /// looking at at most `max_visited`.
+    #[wasm_bindgen(js_name = dpopKeySweep)]
+    fn key_sweep(
+        prefix: &str,
+        keep: &str,
+        max_age_ms: f64,
+        max_deleted: u32,
+        max_visited: u32,
+    ) -> js_sys::Promise;
 }
+
+/// How long the per-tab key of a tab that is gone is kept: longer than the
+/// refresh tokens of a browser session usually live (30 days).
+pub const STALE_KEY_AGE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
+/// At most this many stale keys are deleted by one page load, after looking
+/// at at most [`MAX_KEYS_VISITED`]: the sweep stays short however many tabs
+/// came and went.
+pub const MAX_KEYS_SWEPT: u32 = 32;
+pub const MAX_KEYS_VISITED: u32 = 256;
+/// A page that stays open marks its key used again after this long, so
+/// that another tab's sweep never takes a key that is still in use.
+const TOUCH_EVERY_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
 /// `EcKeyGenParams` and `EcdsaParams` (WebCrypto §23): ECDSA on P-256 with SHA-256.
 #[derive(Serialize)]
@@ -123,8 +149,13 @@ async fn ready(pair: &CryptoKeyPair) -> Result<KeyPair, AuthError> {
 pub struct WebDpopKeys {
     /// The IndexedDB key of the pair; `None` keeps it in this page's memory.
     id: Option<String>,
+    /// With per-tab keys: the id prefix of this client's tab keys, whose
+    /// stale entries the first load deletes.
+    siblings: Option<String>,
     pair: RefCell<Option<KeyPair>>,
     warned: Cell<bool>,
+    /// When this page last marked its key used (`Date.now()`).
+    touched_at: Cell<f64>,
 }
 
 impl WebDpopKeys {
@@ -133,8 +164,43 @@ impl WebDpopKeys {
     pub fn new(id: Option<String>) -> Self {
         WebDpopKeys {
             id,
+            siblings: None,
             pair: RefCell::new(None),
             warned: Cell::new(false),
+            touched_at: Cell::new(0.0),
+        }
+    }
+
+    /// Per-tab keys (`storage: "session"`): the ids of this client's tab
+    /// keys start with `prefix`. Closed tabs leave their keys behind, so
+    /// the first load deletes those unused for [`STALE_KEY_AGE_MS`]; this
+    /// page's key is marked used at every load and once a day.
+    pub fn sweeping(mut self, prefix: String) -> Self {
+        self.siblings = Some(prefix);
+        self
+    }
+
+    /// Deletes this client's stale per-tab keys (a bounded pass); a sweep
+    /// that fails leaves them for the next page.
+    async fn sweep(&self, id: &str) {
+        if let Some(prefix) = &self.siblings {
+            let promise = key_sweep(
+                prefix,
+                id,
+                STALE_KEY_AGE_MS,
+                MAX_KEYS_SWEPT,
+                MAX_KEYS_VISITED,
+            );
+            let _ = JsFuture::from(promise).await;
+        }
+    }
+
+    /// Marks this page's stored key used again once a day.
+    async fn touch(&self) {
+        let now = js_sys::Date::now();
+        if let (Some(id), true) = (&self.id, now - self.touched_at.get() > TOUCH_EVERY_MS) {
+            self.touched_at.set(now);
+            let _ = JsFuture::from(key_touch(id)).await;
         }
     }
 
@@ -159,7 +225,15 @@ impl WebDpopKeys {
             return Ok(pair);
         }
         let kept = match &self.id {
-            Some(id) => self.kept(id).await?,
+            Some(id) => {
+                let kept = self.kept(id).await?;
+                // Loaded (or made) now: marked used by `kept`.
+                self.touched_at.set(js_sys::Date::now());
+                if kept.is_some() {
+                    self.sweep(id).await;
+                }
+                kept
+            }
             None => None,
         };
         let pair = match kept {
@@ -185,6 +259,7 @@ impl DpopKeys for WebDpopKeys {
 
     async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
         let pair = self.key_pair().await?;
+        self.touch().await;
         let params = object(&Ecdsa {
             name: "ECDSA",
             named_curve: None,

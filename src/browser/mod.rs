@@ -104,7 +104,13 @@ impl BrowserAdapters {
             _ => Some(BrowserStorage::open(StorageKind::Session)),
         };
         let transactions = transactions.unwrap_or_else(|| BrowserStorage::open(kind));
-        let dpop = WebDpopKeys::new(dpop_key_id(kind, &storage, &transactions, client_id));
+        let id = dpop_key_id(kind, &storage, &transactions, client_id);
+        let mut dpop = WebDpopKeys::new(id.clone());
+        if let (StorageKind::Session, Some(_)) = (kind, id) {
+            let namespace = crate::core::keys::namespace(client_id);
+            let prefix = format!("{}:", crate::core::keys::DPOP_KEY);
+            dpop = dpop.sweeping(crate::core::keys::key(&namespace, &prefix));
+        }
         BrowserAdapters {
             tabs: BrowserTabs::open(shared, client_id),
             transactions,

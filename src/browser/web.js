@@ -315,16 +315,65 @@ function withKeyStore(mode, step) {
 const isKeyPair = (pair) =>
   pair?.privateKey instanceof CryptoKey && pair?.publicKey instanceof CryptoKey;
 
-// The key pair under `id`: `{ pair }` (null when there is none),
-// `{ unreadable: true }` when what is there is no key pair or cannot be
-// read, `{ unavailable: true }` without IndexedDB.
+// What is stored under an id: the pair's two keys and when a page last
+// used them (`usedAt`, ms since the epoch), by which dpopKeySweep finds the
+// keys of tabs long closed.
+const entryOf = (pair) => ({ privateKey: pair.privateKey, publicKey: pair.publicKey, usedAt: Date.now() });
+
+// The key pair under `id`, marked used now: `{ pair }` (null when there is
+// none), `{ unreadable: true }` when what is there is no key pair or cannot
+// be read, `{ unavailable: true }` without IndexedDB.
 export function dpopKeyLoad(id) {
-  return withKeyStore("readonly", (store, resolve) => {
+  return withKeyStore("readwrite", (store, resolve) => {
     const get = store.get(id);
     get.onsuccess = () => {
       const found = get.result;
-      if (found === undefined) resolve({ pair: null });
-      else resolve(isKeyPair(found) ? { pair: found } : { unreadable: true });
+      if (found === undefined) return resolve({ pair: null });
+      if (!isKeyPair(found)) return resolve({ unreadable: true });
+      store.put(entryOf(found), id).onsuccess = () => resolve({ pair: found });
+    };
+  });
+}
+
+// Marks the key pair under `id` used now, if it is there; resolves whatever happens.
+export function dpopKeyTouch(id) {
+  return withKeyStore("readwrite", (store, resolve) => {
+    const get = store.get(id);
+    get.onsuccess = () => {
+      if (!isKeyPair(get.result)) return resolve({});
+      store.put(entryOf(get.result), id).onsuccess = () => resolve({});
+    };
+  });
+}
+
+// Deletes the entries whose id starts with `prefix` (other than `keep`)
+// unused for more than `maxAgeMs`, at most `maxDeleted` of them after
+// looking at at most `maxVisited`: `{ deleted }`. A key pair stored before
+// `usedAt` existed is marked used now (so it goes `maxAgeMs` from now);
+// what is no key pair is deleted.
+export function dpopKeySweep(prefix, keep, maxAgeMs, maxDeleted, maxVisited) {
+  return withKeyStore("readwrite", (store, resolve) => {
+    const now = Date.now();
+    let deleted = 0;
+    let visited = 0;
+    const cursor = store.openCursor(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at || deleted >= maxDeleted || visited >= maxVisited) return resolve({ deleted });
+      visited += 1;
+      const entry = at.value;
+      if (at.key !== keep) {
+        if (!isKeyPair(entry)) {
+          at.delete();
+          deleted += 1;
+        } else if (typeof entry.usedAt !== "number") {
+          at.update(entryOf(entry));
+        } else if (now - entry.usedAt > maxAgeMs) {
+          at.delete();
+          deleted += 1;
+        }
+      }
+      at.continue();
     };
   });
 }
@@ -338,7 +387,7 @@ export function dpopKeyAdd(id, pair) {
     const get = store.get(id);
     get.onsuccess = () => {
       if (isKeyPair(get.result)) return resolve({ pair: get.result });
-      store.put(pair, id).onsuccess = () => resolve({ pair });
+      store.put(entryOf(pair), id).onsuccess = () => resolve({ pair });
     };
   });
 }

@@ -51,24 +51,53 @@ impl<A: Adapters> Client<A> {
         }
     }
 
-    /// With `dpop`: a stored session bound to another key than the one held
-    /// now (IndexedDB cleared, or its entry unreadable and replaced) can
-    /// never be used again, so it is ended: `login_required`.
+    /// A stored session that does not fit how this client sends tokens can
+    /// never be used as it is, so it is ended (`login_required`, and a `warn`
+    /// line): with `dpop`, a `Bearer` session (stored before `dpop` was
+    /// switched on), one without the thumbprint of the key it is bound to,
+    /// or one bound to another key than the one held now (IndexedDB
+    /// cleared, or its entry unreadable and replaced); without `dpop`, a
+    /// `DPoP` session (a bound token sent as Bearer is refused, and its key
+    /// is kept for no one). Nothing is sent with such a token.
     pub(crate) async fn check_dpop_binding(&self) -> Result<(), AuthError> {
-        if !self.config.dpop {
-            return Ok(());
-        }
-        let Some(bound) = self.storage().get(&self.key(keys::DPOP_JKT)) else {
+        let Some(tokens) = self.tokens() else {
             return Ok(());
         };
-        if bound == self.dpop_jkt().await? {
-            return Ok(());
-        }
+        // `token_type` is stored as the SDK wrote it (`TokenType::name`).
+        let bound_type = tokens.token_type == TokenType::Dpop.name();
+        let (message, reason) = match (self.config.dpop, bound_type) {
+            (false, false) => return Ok(()),
+            (false, true) => (
+                "stored DPoP session dropped: dpop is off",
+                "the stored session is bound to a DPoP key but dpop is off: log in again",
+            ),
+            (true, false) => (
+                "stored Bearer session dropped: dpop is on",
+                "the stored session is a Bearer session made before dpop was on: log in again",
+            ),
+            (true, true) => match self.storage().get(&self.key(keys::DPOP_JKT)) {
+                Some(bound) if bound == self.dpop_jkt().await? => return Ok(()),
+                Some(_) => (
+                    "stored session dropped: its dpop key is lost",
+                    "the session was bound to a DPoP key this browser no longer has: log in again",
+                ),
+                None => (
+                    "stored session dropped: its dpop key is unknown",
+                    "the stored session does not name the DPoP key it is bound to: log in again",
+                ),
+            },
+        };
+        self.log(Level::Warn, message, &[]);
         self.clear_session();
-        fail(
-            ErrorCode::LoginRequired,
-            "the session was bound to a DPoP key this browser no longer has: log in again",
-        )
+        fail(ErrorCode::LoginRequired, reason)
+    }
+
+    /// With `dpop`, deletes the key: the next session gets a new one, and
+    /// nothing bound to this one survives.
+    pub(crate) async fn delete_dpop_key(&self) {
+        if self.config.dpop {
+            self.adapters.dpop_keys().delete().await;
+        }
     }
 
     /// A DPoP proof for `htm` at `url`, signed now by the client's key, with

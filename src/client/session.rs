@@ -9,7 +9,7 @@ use crate::core::log::Level;
 use crate::core::secret::{AccessToken, RefreshToken};
 use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
 use crate::core::url::with_query;
-use crate::ports::{Adapters, DpopKeys, Event, Events, JsonCodec, Random, Tabs};
+use crate::ports::{Adapters, Event, Events, JsonCodec, Random, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -247,10 +247,6 @@ impl<A: Adapters> Client<A> {
         let api_tokens = self.take_api_tokens();
         self.clear_session();
         self.log(Level::Debug, "logged out", &[]);
-        if self.config.dpop {
-            // The next session gets a new key: nothing bound to this one survives.
-            self.adapters.dpop_keys().delete().await;
-        }
         // The session is over here whatever follows; what cannot be done
         // without the provider's endpoints is reported as an `error` event.
         let endpoints = match self.endpoints().await {
@@ -258,6 +254,7 @@ impl<A: Adapters> Client<A> {
             Err(e) => {
                 self.log_failure("logout could not read the provider's endpoints", &e);
                 self.adapters.events().emit(Event::Error(&e));
+                self.delete_dpop_key().await;
                 return Ok(None);
             }
         };
@@ -271,6 +268,8 @@ impl<A: Adapters> Client<A> {
             self.revoke_api_tokens(&endpoints.revocation, &api_tokens)
                 .await;
         }
+        // Only now: the revocation requests are proved by the session's key.
+        self.delete_dpop_key().await;
         let Some(end_session) = endpoints.end_session.as_deref() else {
             return Ok(None);
         };
@@ -302,8 +301,11 @@ impl<A: Adapters> Client<A> {
         let mut outcome = Ok(());
         for (token, hint) in pairs {
             if let Some(token) = token {
+                // With `dpop`, proved by the key the tokens are bound to
+                // (some servers revoke a bound refresh token of a public
+                // client only then), with the nonce retry of token requests.
                 let sent = self
-                    .post_form(
+                    .post_token_form(
                         endpoint,
                         &[
                             ("token", token),

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { browser, openDemo, openPage, stack, useStackAndBrowser } from "./harness.mjs";
 import {
-  ROUTES, assertNoError, demoAt, logInThroughDemo, storedTokens, tokensOf, withExpiry, writeStoredTokens,
+  DEMO_CLIENT_ID, ROUTES, assertNoError, demoAt, logInThroughDemo, storedTokens, tokensOf, withExpiry, writeStoredTokens,
 } from "./demo.mjs";
 
 useStackAndBrowser();
@@ -78,6 +78,124 @@ test("a DPoP login: use_dpop_nonce retried once, DPoP-bound tokens, a bound refr
   assert.deepEqual(pageErrors.map(String), []);
 });
 
+/**
+ * Keeps the page's DPoP key pair (read from IndexedDB, as any script on the page could) in the
+ * page as `window.__heldKey`, so that proofs by the session's key can still be made after logout
+ * deleted it from IndexedDB; `window.__prove(htu, nonce)` makes one for a POST to `htu`.
+ */
+async function holdSessionKey(page) {
+  return page.evaluate(async () => {
+    const pairs = await new Promise((resolve) => {
+      const open = indexedDB.open("wasm-oauth-dpop", 1);
+      open.onsuccess = () => {
+        const all = open.result.transaction("keys").objectStore("keys").getAll();
+        all.onsuccess = () => { open.result.close(); resolve(all.result); };
+      };
+    });
+    window.__heldKey = pairs[0];
+    const jwk = await crypto.subtle.exportKey("jwk", pairs[0].publicKey);
+    const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+      .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const part = (value) => b64(new TextEncoder().encode(JSON.stringify(value)));
+    window.__prove = async (htu, nonce) => {
+      const header = { typ: "dpop+jwt", alg: "ES256", jwk: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y } };
+      const claims = {
+        htm: "POST", htu, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...(nonce ? { nonce } : {}),
+      };
+      const input = `${part(header)}.${part(claims)}`;
+      const signature = await crypto.subtle.sign(
+        { name: "ECDSA", hash: "SHA-256" }, window.__heldKey.privateKey, new TextEncoder().encode(input));
+      return `${input}.${b64(signature)}`;
+    };
+    return { x: jwk.x, y: jwk.y };
+  });
+}
+
+/**
+ * A refresh at the dev provider with `refreshToken` and proofs by the page's held key (the
+ * provider's nonce fetched by a first proof without one): the final answer's status and error.
+ */
+async function refreshWithHeldKey(page, refreshToken) {
+  const tokenUrl = `${stack.issuer}${ROUTES.token}`;
+  const attempt = async (nonce) => {
+    const proof = await page.evaluate(([htu, n]) => window.__prove(htu, n), [tokenUrl, nonce]);
+    const r = await fetch(tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", DPoP: proof },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: DEMO_CLIENT_ID }),
+    });
+    return { status: r.status, body: await r.json(), nonce: r.headers.get("dpop-nonce") };
+  };
+  const first = await attempt(undefined);
+  assert.equal(first.body.error, "use_dpop_nonce", "the dev provider demands a nonce");
+  const second = await attempt(first.nonce);
+  return { status: second.status, error: second.body.error, tokenType: second.body.token_type };
+}
+
+test("logout revokes a DPoP session with proofs by its key: the bound refresh token is dead at the provider", async (t) => {
+  const { page, pageErrors } = await openPage(browser, t);
+  const revocationUrl = `${stack.issuer}${ROUTES.revocation}`;
+  const revocations = [];
+  page.on("request", (request) => {
+    if (request.url() === revocationUrl && request.method() === "POST") {
+      revocations.push({ hint: new URLSearchParams(request.postData()).get("token_type_hint"), dpop: request.headers().dpop });
+    }
+  });
+  await logInThroughDemo(page, stack, { login: "dpop-leaver", params: { dpop: "1" } });
+  const tokens = await tokensOf(page);
+  const key = await holdSessionKey(page);
+  await stack.resetStats();
+
+  await page.click("#logout");
+  await page.waitForSelector("html[data-ready]");
+  await page.waitForFunction(() => !window.__auth?.getTokens());
+  // The session is cleared first; the revocation and the key's deletion follow: wait for the end.
+  await page.waitForSelector("#logout:enabled");
+  await assertNoError(page);
+  assert.equal((await stack.stats()).revocation, 2);
+  assert.deepEqual(revocations.map((r) => r.hint), ["refresh_token", "access_token"]);
+  for (const { dpop } of revocations) {
+    assert.ok(dpop, "a DPoP proof on every revocation request");
+    const { header, claims } = decodeProof(dpop);
+    assert.deepEqual([header.jwk.x, header.jwk.y], [key.x, key.y], "proved by the session's key");
+    assert.equal(claims.htm, "POST");
+    assert.equal(claims.htu, revocationUrl);
+  }
+
+  // The provider agrees: the refresh token is refused even with a valid proof by its key.
+  const refused = await refreshWithHeldKey(page, tokens.refreshToken);
+  assert.deepEqual([refused.status, refused.error], [400, "invalid_grant"]);
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+test("the control: logout without revoke leaves the bound refresh token working with its key", async (t) => {
+  const { page } = await openPage(browser, t);
+  await logInThroughDemo(page, stack, { login: "dpop-stayer", params: { dpop: "1" } });
+  const tokens = await tokensOf(page);
+  await holdSessionKey(page);
+  await page.evaluate(() => window.__auth.logout({ revoke: false }));
+  const kept = await refreshWithHeldKey(page, tokens.refreshToken);
+  assert.deepEqual([kept.status, kept.tokenType], [200, "DPoP"]);
+});
+
+test("a Bearer session stored before dpop was switched on is dropped, never sent as DPoP", async (t) => {
+  const { page } = await openPage(browser, t);
+  const sent = [];
+  page.on("request", (request) => {
+    const authorization = request.headers().authorization;
+    if (authorization) sent.push(authorization);
+  });
+  await logInThroughDemo(page, stack, { login: "bearer-before", params: { storage: "local" } });
+  const bearer = await tokensOf(page);
+  assert.equal(bearer.tokenType, "Bearer");
+  await openDemo(page, demoAt(stack, { dpop: "1", storage: "local" }));
+  const code = await page.evaluate(() => window.__auth.getAccessToken().then(() => "token", (e) => e.code));
+  assert.equal(code, "login_required");
+  assert.equal(await tokensOf(page), undefined, "the session is cleared");
+  assert.equal(await storedTokens(page, "local"), null);
+  assert.ok(sent.every((a) => !a.includes(bearer.accessToken)), "the Bearer token went nowhere");
+});
+
 test("the DPoP private key is non-extractable and survives a reload in IndexedDB", async (t) => {
   const { page } = await openPage(browser, t);
   await logInThroughDemo(page, stack, { login: "dpop-keeper", params: { dpop: "1" } });
@@ -110,6 +228,8 @@ test("the DPoP private key is non-extractable and survives a reload in IndexedDB
   await page.click("#logout");
   await page.waitForSelector("html[data-ready]");
   await page.waitForFunction(() => !window.__auth?.getTokens());
+  // The session is cleared first; the revocation and the key's deletion follow: wait for the end.
+  await page.waitForSelector("#logout:enabled");
   const left = await page.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open("wasm-oauth-dpop", 1);
     open.onsuccess = () => {
