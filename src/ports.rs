@@ -15,7 +15,7 @@ pub use crate::core::url::UrlParser;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A key-value store (memory, sessionStorage or localStorage).
+/// A key-value store (memory, sessionStorage, localStorage or the app's own).
 pub trait Storage {
     /// The value under `key`; `None` when absent or unreadable.
     fn get(&self, key: &str) -> Option<String>;
@@ -25,6 +25,21 @@ pub trait Storage {
     fn remove(&self, key: &str);
     /// Every key that starts with `prefix`.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
+    /// False while the store is still loading what it kept before this page
+    /// (an app's promise-returning store, read at start): reads see only
+    /// this page's writes until then. The built-in stores are always ready.
+    fn is_ready(&self) -> bool;
+    /// Waits until [`Storage::is_ready`], at most as long as the store lets
+    /// a flow wait: true once loaded, false when that wait ran out (the flow
+    /// then goes on without what is still loading). At once for a store that
+    /// is ready.
+    async fn ready(&self) -> bool;
+    /// Each write the store refuses after `set` or `remove` returned (an
+    /// app's store whose promise rejected) is handed to `receiver`, which is
+    /// the client: it decides what its app is told. A refusal from before
+    /// this call is handed over by it. The built-in stores answer at once and
+    /// never call it.
+    fn deliver_refusals_to(&self, receiver: Box<dyn Fn(AuthError)>);
 }
 
 /// An HTTP request the SDK makes. Bodies are always form-encoded. Its
@@ -185,7 +200,8 @@ pub trait DpopKeys {
 /// Something the client tells the app (`auth.on(...)`).
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
-    /// A new token set was stored (login, refresh, device sign-in, or another tab).
+    /// A new token set was stored (login, refresh, device sign-in, or another
+    /// tab), or a store that loads late found one.
     Tokens(&'a crate::core::tokens::TokenSet),
     /// The session ended (logout, refresh token refused, or another tab).
     Logout,

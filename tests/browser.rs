@@ -18,6 +18,9 @@ use wasm_oauth::ports::{Abort, Algorithm, Http, HttpRequest, JsonCodec, PublicKe
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/store_conformance.rs"]
+mod store_conformance;
+
 /// What the page's own `localStorage` or `sessionStorage` holds under `key`.
 fn raw(store: &str, key: &str) -> Option<String> {
     js_sys::eval(&format!("{store}.getItem({key:?})"))

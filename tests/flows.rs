@@ -216,6 +216,13 @@ impl Storage for SharedStorage {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         self.0.keys_with_prefix(prefix)
     }
+    fn is_ready(&self) -> bool {
+        true
+    }
+    async fn ready(&self) -> bool {
+        true
+    }
+    fn deliver_refusals_to(&self, _: Box<dyn Fn(AuthError)>) {}
 }
 
 /// The client's receiver of the other tabs' news (`Tabs::deliver_to`).
@@ -2165,6 +2172,13 @@ impl Storage for FullStorage {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         self.inner.keys_with_prefix(prefix)
     }
+    fn is_ready(&self) -> bool {
+        true
+    }
+    async fn ready(&self) -> bool {
+        true
+    }
+    fn deliver_refusals_to(&self, _: Box<dyn Fn(AuthError)>) {}
 }
 
 #[test]
@@ -4953,5 +4967,266 @@ mod logging {
         let (_, state, nonce) = start(h);
         h.http.answer(200, &body(&good_id_token(&nonce)));
         callback(h, &format!("{REDIRECT}?code=CODE-2&state={state}")).unwrap();
+    }
+}
+
+mod loading_store {
+    //! An app's promise-returning store loads what it kept after the client
+    //! is made: the flows wait for it, a session it held is announced, and
+    //! what goes wrong on the way (a wait that runs out, a write refused
+    //! late) is logged with its code only.
+    use super::*;
+    use wasm_oauth::client::SilentReason;
+
+    /// The client's receiver of the store's late refusals.
+    type Refusals = Rc<RefCell<Option<Box<dyn Fn(AuthError)>>>>;
+
+    /// A store that finds what it kept only when awaited, one turn later.
+    #[derive(Clone, Default)]
+    struct LoadingStorage {
+        loaded_into: SharedStorage,
+        kept: Rc<RefCell<Vec<(String, String)>>>,
+        loaded: Rc<Cell<bool>>,
+        /// Set by the test: how many waits run out before the store loads.
+        slow_waits: Rc<Cell<u32>>,
+        refusals: Refusals,
+    }
+
+    impl LoadingStorage {
+        /// The app's store rejects a write after `set` returned.
+        fn refuse_late(&self) {
+            let e = AuthError::new(
+                ErrorCode::StorageUnavailable,
+                "the app's storage refused to store the session",
+            );
+            (self.refusals.borrow().as_ref().expect("the client listens"))(e);
+        }
+    }
+
+    impl Storage for LoadingStorage {
+        fn get(&self, key: &str) -> Option<String> {
+            self.loaded_into.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+            self.loaded_into.set(key, value)
+        }
+        fn remove(&self, key: &str) {
+            self.loaded_into.remove(key)
+        }
+        fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+            self.loaded_into.keys_with_prefix(prefix)
+        }
+        fn is_ready(&self) -> bool {
+            self.loaded.get()
+        }
+        async fn ready(&self) -> bool {
+            let mut turned = false;
+            std::future::poll_fn(|_| match std::mem::replace(&mut turned, true) {
+                false => Poll::Pending,
+                true => Poll::Ready(()),
+            })
+            .await;
+            if self.loaded.get() {
+                return true;
+            }
+            if self.slow_waits.get() > 0 {
+                self.slow_waits.set(self.slow_waits.get() - 1);
+                return false;
+            }
+            self.loaded.set(true);
+            for (key, value) in self.kept.borrow_mut().drain(..) {
+                // What this page wrote meanwhile wins over what was kept.
+                if self.loaded_into.get(&key).is_none() {
+                    self.loaded_into.set(&key, &value).unwrap();
+                }
+            }
+            true
+        }
+        fn deliver_refusals_to(&self, receiver: Box<dyn Fn(AuthError)>) {
+            *self.refusals.borrow_mut() = Some(receiver);
+        }
+    }
+
+    type Loading = (Rc<Client<Fakes<LoadingStorage>>>, Fakes<LoadingStorage>);
+
+    /// A client, opened as the face opens it, over a store that keeps
+    /// `record`, logging from `log_level`.
+    fn client_keeping_logged(record: &str, log_level: Option<&str>) -> Loading {
+        let storage = LoadingStorage::default();
+        let key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+        storage.kept.borrow_mut().push((key, record.to_string()));
+        let f = fakes().with_storage(storage);
+        let o = AuthClientOptions {
+            log_level: log_level.map(str::to_string),
+            ..options()
+        };
+        let config = Config::from_options(o, &WhatwgUrl).unwrap();
+        (Client::open(config, f.clone()).unwrap(), f)
+    }
+
+    fn client_keeping(record: &str) -> Loading {
+        client_keeping_logged(record, None)
+    }
+
+    fn kept_session(access_token: &str) -> String {
+        format!(
+            r#"{{"v":1,"access_token":"{access_token}","token_type":"Bearer","expires_at":{},"refresh_token":"rt-kept"}}"#,
+            NOW + 3_600_000
+        )
+    }
+
+    #[test]
+    fn get_access_token_waits_for_the_store_to_load() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        assert!(client.storage_loading());
+        assert!(
+            !client.is_authenticated(),
+            "nothing is read before the load"
+        );
+        let token = block_on(client.access_token(30, false)).unwrap();
+        assert_eq!(token.secret(), "at-kept");
+        assert!(!client.storage_loading());
+        assert!(client.is_authenticated());
+        assert!(
+            f.log.lines.borrow().is_empty(),
+            "a load in time is no warning"
+        );
+    }
+
+    #[test]
+    fn a_token_per_api_waits_for_the_store_and_uses_the_kept_refresh_token() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        f.http.answer(
+            200,
+            r#"{"access_token":"at-api","token_type":"Bearer","expires_in":3600}"#,
+        );
+        let token = block_on(client.access_token_for(Some(API_A.into()), None, 30, false));
+        assert_eq!(token.unwrap().secret(), "at-api", "not login_required");
+        let sent = f.http.sent();
+        let pairs = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&pairs, "refresh_token"), Some("rt-kept"));
+        assert_eq!(find(&pairs, "resource"), Some(API_A));
+    }
+
+    #[test]
+    fn a_silent_sign_in_waits_for_the_store_and_keeps_the_kept_users_session() {
+        // Alice's session is still loading when loginSilently is called; the
+        // provider has Bob signed in. Read before the load, no session would
+        // be held and Bob's set would replace Alice's.
+        let alice_id = good_id_token("n-kept");
+        let kept = format!(
+            r#"{{"v":1,"access_token":"at-alice","token_type":"Bearer","expires_at":{},"id_token":"{alice_id}"}}"#,
+            NOW + 3_600_000
+        );
+        let storage = LoadingStorage::default();
+        let key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+        storage.kept.borrow_mut().push((key, kept));
+        let f = fakes().with_storage(storage);
+        let silent = format!("{REDIRECT}?silent");
+        let o = AuthClientOptions {
+            silent_redirect_uri: Some(silent.clone()),
+            ..options()
+        };
+        let config = Config::from_options(o, &WhatwgUrl).unwrap();
+        let client = Client::open(config, f.clone()).unwrap();
+        let http = f.http.clone();
+        let answer: FrameAnswer = Rc::new(move |params| {
+            let bob = claims_at(find(params, "nonce")?, NOW / 1000)
+                .replace("urn:xeonr:user:alice", "urn:xeonr:user:bob");
+            http.answer(
+                200,
+                &format!(
+                    r#"{{"access_token":"at-bob","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                    id_token(&bob)
+                ),
+            );
+            let state = find(params, "state")?;
+            Some(format!("{silent}&code=C-BOB&state={state}"))
+        });
+        *f.frame.answer.borrow_mut() = Some(answer);
+        let e = block_on(client.login_silently(SilentReason::Asked)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(e.message().contains("another user"), "{}", e.message());
+        assert_eq!(client.tokens().unwrap().access_token.secret(), "at-alice");
+    }
+
+    #[test]
+    fn logout_waits_for_the_store_and_revokes_the_kept_session() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        f.http.answer_at(REVOKE_URL, 200, "");
+        f.http.answer_at(REVOKE_URL, 200, "");
+        block_on(client.logout(true, None)).unwrap();
+        let revoked: Vec<String> = f
+            .http
+            .sent()
+            .iter()
+            .filter(|r| r.url == REVOKE_URL)
+            .map(|r| {
+                let pairs = parse_pairs(r.form.as_deref().unwrap()).unwrap();
+                find(&pairs, "token").unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(revoked, ["rt-kept", "at-kept"]);
+        assert!(client.tokens().is_none());
+    }
+
+    #[test]
+    fn a_session_the_store_loads_late_is_announced_as_tokens_and_logged_at_debug() {
+        let (client, f) = client_keeping_logged(&kept_session("at-kept"), Some("debug"));
+        block_on(client.announce_loaded_session());
+        assert_eq!(*f.events.0.borrow(), ["tokens:7"]);
+        assert_eq!(*f.log.lines.borrow(), ["debug storage loaded late"]);
+        // Nothing kept: nothing announced, the load still logged.
+        let (empty, f) = client_keeping_logged("{not json", Some("debug"));
+        block_on(empty.announce_loaded_session());
+        assert!(f.events.0.borrow().is_empty());
+        assert_eq!(
+            *f.log.lines.borrow(),
+            [
+                "debug storage loaded late",
+                "warn corrupt stored entry removed"
+            ]
+        );
+        // At the default level the load is not logged.
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        block_on(client.announce_loaded_session());
+        assert!(f.log.lines.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_load_that_runs_out_of_time_is_a_warning_and_the_flow_goes_on_without_it() {
+        let (client, f) = client_keeping_logged(&kept_session("at-kept"), Some("debug"));
+        f.storage.slow_waits.set(2);
+        let e = block_on(client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required", "as without a stored session");
+        assert_eq!(
+            f.log.lines.borrow().first().map(String::as_str),
+            Some("warn storage load timed out error=timeout")
+        );
+        // The announcement outwaits the bound, silently, and finds the session.
+        f.log.lines.borrow_mut().clear();
+        f.events.0.borrow_mut().clear();
+        block_on(client.announce_loaded_session());
+        assert_eq!(*f.log.lines.borrow(), ["debug storage loaded late"]);
+        assert_eq!(*f.events.0.borrow(), ["tokens:7"]);
+        assert_eq!(client.tokens().unwrap().access_token, "at-kept");
+    }
+
+    #[test]
+    fn a_write_the_store_refuses_late_is_a_warning_with_its_code_only_and_an_error_event() {
+        let (client, f) = client_keeping(&kept_session("at-kept"));
+        block_on(client.access_token(30, false)).unwrap();
+        f.storage.refuse_late();
+        assert_eq!(
+            *f.log.lines.borrow(),
+            ["warn storage refused a write error=storage_unavailable"]
+        );
+        assert_eq!(*f.events.0.borrow(), ["error:storage_unavailable"]);
+        // The session this page holds is kept.
+        assert!(client.is_authenticated());
+        // A client gone: a refusal reaches no one and breaks nothing.
+        drop(client);
+        f.storage.refuse_late();
+        assert_eq!(f.log.lines.borrow().len(), 1);
     }
 }

@@ -1,6 +1,7 @@
 // The demo app: boots the SDK with the chosen flow and storage, finishes a redirect sign-in, and
 // wires the buttons. `window.__auth` is the AuthClient, for the end-to-end tests.
 
+import { idbStore } from "/idb-store.js";
 import { demoLogger } from "/log.js";
 import { clearQr, drawQr } from "/qr.js";
 import { FLOWS, STORAGES, pathWithSettings, readSettings, saveSettings } from "/settings.js";
@@ -192,7 +193,7 @@ async function boot() {
     silentRedirectUri: config.silentRedirectUri,
     issuer: config.issuer,
     scope: config.scope,
-    storage: settings.storage,
+    storage: settings.storage === "custom" ? idbStore() : settings.storage,
     usePar: settings.flow === "par",
     dpop: settings.dpop === "1",
     apiOrigins: [location.origin],

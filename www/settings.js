@@ -16,6 +16,7 @@ export const STORAGES = {
   session: "sessionStorage: this tab only, survives reloads.",
   local: "localStorage: shared by every tab of this origin; refreshes are coordinated across tabs.",
   memory: "Memory: this page only, gone on reload.",
+  custom: "Your own store: an IndexedDB object store whose methods return promises (www/idb-store.js), loaded when the page starts.",
 };
 
 /** The settings this page runs with. */

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod crypto;
+pub mod custom_storage;
 pub mod dpop;
 pub mod frame;
 pub mod http;
@@ -25,6 +26,7 @@ use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Abort, Adapters, Clock, Event, Events, Random, Runtime};
 use crypto::WebCryptoVerifier;
+use custom_storage::{CustomStorage, CustomStore};
 use dpop::WebDpopKeys;
 use frame::HiddenFrame;
 use http::FetchHttp;
@@ -54,7 +56,10 @@ pub struct BrowserAdapters {
 /// the tabs share the session (`local`), one per tab and client for a per-tab
 /// session (`session`: the tab's id lives in its sessionStorage, so a
 /// reload finds the key again), none for `memory` or when storage fell back
-/// to memory.
+/// to memory. An app's own store (`custom`) is kept as long as the app
+/// decides, often longer than a tab, so its key is one per client as for
+/// `local`: a new tab that loads the stored session still holds its key
+/// (and a logout in one tab replaces the key for every tab of the client).
 fn dpop_key_id(
     kind: StorageKind,
     storage: &BrowserStorage,
@@ -67,7 +72,7 @@ fn dpop_key_id(
     match kind {
         _ if storage.is_memory() => None,
         StorageKind::Memory => None,
-        StorageKind::Local => Some(keys::key(&namespace, keys::DPOP_KEY)),
+        StorageKind::Local | StorageKind::Custom => Some(keys::key(&namespace, keys::DPOP_KEY)),
         StorageKind::Session => {
             let tab_key = keys::key(&namespace, keys::DPOP_TAB);
             let tab = match transactions.get(&tab_key) {
@@ -86,19 +91,27 @@ fn dpop_key_id(
 }
 
 impl BrowserAdapters {
-    /// Opens the storage of `kind`; with `local` storage the tabs of this
-    /// origin share the session and coordinate refreshes. The client's events
-    /// go to `listener` (the app's listeners, `src/face/events.rs`).
+    /// Opens the storage of `kind` (`custom`: the app's `store`); with
+    /// `local` storage the tabs of this origin share the session and
+    /// coordinate refreshes. The client's events go to `listener` (the app's
+    /// listeners, `src/face/events.rs`).
     pub fn open(
         kind: StorageKind,
+        store: Option<CustomStore>,
         client_id: &str,
         timeout_ms: u32,
         listener: Rc<dyn Fn(Event<'_>)>,
     ) -> Self {
-        let storage = BrowserStorage::open(kind);
+        let storage = match store {
+            Some(store) => {
+                BrowserStorage::Custom(CustomStorage::open(store, client_id, timeout_ms))
+            }
+            None => BrowserStorage::open(kind),
+        };
         let shared = kind == StorageKind::Local && !storage.is_memory();
-        // Pending logins: sessionStorage whatever `kind` says (they must
-        // survive the redirect); memory only where the browser refuses it.
+        // Pending logins: sessionStorage whatever `kind` says, a custom store
+        // too (they must survive the redirect in this tab); memory only where
+        // the browser refuses it.
         let transactions = match kind {
             StorageKind::Session => None,
             _ => Some(BrowserStorage::open(StorageKind::Session)),

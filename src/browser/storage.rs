@@ -1,10 +1,12 @@
 //! Storage adapters: memory ([`MemoryStorage`], which native tests use
-//! too), `sessionStorage`, `localStorage` (web-sys).
+//! too), `sessionStorage`, `localStorage` (web-sys), and the app's own store
+//! (`custom_storage.rs`).
 //!
 //! Some browsers throw a `SecurityError` on merely touching `localStorage`
 //! (private modes, blocked third-party storage): the adapter then falls back
 //! to memory with one console warning, and login still works in that page.
 
+use super::custom_storage::CustomStorage;
 use super::warn;
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
@@ -59,6 +61,18 @@ impl Storage for MemoryStorage {
         }
         keys
     }
+
+    /// Always ready: it starts empty.
+    fn is_ready(&self) -> bool {
+        true
+    }
+
+    async fn ready(&self) -> bool {
+        true
+    }
+
+    /// It never refuses a write.
+    fn deliver_refusals_to(&self, _: Box<dyn Fn(AuthError)>) {}
 }
 
 /// The store a client uses.
@@ -66,13 +80,15 @@ pub enum BrowserStorage {
     Memory(MemoryStorage),
     /// A `localStorage` or `sessionStorage`.
     Web(web_sys::Storage),
+    /// The app's own store (`storage: { get, set, remove, keys }`).
+    Custom(CustomStorage),
 }
 
 /// The Web Storage of `kind` in this page, when it takes a write.
 fn web_storage(kind: StorageKind) -> Option<web_sys::Storage> {
     let window = web_sys::window()?;
     let store = match kind {
-        StorageKind::Memory => return None,
+        StorageKind::Memory | StorageKind::Custom => return None,
         StorageKind::Local => window.local_storage(),
         StorageKind::Session => window.session_storage(),
     };
@@ -84,9 +100,10 @@ fn web_storage(kind: StorageKind) -> Option<web_sys::Storage> {
 
 impl BrowserStorage {
     /// Opens the store of `kind`, falling back to memory when it is unusable.
+    /// (A custom store is wrapped by `CustomStorage::open`, never opened by kind.)
     pub fn open(kind: StorageKind) -> BrowserStorage {
         // Off the page (a server render, a worker) storage is not even looked at.
-        if kind == StorageKind::Memory || !super::in_page() {
+        if matches!(kind, StorageKind::Memory | StorageKind::Custom) || !super::in_page() {
             return BrowserStorage::Memory(MemoryStorage::default());
         }
         match web_storage(kind) {
@@ -109,12 +126,14 @@ impl Storage for BrowserStorage {
         match self {
             BrowserStorage::Memory(m) => m.get(key),
             BrowserStorage::Web(s) => s.get_item(key).ok().flatten(),
+            BrowserStorage::Custom(c) => c.get(key),
         }
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
         match self {
             BrowserStorage::Memory(m) => m.set(key, value),
+            BrowserStorage::Custom(c) => c.set(key, value),
             BrowserStorage::Web(s) => s.set_item(key, value).map_err(|_| {
                 AuthError::new(
                     ErrorCode::StorageUnavailable,
@@ -127,6 +146,7 @@ impl Storage for BrowserStorage {
     fn remove(&self, key: &str) {
         match self {
             BrowserStorage::Memory(m) => m.remove(key),
+            BrowserStorage::Custom(c) => c.remove(key),
             BrowserStorage::Web(s) => {
                 let _ = s.remove_item(key);
             }
@@ -136,10 +156,31 @@ impl Storage for BrowserStorage {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         match self {
             BrowserStorage::Memory(m) => m.keys_with_prefix(prefix),
+            BrowserStorage::Custom(c) => c.keys_with_prefix(prefix),
             BrowserStorage::Web(s) => (0..s.length().unwrap_or(0))
                 .filter_map(|i| s.key(i).ok().flatten())
                 .filter(|k| k.starts_with(prefix))
                 .collect(),
+        }
+    }
+
+    fn is_ready(&self) -> bool {
+        match self {
+            BrowserStorage::Custom(c) => c.is_ready(),
+            _ => true,
+        }
+    }
+
+    async fn ready(&self) -> bool {
+        match self {
+            BrowserStorage::Custom(c) => c.ready().await,
+            _ => true,
+        }
+    }
+
+    fn deliver_refusals_to(&self, receiver: Box<dyn Fn(AuthError)>) {
+        if let BrowserStorage::Custom(c) = self {
+            c.deliver_refusals_to(receiver)
         }
     }
 }

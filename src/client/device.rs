@@ -53,6 +53,7 @@ impl<A: Adapters> Client<A> {
         started_at_ms: u64,
         abort: &A::Abort,
     ) -> Result<TokenSet, AuthError> {
+        self.storage_ready().await;
         let endpoints = self.endpoints().await?;
         let mut poller = DevicePoller::new(device, started_at_ms).expecting(self.token_type());
         loop {

@@ -209,6 +209,7 @@ impl<A: Adapters> Client<A> {
     /// Handles the authorization response in `url`: checks it against the
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+        self.storage_ready().await;
         let result = self.handle_callback_inner(url, None).await;
         match &result {
             Ok(_) => self.log(Level::Debug, "callback handled", &[]),

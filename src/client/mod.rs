@@ -19,6 +19,7 @@ mod resource;
 mod server;
 mod session;
 mod silent;
+mod stored;
 mod tabs;
 mod turn;
 
@@ -134,7 +135,8 @@ impl<A: Adapters> Client<A> {
     /// The client as the app's calls share it: refuses a client secret in a
     /// browser (`secret_in_browser`) before anything is sent or stored, and
     /// takes in what the other tabs of a shared session publish
-    /// ([`Client::receive_from_tabs`]) for as long as it lives.
+    /// ([`Client::receive_from_tabs`]) and the writes its storage refused
+    /// late ([`Client::storage_refused`]) for as long as it lives.
     pub fn open(config: Config, adapters: A) -> Result<Rc<Self>, AuthError>
     where
         A: 'static,
@@ -150,6 +152,12 @@ impl<A: Adapters> Client<A> {
         client.adapters.tabs().deliver_to(Box::new(move |news| {
             if let Some(client) = weak.upgrade() {
                 client.receive_from_tabs(news);
+            }
+        }));
+        let weak = Rc::downgrade(&client);
+        client.storage().deliver_refusals_to(Box::new(move |e| {
+            if let Some(client) = weak.upgrade() {
+                client.storage_refused(e);
             }
         }));
         Ok(client)

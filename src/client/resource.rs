@@ -51,6 +51,7 @@ impl<A: Adapters> Client<A> {
         min_validity_seconds: u32,
         force_refresh: bool,
     ) -> Result<AccessToken, AuthError> {
+        self.storage_ready().await;
         self.check_dpop_binding().await?;
         if self.tokens().is_none() {
             return fail(ErrorCode::LoginRequired, "no session: log in first");

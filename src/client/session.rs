@@ -29,6 +29,7 @@ impl<A: Adapters> Client<A> {
         min_validity_seconds: u32,
         force_refresh: bool,
     ) -> Result<AccessToken, AuthError> {
+        self.storage_ready().await;
         self.check_dpop_binding().await?;
         let in_flight = self.refreshing.borrow().clone();
         if let Some(flight) = in_flight {
@@ -243,6 +244,7 @@ impl<A: Adapters> Client<A> {
         revoke: bool,
         return_to: Option<&str>,
     ) -> Result<Option<String>, AuthError> {
+        self.storage_ready().await;
         let tokens = self.tokens();
         let api_tokens = self.take_api_tokens();
         self.clear_session();

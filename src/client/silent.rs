@@ -45,6 +45,9 @@ impl<A: Adapters> Client<A> {
     /// told to the tabs and the app like a redirect login's. Concurrent calls
     /// share one attempt.
     pub async fn login_silently(&self, reason: SilentReason) -> Result<TokenSet, AuthError> {
+        // The session held (whose user a renewal must keep) may still be
+        // loading from the app's own store.
+        self.storage_ready().await;
         let in_flight = self.silent.borrow().clone();
         if let Some(flight) = in_flight {
             self.log(

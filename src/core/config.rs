@@ -26,6 +26,10 @@ pub enum StorageKind {
     Memory,
     Session,
     Local,
+    /// A store the app brings (`storage: { get, set, remove, keys }`); the
+    /// face reads the object, the browser adapter wraps it. Per tab as far
+    /// as coordination goes: no lock, nothing handed between tabs.
+    Custom,
 }
 
 impl StorageKind {
@@ -105,9 +109,17 @@ pub struct AuthClientOptions {
     /// Read `{issuer}/.well-known/openid-configuration` once, first. Default false.
     #[tsify(optional)]
     pub discovery: Option<bool>,
-    /// Where the session lives. Default `"session"`.
-    #[tsify(optional, type = "\"memory\" | \"session\" | \"local\"")]
+    /// Where the session lives: `"session"` (default), `"local"`,
+    /// `"memory"`, or the app's own store (see `CustomStorage`).
+    #[tsify(
+        optional,
+        type = "\"memory\" | \"session\" | \"local\" | CustomStorage"
+    )]
     pub storage: Option<String>,
+    /// Set by the face when `storage` was a store object (which it keeps):
+    /// then `storage` is `None` here and the kind is [`StorageKind::Custom`].
+    #[serde(skip)]
+    pub custom_storage: bool,
     /// Push the authorization request first (RFC 9126). Default false.
     #[tsify(optional)]
     pub use_par: Option<bool>,
@@ -308,6 +320,7 @@ impl Config {
             None => DEFAULT_SCOPE.to_string(),
         };
         let storage = match o.storage {
+            _ if o.custom_storage => StorageKind::Custom,
             Some(s) => StorageKind::parse(&s)?,
             None => StorageKind::Session,
         };
@@ -449,6 +462,19 @@ mod tests {
             redirect_uri: Some("https://app.example/callback".into()),
             ..AuthClientOptions::default()
         }
+    }
+
+    #[test]
+    fn a_store_object_makes_the_storage_custom_and_no_name_does() {
+        let mut o = base();
+        o.custom_storage = true;
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
+        assert_eq!(c.storage, StorageKind::Custom);
+        // There is no name for it: only the face's flag (set for an object) picks it.
+        let mut o = base();
+        o.storage = Some("custom".into());
+        let e = Config::from_options(o, &WhatwgUrl).err().unwrap();
+        assert_eq!(e.option_name(), Some("storage"));
     }
 
     #[test]

@@ -129,19 +129,27 @@ impl AuthClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthClientOptions")] opts: JsValue,
     ) -> Result<AuthClient, JsValue> {
-        let config = options(&opts)
-            .and_then(|o| Config::from_options(o, &EngineUrl))
-            .map_err(error_to_js)?;
+        let (o, store) = options(&opts).map_err(error_to_js)?;
+        let config = Config::from_options(o, &EngineUrl).map_err(error_to_js)?;
         let logger = logger(&opts).map_err(error_to_js)?;
         let listeners = Rc::new(Listeners::default());
         let mut adapters = BrowserAdapters::open(
             config.storage,
+            store,
             &config.client_id,
             config.http_timeout_ms,
             listeners.clone().sink(),
         );
         adapters.log.0 = logger;
         let inner = Client::open(config, adapters).map_err(error_to_js)?;
+        if inner.storage_loading() {
+            // An app's promise-returning store: a session it held is
+            // announced as a `tokens` event once loaded.
+            let loading = inner.clone();
+            wasm_bindgen_futures::spawn_local(
+                async move { loading.announce_loaded_session().await },
+            );
+        }
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),
             inner,

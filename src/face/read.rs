@@ -4,6 +4,7 @@
 //! typo such as `clientID`) are refused here, from the type's own list; a
 //! value of the wrong type is refused naming its option.
 
+use crate::browser::custom_storage::CustomStore;
 use crate::core::authorize::LoginRequest;
 use crate::core::config::{AuthClientOptions, EndpointOptions};
 use crate::core::device::DeviceAuthorization;
@@ -157,8 +158,9 @@ fn member(value: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The `AuthClient` constructor's options.
-pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
+/// The `AuthClient` constructor's options, and the app's own store when
+/// `storage` is an object rather than a name.
+pub fn options(value: &JsValue) -> Result<(AuthClientOptions, Option<CustomStore>), AuthError> {
     if !value.is_object() {
         return Err(AuthError::new(
             ErrorCode::InvalidOptions,
@@ -169,7 +171,18 @@ pub fn options(value: &JsValue) -> Result<AuthClientOptions, AuthError> {
     if endpoints.is_object() {
         only_known::<EndpointOptions>(&endpoints, "endpoints.")?;
     }
-    read(value)
+    let storage = member(value, "storage");
+    let (store, named) = if storage.is_undefined() || storage.is_null() || storage.is_string() {
+        (None, value.clone())
+    } else {
+        // The other options are read without it (serde reads `storage` as a name).
+        let rest = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+        let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("storage"));
+        (Some(CustomStore::from_option(&storage)?), rest.into())
+    };
+    let mut o: AuthClientOptions = read(&named)?;
+    o.custom_storage = store.is_some();
+    Ok((o, store))
 }
 
 /// The `logger` option: a function, or absent (`undefined` or `null`).

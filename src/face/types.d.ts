@@ -24,6 +24,30 @@ export type AuthErrorCode =
   | "consent_required" | "account_selection_required" | "invalid_request_uri"
   | "invalid_request_object" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof";
 
+/**
+ * Your own store for the session, as the `storage` option: an IndexedDB
+ * wrapper, an encrypted store, a native bridge in a WebView. Each method may
+ * answer at once or with a promise. The SDK loads its own entries once when
+ * the client is made (`keys()`, then `get()` for each of its keys), serves
+ * reads from memory and writes through in order; with a promise-returning
+ * store, `getTokens()` and `isAuthenticated()` see the stored session once it
+ * is loaded (a `tokens` event tells you), and every method that returns a
+ * promise waits for the load first. Pending logins stay in `sessionStorage`
+ * (they must survive the redirect in this tab). The store is not watched: a
+ * change another tab makes shows after a reload, and refreshes are not
+ * coordinated across tabs (use `"local"` for that).
+ */
+export interface CustomStorage {
+  /** The value under `key`: a string, or `null`/`undefined` when absent. Anything else is a corrupt entry and removed; a throw or rejection reads as absent. */
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  /** Stores `value` (always a string) under `key`. A throw or rejection is a refused write: a `storage_unavailable` `error` event, and the session stays in this page's memory. */
+  set(key: string, value: string): void | Promise<void>;
+  /** Removes `key`. A throw or rejection is a `storage_unavailable` `error` event. */
+  remove(key: string): void | Promise<void>;
+  /** Every key the store holds (an array of strings); the SDK reads only its own (`wasm-oauth:v2:<clientId>:…`), from the first 10,000. */
+  keys(): string[] | Promise<string[]>;
+}
+
 /** `logLevel`: the lowest level passed to `logger`; `"off"` passes none. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
@@ -220,7 +244,7 @@ export type AuthEventName = "tokens" | "logout" | "error" | "tokenExpiring" | "t
 
 /** What each event's listener receives. */
 export interface AuthEventMap {
-  /** A new token set was stored (login, refresh, device sign-in, or another tab). */
+  /** A new token set was stored (login, refresh, device sign-in, or another tab), or a promise-returning `CustomStorage` finished loading one. */
   tokens: TokenSet;
   /** The session ended (logout, refresh token refused, or another tab). */
   logout: undefined;

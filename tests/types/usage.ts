@@ -14,6 +14,7 @@ import init, {
   type AuthErrorCode,
   type AuthEventName,
   type CallbackResult,
+  type CustomStorage,
   type DeviceAuthorization,
   type Endpoints,
   type GetAccessTokenOptions,
@@ -80,6 +81,27 @@ export async function quickStart(): Promise<void> {
   const auth = new AuthClient(options);
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "memory" });
   new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: "local" });
+  // The app's own store: synchronous, or promise-returning.
+  const kept = new Map<string, string>();
+  const syncStore: CustomStorage = {
+    get: (key) => kept.get(key) ?? null,
+    set: (key, value) => void kept.set(key, value),
+    remove: (key) => void kept.delete(key),
+    keys: () => [...kept.keys()],
+  };
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: syncStore });
+  new AuthClient({
+    clientId: "c",
+    redirectUri: "https://app.example/",
+    storage: {
+      get: async (key: string) => kept.get(key),
+      set: async (key: string, value: string) => { kept.set(key, value); },
+      remove: async (key: string) => { kept.delete(key); },
+      keys: async () => [...kept.keys()],
+    },
+  });
+  // @ts-expect-error a store needs all four methods
+  new AuthClient({ clientId: "c", redirectUri: "https://app.example/", storage: { get: () => null, set() {}, remove() {} } });
 
   // ---- logger ------------------------------------------------------------------------------------
   const logger: Logger = (level, message, fields) => {
