@@ -1,9 +1,9 @@
 //! The ports: one small trait per thing the flows need from their runtime
 //! (storage, HTTP, JSON, URLs, the clock, randomness, signature checks,
 //! navigation and popups, the app's events, cross-tab coordination,
-//! cancellation, the DPoP key pair, the runtime's kind, the app's logger).
-//! [`Adapters`] only bundles them: an associated type and an accessor per
-//! port, no behaviour.
+//! cancellation, the DPoP key pair, the runtime's kind, the app's logger,
+//! silent sign-in's hidden frame). [`Adapters`] only bundles them: an
+//! associated type and an accessor per port, no behaviour.
 //! `browser` implements them with web-sys, gloo-net and serde-wasm-bindgen;
 //! native tests use fakes (`tests/flows.rs`).
 // The ports are only used through generics, never as `dyn`, and wasm
@@ -255,6 +255,27 @@ pub trait Abort {
     async fn sleep(&self, ms: u64);
 }
 
+/// Silent sign-in's hidden frame, from both sides: the page loads an
+/// authorization URL (`prompt=none`) in it where the user cannot see it and
+/// waits; the silent callback page in it (on the page's origin) hands back
+/// the URL the provider sent it to.
+pub trait SilentFrame {
+    /// This page's origin (`https://app.example`); `None` outside a page,
+    /// where there is no frame to load.
+    fn page_origin(&self) -> Option<String>;
+    /// Loads `url` in a hidden iframe and resolves with the callback URL the
+    /// frame hands back (only a message from that frame, from this origin,
+    /// counts); `timeout` when none comes within `timeout_ms`. The frame is
+    /// removed either way.
+    async fn load(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError>;
+    /// True when this page is the callback page in a silent sign-in frame
+    /// that a page of our origin loaded and is waiting for.
+    fn is_own_frame(&self) -> bool;
+    /// In our own silent sign-in frame: hands the callback `url` to the
+    /// waiting page (our origin only), which removes the frame.
+    fn hand_back(&self, url: &str);
+}
+
 pub use crate::core::log::{Field, Level};
 
 /// Where log lines go: the app's `logger` option. The client filters by
@@ -295,6 +316,7 @@ pub trait Adapters {
     type Navigation: Navigation;
     type Events: Events;
     type Runtime: Runtime;
+    type SilentFrame: SilentFrame;
     type Log: Log;
     /// Where tokens live (the `storage` option).
     fn storage(&self) -> &Self::Storage;
@@ -315,6 +337,8 @@ pub trait Adapters {
     fn navigation(&self) -> &Self::Navigation;
     fn events(&self) -> &Self::Events;
     fn runtime(&self) -> &Self::Runtime;
+    /// Silent sign-in's hidden iframe.
+    fn silent_frame(&self) -> &Self::SilentFrame;
     /// Where log lines go: the app's `logger`.
     fn log(&self) -> &Self::Log;
 }

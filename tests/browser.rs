@@ -640,6 +640,53 @@ fn the_js_face_refuses_bad_options() {
     }
 }
 
+/// The `option` an `invalid_options` error names.
+fn option_of(e: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(e, &JsValue::from_str("option"))
+        .unwrap()
+        .as_string()
+}
+
+#[wasm_bindgen_test]
+async fn silent_sign_in_options_are_checked_from_javascript() {
+    use wasm_oauth::face::AuthClient;
+    let base = r#""clientId":"c","redirectUri":"http://127.0.0.1:8080/","storage":"memory""#;
+    for (bad, option) in [
+        (r#""silentTimeoutSeconds":"5""#, "silentTimeoutSeconds"),
+        (r#""silentTimeoutSeconds":0"#, "silentTimeoutSeconds"),
+        (r#""silentTimeoutSeconds":301"#, "silentTimeoutSeconds"),
+        (r#""silentRedirectUri":"/silent.html""#, "silentRedirectUri"),
+        (
+            r#""silentRedirectUri":"http://127.0.0.1:8080/s#f""#,
+            "silentRedirectUri",
+        ),
+        (r#""silentRedirectUri":7"#, "silentRedirectUri"),
+        (
+            r#""silentRedirectURI":"http://127.0.0.1/""#,
+            "silentRedirectURI",
+        ),
+    ] {
+        let err = AuthClient::new(options_object(&format!("{{{base},{bad}}}")))
+            .err()
+            .expect(bad);
+        assert_eq!(error_code(&err), "invalid_options", "{bad}");
+        assert_eq!(option_of(&err).as_deref(), Some(option), "{bad}");
+    }
+    // Without silentRedirectUri, or with one on another origin than this
+    // page's, nothing loads: invalid_options naming it.
+    for extra in [
+        "",
+        r#","silentRedirectUri":"https://elsewhere.example/silent.html""#,
+    ] {
+        let client = AuthClient::new(options_object(&format!("{{{base}{extra}}}"))).unwrap();
+        let err = JsFuture::from(client.login_silently()).await.unwrap_err();
+        assert_eq!(error_code(&err), "invalid_options", "{extra}");
+        assert_eq!(option_of(&err).as_deref(), Some("silentRedirectUri"));
+        let document = web_sys::window().unwrap().document().unwrap();
+        assert!(document.query_selector("iframe").unwrap().is_none());
+    }
+}
+
 /// Options with `logger` set to a JavaScript function made from `body`.
 fn options_with_logger(json: &str, body: &str) -> JsValue {
     let options = options_object(json);

@@ -21,7 +21,7 @@ use wasm_oauth::core::url::WhatwgUrl;
 use wasm_oauth::ports::{
     Abort, Adapters, Algorithm, Clock, DpopJwk, DpopKeys, Event, Events, Http, HttpRequest,
     HttpResponse, JsonCodec, Log, Navigation, PopupWindow, PublicKey, Published, Random, Runtime,
-    SignatureVerifier, Storage, Tabs,
+    SignatureVerifier, SilentFrame, Storage, Tabs,
 };
 
 /// Base64url without padding, for building test tokens.
@@ -441,6 +441,53 @@ impl PopupWindow for FakePopup {
     }
 }
 
+/// What the fake frame's callback page hands back for the authorization
+/// request's parameters; `None`: nothing ever comes (a timeout).
+type FrameAnswer = Rc<dyn Fn(&[(String, String)]) -> Option<String>>;
+
+/// Silent sign-in's hidden frame: records each load, then hands back what
+/// `answer` makes of the request (after `gate` opens). Seen from inside, a
+/// page in a frame of ours (`own_frame`) hands back into the page's log.
+#[derive(Clone, Default)]
+struct FakeFrame {
+    /// Each URL loaded, with the timeout it was given.
+    loads: Rc<RefCell<Vec<(String, u32)>>>,
+    answer: Rc<RefCell<Option<FrameAnswer>>>,
+    /// While set, the frame does not answer yet (to pile up concurrent callers).
+    gate: Rc<Cell<bool>>,
+    /// The page's origin; `https://app.example` unless set.
+    origin: Rc<RefCell<Option<String>>>,
+    /// This page is the callback page in a silent sign-in frame of ours.
+    own_frame: Rc<Cell<bool>>,
+    /// The page this frame is in, whose log records the hand-back.
+    page: FakeNavigation,
+}
+
+impl SilentFrame for FakeFrame {
+    fn page_origin(&self) -> Option<String> {
+        Some(
+            self.origin
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| "https://app.example".into()),
+        )
+    }
+    async fn load(&self, url: &str, timeout_ms: u32) -> Result<String, AuthError> {
+        self.loads.borrow_mut().push((url.to_string(), timeout_ms));
+        Gate(self.gate.clone()).await;
+        let answer = self.answer.borrow().clone();
+        answer
+            .and_then(|a| a(&query_pairs(url)))
+            .ok_or_else(|| AuthError::new(ErrorCode::Timeout, "the fake frame never answered"))
+    }
+    fn is_own_frame(&self) -> bool {
+        self.own_frame.get()
+    }
+    fn hand_back(&self, url: &str) {
+        self.page.note(&format!("frame hand back {url}"));
+    }
+}
+
 #[derive(Clone)]
 struct Fakes<S = SharedStorage> {
     dpop: FakeDpopKeys,
@@ -455,6 +502,7 @@ struct Fakes<S = SharedStorage> {
     runtime: FakeRuntime,
     events: FakeEvents,
     navigation: FakeNavigation,
+    frame: FakeFrame,
     log: FakeLog,
 }
 
@@ -487,6 +535,7 @@ impl<S> Fakes<S> {
             runtime: self.runtime,
             events: self.events,
             navigation: self.navigation,
+            frame: self.frame,
             log: self.log,
         }
     }
@@ -506,6 +555,7 @@ impl<S: Storage> Adapters for Fakes<S> {
     type Navigation = FakeNavigation;
     type Events = FakeEvents;
     type Runtime = FakeRuntime;
+    type SilentFrame = FakeFrame;
     type Log = FakeLog;
     fn storage(&self) -> &S {
         &self.storage
@@ -545,6 +595,9 @@ impl<S: Storage> Adapters for Fakes<S> {
     }
     fn runtime(&self) -> &FakeRuntime {
         &self.runtime
+    }
+    fn silent_frame(&self) -> &FakeFrame {
+        &self.frame
     }
     fn log(&self) -> &FakeLog {
         &self.log
@@ -605,18 +658,24 @@ struct Harness {
     events: Rc<RefCell<Vec<String>>>,
     navigation: FakeNavigation,
     dpop: FakeDpopKeys,
+    frame: FakeFrame,
 }
 
 fn fakes() -> Fakes {
     let http = FakeHttp::default();
+    let navigation = FakeNavigation {
+        requests: http.requests.clone(),
+        ..FakeNavigation::default()
+    };
     Fakes {
         dpop: FakeDpopKeys::default(),
         storage: SharedStorage::default(),
         transactions: None,
-        navigation: FakeNavigation {
-            requests: http.requests.clone(),
-            ..FakeNavigation::default()
+        frame: FakeFrame {
+            page: navigation.clone(),
+            ..FakeFrame::default()
         },
+        navigation,
         http,
         tabs: FakeTabs::default(),
         clock: FakeClock(Rc::new(Cell::new(NOW))),
@@ -636,6 +695,7 @@ fn harness_on(options: AuthClientOptions, f: Fakes) -> Harness {
         events: f.events.0.clone(),
         navigation: f.navigation.clone(),
         dpop: f.dpop.clone(),
+        frame: f.frame.clone(),
         client: Client::new(Config::from_options(options, &WhatwgUrl).unwrap(), f),
     }
 }
@@ -3724,13 +3784,75 @@ fn in_our_own_popup_the_callback_goes_to_the_opener_and_never_settles() {
 }
 
 #[test]
+fn in_our_own_silent_frame_the_callback_goes_to_the_parent_and_never_settles() {
+    let h = harness_with(AuthClientOptions {
+        silent_redirect_uri: Some(format!("{REDIRECT}?silent")),
+        ..options()
+    });
+    // The parent's pending login (frames of one tab share its session
+    // storage): the frame must leave it for the parent to use.
+    let (_, state, _) = start(&h);
+    let url = format!("{REDIRECT}?silent&code=C1&state={state}");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.frame.own_frame.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    for _ in 0..100 {
+        assert!(poll_once(page.as_mut()).is_pending());
+    }
+    // Scrubbed first, then handed back, before any request.
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT}?silent @0"),
+            format!("frame hand back {url} @0")
+        ]
+    );
+    assert!(
+        h.http.requests.borrow().is_empty(),
+        "the parent exchanges the code, not the frame"
+    );
+    assert!(h.client.tokens().is_none());
+    assert!(h.events.borrow().is_empty(), "nothing told in the frame");
+    let pending = h.storage.keys_with_prefix(KEY_PREFIX);
+    assert!(
+        pending.iter().any(|k| k.contains(&state)),
+        "the pending login is left for the parent: {pending:?}"
+    );
+}
+
+#[test]
+fn in_our_own_silent_frame_an_error_answer_is_handed_back_too() {
+    // login_required and the like are the parent's to report: the frame
+    // hands them back as it does a code, and tells nothing itself.
+    let h = harness();
+    let url = format!("{REDIRECT}?error=login_required&state=S1");
+    *h.navigation.address.borrow_mut() = Some(url.clone());
+    h.frame.own_frame.set(true);
+    let page = h.client.handle_redirect_callback(&url);
+    let mut page = pin!(page);
+    assert!(poll_once(page.as_mut()).is_pending());
+    assert!(poll_once(page.as_mut()).is_pending());
+    assert_eq!(
+        h.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("frame hand back {url} @0")
+        ]
+    );
+    assert!(h.events.borrow().is_empty());
+}
+
+#[test]
 fn a_callback_url_other_than_the_address_is_handled_without_touching_the_page() {
     let h = harness();
     let (_, state, nonce) = start(&h);
     h.http.answer(200, &token_body(&good_id_token(&nonce)));
     *h.navigation.address.borrow_mut() = Some("https://app.example/elsewhere".into());
-    // Even in our own popup: only the page's own address is handed back.
+    // Even in our own popup or silent frame: only the page's own address is
+    // handed back.
     h.navigation.own_popup.set(true);
+    h.frame.own_frame.set(true);
     let url = format!("{REDIRECT}?code=C1&state={state}");
     block_on(h.client.handle_redirect_callback(&url)).unwrap();
     assert!(h.navigation.log().is_empty());
@@ -3841,10 +3963,385 @@ fn a_client_secret_is_refused_in_a_browser_before_the_client_opens() {
     assert!(Client::open(Config::from_options(o, &WhatwgUrl).unwrap(), f).is_ok());
 }
 
+mod silent_sign_in {
+    //! Silent sign-in: `prompt=none` in a hidden frame (here a fake), its
+    //! answers, its timeout, forged hand-backs, one attempt at a time.
+    use super::*;
+    use wasm_oauth::client::SilentReason;
+    use wasm_oauth::core::tokens::TokenSet;
+
+    /// The registered redirect URI with a query of its own, as the provider
+    /// allows (one redirect URI per client, extra query parameters allowed).
+    const SILENT: &str = "https://app.example/callback?silent";
+
+    /// A client with silent sign-in on and no refresh tokens.
+    fn silent_harness() -> Harness {
+        harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            scope: Some("openid profile".into()),
+            ..options()
+        })
+    }
+
+    /// The frame's callback page hands back `query` (plus the request's
+    /// state) for every request.
+    fn frame_answers(h: &Harness, query: &'static str) {
+        let answer: FrameAnswer = Rc::new(move |params| {
+            let state = find(params, "state")?;
+            Some(format!("{SILENT}&{query}&state={state}"))
+        });
+        *h.frame.answer.borrow_mut() = Some(answer);
+    }
+
+    /// The provider's token answer for a silent sign-in: no refresh token.
+    fn silent_token_body(access_token: &str, nonce: &str) -> String {
+        format!(
+            r#"{{"access_token":"{access_token}","token_type":"Bearer","expires_in":3600,"scope":"openid profile","id_token":"{}"}}"#,
+            good_id_token(nonce)
+        )
+    }
+
+    /// The nonce of the `n`th request the frame loaded.
+    fn nonce_of_load(h: &Harness, n: usize) -> String {
+        let url = h.frame.loads.borrow()[n].0.clone();
+        find(&query_pairs(&url), "nonce").unwrap().to_string()
+    }
+
+    fn login_silently(h: &Harness) -> Result<TokenSet, AuthError> {
+        block_on(h.client.login_silently(SilentReason::Asked))
+    }
+
+    fn pending_logins(h: &Harness) -> usize {
+        h.storage
+            .keys_with_prefix(KEY_PREFIX)
+            .iter()
+            .filter(|k| k.contains(":tx:"))
+            .count()
+    }
+
+    /// Answers the token request of the frame's next load with `access_token`:
+    /// the nonce is only known once the frame loads, so the gate holds the
+    /// frame until the answer is queued.
+    fn silent_sign_in(h: &Harness, access_token: &str) -> Result<TokenSet, AuthError> {
+        frame_answers(h, "code=SILENT-CODE");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.login_silently(SilentReason::Asked));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(
+            call.as_mut().poll(&mut cx).is_pending(),
+            "the frame is loading"
+        );
+        let n = h.frame.loads.borrow().len() - 1;
+        h.http
+            .answer(200, &silent_token_body(access_token, &nonce_of_load(h, n)));
+        h.frame.gate.set(false);
+        poll_ready(&mut call)
+    }
+
+    #[test]
+    fn success_sends_prompt_none_with_pkce_state_and_nonce_and_stores_the_tokens() {
+        let h = silent_harness();
+        let tokens = silent_sign_in(&h, "AT-SILENT").unwrap();
+        assert_eq!(tokens.access_token.secret(), "AT-SILENT");
+        let (url, timeout_ms) = h.frame.loads.borrow()[0].clone();
+        assert_eq!(timeout_ms, 10_000, "the default timeout");
+        assert!(url.starts_with("https://auth.example/auth/authorize?"));
+        let params = query_pairs(&url);
+        assert_eq!(find(&params, "prompt"), Some("none"));
+        assert_eq!(find(&params, "response_type"), Some("code"));
+        assert_eq!(find(&params, "redirect_uri"), Some(SILENT));
+        assert_eq!(find(&params, "code_challenge_method"), Some("S256"));
+        assert!(find(&params, "code_challenge").is_some_and(|c| c.len() == 43));
+        assert!(find(&params, "state").is_some_and(|s| s.len() >= 43));
+        assert!(find(&params, "nonce").is_some_and(|n| n.len() >= 43));
+        assert_eq!(find(&params, "response_mode"), None, "the default: query");
+        // The code is redeemed with the silent page as redirect_uri and the verifier.
+        let sent = h.http.sent();
+        let form = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
+        assert_eq!(find(&form, "grant_type"), Some("authorization_code"));
+        assert_eq!(find(&form, "code"), Some("SILENT-CODE"));
+        assert_eq!(find(&form, "redirect_uri"), Some(SILENT));
+        let challenge = find(&params, "code_challenge").unwrap();
+        let verifier = find(&form, "code_verifier").unwrap();
+        assert_eq!(
+            CodeVerifier::parse(verifier).unwrap().challenge(),
+            challenge
+        );
+        assert_eq!(
+            h.client.tokens().unwrap().access_token.secret(),
+            "AT-SILENT"
+        );
+        assert_eq!(pending_logins(&h), 0, "the pending login was used once");
+        assert_eq!(*h.events.borrow(), vec!["tokens:9".to_string()]);
+    }
+
+    #[test]
+    fn the_providers_need_for_the_user_comes_back_as_its_own_code() {
+        for code in ["login_required", "consent_required", "interaction_required"] {
+            let h = silent_harness();
+            let before = silent_sign_in(&h, "AT-BEFORE").unwrap();
+            h.events.borrow_mut().clear();
+            match code {
+                "login_required" => frame_answers(&h, "error=login_required"),
+                "consent_required" => frame_answers(&h, "error=consent_required"),
+                _ => frame_answers(&h, "error=interaction_required&error_description=MFA"),
+            }
+            let e = login_silently(&h).unwrap_err();
+            assert_eq!(e.code(), code);
+            assert_eq!(h.http.sent().len(), 1, "{code}: no token request");
+            assert_eq!(pending_logins(&h), 0, "{code}: nothing left pending");
+            assert_eq!(*h.events.borrow(), vec![format!("error:{code}")]);
+            // A refusal ends nothing: the tokens held stay.
+            assert_eq!(h.client.tokens().unwrap(), before, "{code}");
+            if code == "login_required" {
+                assert!(
+                    e.message().contains("third-party cookies"),
+                    "{}",
+                    e.message()
+                );
+                assert!(e.message().contains("offline_access"), "{}", e.message());
+            } else {
+                assert!(e.message().contains("loginWithRedirect"), "{}", e.message());
+            }
+            if code == "interaction_required" {
+                assert_eq!(e.description(), Some("MFA"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_frame_that_never_answers_is_a_timeout_and_leaves_nothing_pending() {
+        let h = harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            silent_timeout_seconds: Some(2.0),
+            ..options()
+        });
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.code(), "timeout");
+        assert_eq!(h.frame.loads.borrow()[0].1, 2_000, "silentTimeoutSeconds");
+        assert_eq!(pending_logins(&h), 0);
+        assert!(h.http.sent().is_empty());
+        assert_eq!(*h.events.borrow(), vec!["error:timeout".to_string()]);
+    }
+
+    #[test]
+    fn a_forged_hand_back_is_a_state_mismatch_and_consumes_no_other_login() {
+        let h = silent_harness();
+        // A redirect login is pending in this tab; a frame hands back a
+        // response carrying its state, or a made-up one.
+        let (_, redirect_state, _) = start(&h);
+        for forged in [redirect_state.clone(), "forged-state".to_string()] {
+            let answer: FrameAnswer =
+                Rc::new(move |_| Some(format!("{SILENT}&code=STOLEN&state={forged}")));
+            *h.frame.answer.borrow_mut() = Some(answer);
+            let e = login_silently(&h).unwrap_err();
+            assert_eq!(e.code(), "state_mismatch");
+        }
+        let answer: FrameAnswer = Rc::new(|_| Some(format!("{SILENT}&code=STOLEN")));
+        *h.frame.answer.borrow_mut() = Some(answer);
+        assert_eq!(login_silently(&h).unwrap_err().code(), "state_mismatch");
+        assert!(h.http.sent().is_empty(), "no code was redeemed");
+        assert!(h.client.tokens().is_none());
+        assert_eq!(pending_logins(&h), 1, "the redirect login is still pending");
+        // ...and still completes (its nonce read from the stored login).
+        let key = h
+            .storage
+            .keys_with_prefix(KEY_PREFIX)
+            .into_iter()
+            .find(|k| k.contains(":tx:"))
+            .unwrap();
+        let stored: serde_json::Value =
+            serde_json::from_str(&h.storage.get(&key).unwrap()).unwrap();
+        let nonce = stored["nonce"].as_str().unwrap().to_string();
+        h.http.answer(200, &token_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C1&state={redirect_state}")).unwrap();
+    }
+
+    #[test]
+    fn another_user_at_the_provider_is_no_renewal_of_this_session() {
+        let h = silent_harness();
+        let alice = silent_sign_in(&h, "AT-ALICE").unwrap();
+        frame_answers(&h, "code=C2");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.login_silently(SilentReason::Asked));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        let bob = claims_at(&nonce_of_load(&h, 1), NOW / 1000)
+            .replace("urn:xeonr:user:alice", "urn:xeonr:user:bob");
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-BOB","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&bob)
+            ),
+        );
+        h.frame.gate.set(false);
+        let e = poll_ready(&mut call).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(e.message().contains("another user"), "{}", e.message());
+        assert_eq!(h.client.tokens().unwrap(), alice, "the session was kept");
+    }
+
+    #[test]
+    fn concurrent_calls_share_one_attempt() {
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        h.frame.loads.borrow_mut().clear();
+        h.http.requests.borrow_mut().clear();
+        h.tabs.locks_taken.set(0);
+        h.clock.set(NOW + 3_600_000); // expired
+        frame_answers(&h, "code=SILENT-CODE");
+        h.frame.gate.set(true);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut asked: Vec<_> = (0..5)
+            .map(|_| Box::pin(h.client.login_silently(SilentReason::Asked)))
+            .collect();
+        for c in asked.iter_mut() {
+            assert!(c.as_mut().poll(&mut cx).is_pending());
+        }
+        // getAccessToken renewing the expired session joins the same attempt.
+        let mut tokens: Vec<_> = (0..5)
+            .map(|_| Box::pin(h.client.access_token(30, false)))
+            .collect();
+        for c in tokens.iter_mut() {
+            assert!(c.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(h.frame.loads.borrow().len(), 1, "one frame");
+        let claims = claims_at(&nonce_of_load(&h, 0), (NOW + 3_600_000) / 1000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-ONCE","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims)
+            ),
+        );
+        h.frame.gate.set(false);
+        for c in asked.iter_mut() {
+            assert_eq!(poll_ready(c).unwrap().access_token.secret(), "AT-ONCE");
+        }
+        for c in tokens.iter_mut() {
+            assert_eq!(poll_ready(c).unwrap().secret(), "AT-ONCE");
+        }
+        assert_eq!(h.http.sent().len(), 1, "one code exchange");
+        assert_eq!(h.tabs.locks_taken.get(), 1, "one turn under the tabs' lock");
+    }
+
+    #[test]
+    fn get_access_token_renews_silently_without_a_refresh_token() {
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        // Still valid: no frame.
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-1"
+        );
+        assert_eq!(h.frame.loads.borrow().len(), 1);
+        h.clock.set(NOW + 3_600_000); // expired
+        frame_answers(&h, "code=C2");
+        h.frame.gate.set(true);
+        let mut call = Box::pin(h.client.access_token(30, false));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        let claims = claims_at(&nonce_of_load(&h, 1), (NOW + 3_600_000) / 1000);
+        h.http.answer(
+            200,
+            &format!(
+                r#"{{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                id_token(&claims)
+            ),
+        );
+        h.frame.gate.set(false);
+        assert_eq!(poll_ready(&mut call).unwrap().secret(), "AT-2");
+        assert_eq!(h.frame.loads.borrow().len(), 2);
+    }
+
+    #[test]
+    fn a_refresh_token_is_used_before_any_frame() {
+        let h = harness_with(AuthClientOptions {
+            silent_redirect_uri: Some(SILENT.into()),
+            ..options()
+        });
+        signed_in(&h); // with a refresh token
+        h.clock.set(NOW + 3_600_000);
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-2"
+        );
+        assert!(h.frame.loads.borrow().is_empty());
+    }
+
+    #[test]
+    fn without_silent_redirect_uri_nothing_loads() {
+        let h = harness_with(AuthClientOptions {
+            scope: Some("openid profile".into()),
+            ..options()
+        });
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.code(), "invalid_options");
+        assert_eq!(e.option_name(), Some("silentRedirectUri"));
+        // getAccessToken keeps its answer for a page without a session.
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(h.frame.loads.borrow().is_empty());
+    }
+
+    #[test]
+    fn get_access_token_without_a_session_loads_no_frame() {
+        // After a logout that left the provider's session alone, a frame
+        // would sign the user straight back in.
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        block_on(h.client.logout(false, None)).unwrap();
+        let e = block_on(h.client.access_token(30, false)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert_eq!(
+            h.frame.loads.borrow().len(),
+            1,
+            "only the sign-in's own frame"
+        );
+    }
+
+    #[test]
+    fn a_silent_page_on_another_origin_is_refused_before_loading() {
+        let h = silent_harness();
+        *h.frame.origin.borrow_mut() = Some("https://other.example".into());
+        let e = login_silently(&h).unwrap_err();
+        assert_eq!(e.option_name(), Some("silentRedirectUri"));
+        assert!(h.frame.loads.borrow().is_empty());
+        assert_eq!(pending_logins(&h), 0);
+    }
+
+    #[test]
+    fn a_set_another_tab_renewed_meanwhile_is_used_instead_of_a_frame() {
+        let h = silent_harness();
+        silent_sign_in(&h, "AT-1").unwrap();
+        h.clock.set(NOW + 3_600_000);
+        let other = format!(
+            r#"{{"v":1,"access_token":"AT-OTHER-TAB","token_type":"Bearer","expires_at":{}}}"#,
+            NOW + 7_200_000
+        );
+        *h.tabs.arrives_while_waiting.borrow_mut() = Some(other);
+        assert_eq!(
+            block_on(h.client.access_token(30, false)).unwrap().secret(),
+            "AT-OTHER-TAB"
+        );
+        assert_eq!(h.frame.loads.borrow().len(), 1, "no second frame");
+        // The app's own loginSilently always signs in anew.
+        *h.frame.answer.borrow_mut() = None;
+        assert_eq!(login_silently(&h).unwrap_err().code(), "timeout");
+        assert_eq!(h.frame.loads.borrow().len(), 2);
+    }
+}
+
 mod logging {
     //! The `logger` option: the flows' steps at `debug`, what went wrong at
     //! `warn` and `error`, and never a secret in a line.
     use super::*;
+    use wasm_oauth::client::SilentReason;
 
     /// A client logging at `level`, and the lines its logger receives.
     fn logged(level: Option<&str>, o: AuthClientOptions) -> (Harness, Rc<RefCell<Vec<String>>>) {
@@ -4010,6 +4507,60 @@ mod logging {
         assert_eq!(lines.last().unwrap(), "debug callback handled");
         assert!(!lines.iter().any(|l| l.contains("opener")));
         assert!(!lines.iter().any(|l| l.contains(&state) || l.contains("C1")));
+    }
+
+    #[test]
+    fn the_silent_frame_logs_its_hand_back_never_the_url() {
+        let (h, lines) = logged(Some("debug"), options());
+        let (_, state, _) = start(&h);
+        lines.borrow_mut().clear();
+        let url = format!("{REDIRECT}?code=C1&state={state}");
+        *h.navigation.address.borrow_mut() = Some(url.clone());
+        h.frame.own_frame.set(true);
+        let page = h.client.handle_redirect_callback(&url);
+        let mut page = pin!(page);
+        assert!(poll_once(page.as_mut()).is_pending());
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug callback scrubbed from the address",
+                "debug callback handed back to the silent sign-in",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_silent_sign_in_logs_its_steps_and_its_failure_by_code_only() {
+        let o = AuthClientOptions {
+            silent_redirect_uri: Some(format!("{REDIRECT}?silent")),
+            ..options()
+        };
+        let (h, lines) = logged(Some("debug"), o);
+        // The provider's description echoes the state: it stays out of the log.
+        let answer: FrameAnswer = Rc::new(|params| {
+            let state = find(params, "state")?;
+            Some(format!(
+                "{REDIRECT}?silent&error=login_required&error_description=no+{state}&state={state}"
+            ))
+        });
+        *h.frame.answer.borrow_mut() = Some(answer);
+        let e = block_on(h.client.login_silently(SilentReason::Asked)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        let state = find(&query_pairs(&h.frame.loads.borrow()[0].0), "state")
+            .unwrap()
+            .to_string();
+        assert!(
+            e.description().unwrap().contains(&state),
+            "the echo came back"
+        );
+        assert_eq!(
+            *lines.borrow(),
+            [
+                "debug login started",
+                "debug silent sign-in frame loading",
+                "error silent sign-in failed error=login_required",
+            ]
+        );
     }
 
     #[test]
@@ -4425,6 +4976,7 @@ mod loading_store {
     //! what goes wrong on the way (a wait that runs out, a write refused
     //! late) is logged with its code only.
     use super::*;
+    use wasm_oauth::client::SilentReason;
 
     /// The client's receiver of the store's late refusals.
     type Refusals = Rc<RefCell<Option<Box<dyn Fn(AuthError)>>>>;
@@ -4554,6 +5106,48 @@ mod loading_store {
         let pairs = parse_pairs(sent[0].form.as_deref().unwrap()).unwrap();
         assert_eq!(find(&pairs, "refresh_token"), Some("rt-kept"));
         assert_eq!(find(&pairs, "resource"), Some(API_A));
+    }
+
+    #[test]
+    fn a_silent_sign_in_waits_for_the_store_and_keeps_the_kept_users_session() {
+        // Alice's session is still loading when loginSilently is called; the
+        // provider has Bob signed in. Read before the load, no session would
+        // be held and Bob's set would replace Alice's.
+        let alice_id = good_id_token("n-kept");
+        let kept = format!(
+            r#"{{"v":1,"access_token":"at-alice","token_type":"Bearer","expires_at":{},"id_token":"{alice_id}"}}"#,
+            NOW + 3_600_000
+        );
+        let storage = LoadingStorage::default();
+        let key = format!("{KEY_PREFIX}{CLIENT_ID}:tokens");
+        storage.kept.borrow_mut().push((key, kept));
+        let f = fakes().with_storage(storage);
+        let silent = format!("{REDIRECT}?silent");
+        let o = AuthClientOptions {
+            silent_redirect_uri: Some(silent.clone()),
+            ..options()
+        };
+        let config = Config::from_options(o, &WhatwgUrl).unwrap();
+        let client = Client::open(config, f.clone()).unwrap();
+        let http = f.http.clone();
+        let answer: FrameAnswer = Rc::new(move |params| {
+            let bob = claims_at(find(params, "nonce")?, NOW / 1000)
+                .replace("urn:xeonr:user:alice", "urn:xeonr:user:bob");
+            http.answer(
+                200,
+                &format!(
+                    r#"{{"access_token":"at-bob","token_type":"Bearer","expires_in":3600,"id_token":"{}"}}"#,
+                    id_token(&bob)
+                ),
+            );
+            let state = find(params, "state")?;
+            Some(format!("{silent}&code=C-BOB&state={state}"))
+        });
+        *f.frame.answer.borrow_mut() = Some(answer);
+        let e = block_on(client.login_silently(SilentReason::Asked)).unwrap_err();
+        assert_eq!(e.code(), "login_required");
+        assert!(e.message().contains("another user"), "{}", e.message());
+        assert_eq!(client.tokens().unwrap().access_token.secret(), "at-alice");
     }
 
     #[test]

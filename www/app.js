@@ -190,6 +190,7 @@ async function boot() {
   const auth = new AuthClient({
     clientId: config.clientId,
     redirectUri: config.redirectUri,
+    silentRedirectUri: config.silentRedirectUri,
     issuer: config.issuer,
     scope: config.scope,
     storage: settings.storage === "custom" ? idbStore() : settings.storage,
@@ -218,6 +219,12 @@ async function boot() {
   }
 
   onClick("login", auth, () => logIn(auth, settings));
+  onClick("login-silently", auth, async () => {
+    // prompt=none in a hidden iframe, answered to /silent.html: works while the provider's
+    // session cookie reaches the frame.
+    const tokens = await auth.loginSilently();
+    logEvent(`signed in silently (access token ${redact(tokens?.accessToken)})`);
+  });
   onClick("logout", auth, async () => {
     await auth.logout({ returnTo: config.redirectUri });
     showUser(undefined);

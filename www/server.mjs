@@ -14,7 +14,7 @@
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { APP_CLIENT_ID, DEMO_CLIENT_ID, appRedirectUris, devClients, extraDemoClientId } from "./dev/clients.mjs";
+import { APP_CLIENT_ID, DEMO_CLIENT_ID, appRedirectUris, devClients, extraDemoClientId, silentPage } from "./dev/clients.mjs";
 import { generateRsaJwk, publicJwk } from "./dev/jwt.mjs";
 import { createDevProvider, ROUTES } from "./dev/provider.mjs";
 import { serviceAccountDevRoutes } from "./dev/service-account.mjs";
@@ -78,6 +78,7 @@ const demos = [
       issuer,
       clientId,
       redirectUri: `${origin(p)}/`,
+      silentRedirectUri: silentPage(origin(p)),
       scope: DEMO_SCOPE,
       // The provider's RP-initiated logout page, for the demo's "log out at the provider too".
       endSession: `${issuer}${ROUTES.end_session}`,

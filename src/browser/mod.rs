@@ -1,17 +1,19 @@
 //! Ring 2: the browser adapters, the only code that touches the browser.
 //! Each implements one port (`crate::ports`) over one Web API: HTTP through
-//! gloo-net, storage, WebCrypto, location, history and the popup window
-//! through web-sys, randomness through getrandom, JSON through the engine
-//! with serde-wasm-bindgen, URLs through the engine's `URL`. `web.js` keeps
-//! the few operations that are callbacks at heart (a lock held across an
-//! await, the popup's and the channel's message listeners, the app's listener
-//! registry, the abortable wait), each one plain JavaScript function.
+//! gloo-net, storage, WebCrypto, location, history, the popup window and the
+//! silent sign-in iframe through web-sys, randomness through getrandom, JSON
+//! through the engine with serde-wasm-bindgen, URLs through the engine's
+//! `URL`. `web.js` keeps the few operations that are callbacks at heart (a
+//! lock held across an await, the popup's, the silent frame's and the
+//! channel's message listeners, the app's listener registry, the abortable
+//! wait), each one plain JavaScript function.
 //! [`BrowserAdapters`] bundles them for the client.
 
 pub mod api;
 pub mod crypto;
 pub mod custom_storage;
 pub mod dpop;
+pub mod frame;
 pub mod http;
 pub mod json;
 pub mod log;
@@ -26,6 +28,7 @@ use crate::ports::{Abort, Adapters, Clock, Event, Events, Random, Runtime};
 use crypto::WebCryptoVerifier;
 use custom_storage::{CustomStorage, CustomStore};
 use dpop::WebDpopKeys;
+use frame::HiddenFrame;
 use http::FetchHttp;
 use json::EngineJson;
 use popup::PageNavigation;
@@ -148,6 +151,7 @@ impl Adapters for BrowserAdapters {
     type Navigation = PageNavigation;
     type Events = EventSink;
     type Runtime = JsRuntime;
+    type SilentFrame = HiddenFrame;
     type Log = log::JsLog;
 
     fn storage(&self) -> &BrowserStorage {
@@ -200,6 +204,10 @@ impl Adapters for BrowserAdapters {
 
     fn runtime(&self) -> &JsRuntime {
         &JsRuntime
+    }
+
+    fn silent_frame(&self) -> &HiddenFrame {
+        &HiddenFrame
     }
 
     fn log(&self) -> &log::JsLog {

@@ -1,9 +1,9 @@
 // The operations that are callbacks at heart, where plain JavaScript is
 // clearly simpler than Rust closures handed to JavaScript: a Web Lock held
 // across an await (and `navigator.locks` is not in web-sys's stable API), the
-// popup's and the BroadcastChannel's message listeners, the app's listener
-// registry (each unsubscribe function would be a closure), and the wait that
-// an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
+// popup's, the silent frame's and the BroadcastChannel's message listeners,
+// the app's listener registry (each unsubscribe function would be a closure),
+// and the wait that an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
 // randomness, location, history) is Rust through gloo-net, web-sys and
 // getrandom. One module, so an unbundled app makes one request for all of
 // them. Each function answers plain values and never rejects.
@@ -114,6 +114,62 @@ export function popupWait(popup, url, timeoutMs) {
       done({ timedOut: true });
     }, timeoutMs);
   });
+}
+
+// ---- silent sign-in's hidden iframe (frame.rs) ----
+// The silent callback page hands the response back to its parent by
+// postMessage, to our exact origin only. The count below, kept on the
+// parent's window while frames wait, is how the callback page knows its
+// parent is ours and waiting: only a page of our origin can read it.
+const FRAMES_WAITING = "__wasmOauthFramesWaiting";
+
+// Loads `url` in a hidden iframe, then resolves to `{ url }`, the callback
+// URL that this frame (and only it, from our origin) hands back, or to
+// `{ timedOut: true }` when `timeoutMs` runs out. Removes the frame, its
+// listener and its timer either way.
+export function frameLoad(url, timeoutMs) {
+  return new Promise((resolve) => {
+    const frame = document.createElement("iframe");
+    const done = (outcome) => {
+      window[FRAMES_WAITING] -= 1;
+      removeEventListener("message", onMessage);
+      clearTimeout(timer);
+      frame.remove();
+      resolve(outcome);
+    };
+    const onMessage = (e) => {
+      const ours = e.origin === location.origin && e.source === frame.contentWindow && e.source !== null;
+      if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
+        done({ url: e.data.slice(CALLBACK.length) });
+      }
+    };
+    window[FRAMES_WAITING] = (window[FRAMES_WAITING] ?? 0) + 1;
+    addEventListener("message", onMessage);
+    const timer = setTimeout(() => done({ timedOut: true }), timeoutMs);
+    frame.hidden = true;
+    frame.setAttribute("aria-hidden", "true");
+    frame.tabIndex = -1;
+    frame.src = url;
+    (document.body ?? document.documentElement).append(frame);
+  });
+}
+
+// In the frame: the parent when it is a page of our origin waiting for a
+// silent sign-in; null otherwise (a cross-origin parent throws on access).
+export function frameParent() {
+  try {
+    const parent = window.parent;
+    return parent !== window && parent[FRAMES_WAITING] > 0 ? parent : null;
+  } catch {
+    return null;
+  }
+}
+
+// In the frame: hands the callback URL to the parent (our origin only).
+export function frameHandBack(parent, url) {
+  try {
+    parent.postMessage(CALLBACK + url, location.origin);
+  } catch {}
 }
 
 // ---- the app's event listeners (src/face/events.rs) ----

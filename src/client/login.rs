@@ -45,7 +45,7 @@ fn is_authorization_error(code: &OAuthErrorCode) -> bool {
 }
 
 impl<A: Adapters> Client<A> {
-    fn transaction_key(&self, state: &str) -> String {
+    pub(super) fn transaction_key(&self, state: &str) -> String {
         self.key(&keys::transaction(state))
     }
 
@@ -75,6 +75,16 @@ impl<A: Adapters> Client<A> {
         request: &LoginRequest,
         implicit: Option<ImplicitType>,
     ) -> Result<String, AuthError> {
+        Ok(self.start_login_with_state(request, implicit).await?.0)
+    }
+
+    /// [`Client::start_login`], also answering the login's `state`, by which
+    /// the caller can tell its answer from any other.
+    pub(super) async fn start_login_with_state(
+        &self,
+        request: &LoginRequest,
+        implicit: Option<ImplicitType>,
+    ) -> Result<(String, String), AuthError> {
         if implicit.is_some() && self.config.dpop {
             // Implicit tokens come without a token request to prove the key
             // at: they would be bearer tokens, which `dpop` promises not to hold.
@@ -126,7 +136,7 @@ impl<A: Adapters> Client<A> {
             .transaction_storage()
             .set(&self.transaction_key(&pending.state), &record)?;
         self.log(Level::Debug, "login started", &[]);
-        Ok(url)
+        Ok((url, pending.state))
     }
 
     /// RFC 9126 §2: POST the request, then send the browser with only
@@ -200,7 +210,7 @@ impl<A: Adapters> Client<A> {
     /// pending login, exchanges the code, validates and stores the tokens.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         self.storage_ready().await;
-        let result = self.handle_callback_inner(url).await;
+        let result = self.handle_callback_inner(url, None).await;
         match &result {
             Ok(_) => self.log(Level::Debug, "callback handled", &[]),
             Err(e) => {
@@ -211,7 +221,13 @@ impl<A: Adapters> Client<A> {
         result
     }
 
-    async fn handle_callback_inner(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
+    /// `sub`, when given, is the user the ID token must name (a renewal of
+    /// that user's session).
+    pub(super) async fn handle_callback_inner(
+        &self,
+        url: &str,
+        sub: Option<&str>,
+    ) -> Result<CallbackOutcome, AuthError> {
         let callback = parse_callback(url)?;
         // RFC 9207 §2.4: when the response names its issuer it must be ours.
         if callback
@@ -315,7 +331,7 @@ impl<A: Adapters> Client<A> {
             pending.nonce.as_deref(),
             pending.max_age,
             implicit,
-            None,
+            sub,
         )
         .await?;
         // A new session: no per-API token of the one before is served in it.

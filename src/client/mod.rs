@@ -18,6 +18,7 @@ mod page;
 mod resource;
 mod server;
 mod session;
+mod silent;
 mod stored;
 mod tabs;
 mod turn;
@@ -25,6 +26,7 @@ mod turn;
 pub use api::{ApiAnswer, ApiCredentials};
 pub use login::CallbackOutcome;
 pub use page::POPUP_TIMEOUT_MS;
+pub use silent::SilentReason;
 
 use crate::core::config::{Config, Endpoints, StorageKind};
 use crate::core::discovery::{self, ProviderMetadata};
@@ -87,6 +89,8 @@ pub struct Client<A: Adapters> {
     /// a readable `Date` header.
     skew_ms: Cell<i64>,
     refreshing: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+    /// The silent sign-in in flight (`silent.rs`).
+    silent: RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
     /// One use of the refresh token at a time in this page (`turn`).
     refresh_turns: Turns,
     /// What `tokenExpiring` / `tokenExpired` already told, per token.
@@ -116,6 +120,7 @@ impl<A: Adapters> Client<A> {
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
+            silent: RefCell::new(None),
             refresh_turns: Turns::default(),
             expiry: RefCell::new(ExpiryWatch::new(lead_ms)),
             grant_cache: RefCell::new(Vec::new()),

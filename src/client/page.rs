@@ -1,13 +1,14 @@
 //! The flows that move the page or a popup, over the [`Navigation`] port:
 //! the redirect logins, the popup login, the callback page (scrub, then hand
-//! back to the opener or handle), and logout's trip to the end-session page.
+//! back to the opener or the silent frame's parent, or handle), and logout's
+//! trip to the end-session page.
 
 use super::{CallbackOutcome, Client};
 use crate::core::authorize::{ImplicitType, LoginRequest};
 use crate::core::callback::scrub;
 use crate::core::error::AuthError;
 use crate::core::log::Level;
-use crate::ports::{Adapters, Navigation, PopupWindow};
+use crate::ports::{Adapters, Navigation, PopupWindow, SilentFrame};
 
 /// How long a popup login may take unless the app says otherwise (5 minutes).
 pub const POPUP_TIMEOUT_MS: u32 = 5 * 60 * 1000;
@@ -65,7 +66,8 @@ impl<A: Adapters> Client<A> {
     /// `url` is the page's address, the response is scrubbed from the address
     /// bar and the history first, whatever happens next; and in a login popup
     /// of ours the opener finishes the login: the URL is handed to it, the
-    /// popup closes, and this future never completes.
+    /// popup closes, and this future never completes. Likewise in a silent
+    /// sign-in frame of ours: the waiting page finishes (`silent.rs`).
     pub async fn handle_redirect_callback(&self, url: &str) -> Result<CallbackOutcome, AuthError> {
         let navigation = self.adapters.navigation();
         if navigation.current_url().as_deref() == Some(url) {
@@ -74,6 +76,16 @@ impl<A: Adapters> Client<A> {
             if navigation.is_own_popup() {
                 self.log(Level::Debug, "callback handed back to the opener", &[]);
                 navigation.hand_back(url);
+                std::future::pending::<()>().await;
+            }
+            let frame = self.adapters.silent_frame();
+            if frame.is_own_frame() {
+                self.log(
+                    Level::Debug,
+                    "callback handed back to the silent sign-in",
+                    &[],
+                );
+                frame.hand_back(url);
                 std::future::pending::<()>().await;
             }
         }

@@ -2,7 +2,7 @@
 //! the page and across tabs), userinfo, logout.
 
 use super::flight::Shared;
-use super::Client;
+use super::{Client, SilentReason};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::log::Level;
@@ -36,12 +36,22 @@ impl<A: Adapters> Client<A> {
             self.log(Level::Debug, "refresh shared with a call in flight", &[]);
             return flight.wait().await.map(|t| t.access_token);
         }
+        // No session here: no frame either. After a logout that left the
+        // provider's session alone, a silent sign-in would sign the user
+        // straight back in; an app restores a session on purpose with
+        // `loginSilently()`.
         let Some(tokens) = self.tokens() else {
             return fail(ErrorCode::LoginRequired, "no session: log in first");
         };
         let margin = u64::from(min_validity_seconds) * 1000;
         if !force_refresh && tokens.is_valid_for(self.now(), margin) {
             return Ok(tokens.access_token);
+        }
+        // Without a refresh token, silent sign-in (when on) renews.
+        if tokens.refresh_token.is_none() && self.silent_sign_in_enabled() {
+            let held = tokens.access_token;
+            let reason = SilentReason::Renewing { held };
+            return self.login_silently(reason).await.map(|t| t.access_token);
         }
         let flight = Shared::default();
         *self.refreshing.borrow_mut() = Some(flight.clone());

@@ -58,6 +58,9 @@ pub struct LoginRequest {
     pub response_mode_fragment: bool,
     /// The app's state as JSON text.
     pub app_state: Option<String>,
+    /// Where this login's answer goes instead of the configured
+    /// `redirectUri`: silent sign-in's callback page (`silentRedirectUri`).
+    pub redirect_uri: Option<String>,
 }
 
 /// Where the app's state says to go after the login: its `returnTo`.
@@ -191,7 +194,11 @@ pub fn begin_login(
             ));
         }
     }
-    let Some(redirect_uri) = config.redirect_uri.as_deref() else {
+    let Some(redirect_uri) = request
+        .redirect_uri
+        .as_deref()
+        .or(config.redirect_uri.as_deref())
+    else {
         return Err(AuthError::option(
             "redirectUri",
             "is required to log in (only a client for clientCredentials, exchangeServiceToken or device sign-in may leave it out)",

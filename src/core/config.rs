@@ -15,6 +15,8 @@ pub const DEFAULT_ISSUER: &str = "https://auth.xeonr.io";
 pub const DEFAULT_SCOPE: &str = "openid profile email";
 /// Default time any one request to the provider may take.
 pub const DEFAULT_HTTP_TIMEOUT_SECONDS: u32 = 30;
+/// How long silent sign-in waits for its iframe by default.
+pub const DEFAULT_SILENT_TIMEOUT_SECONDS: u32 = 10;
 /// Default allowance for the difference between our clock and the provider's.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u32 = 60;
 
@@ -149,6 +151,20 @@ pub struct AuthClientOptions {
     /// other origin is refused with `invalid_options`. Default none.
     #[tsify(optional)]
     pub api_origins: Option<Vec<String>>,
+    /// The page of this app that answers silent sign-in (`loginSilently`,
+    /// and `getAccessToken` without a refresh token): an absolute URL the
+    /// provider accepts as a redirect URI (such as `redirectUri` plus a
+    /// query, `/?silent`), on the same origin as the app (the hidden iframe
+    /// hands the answer back to it). It runs the SDK and calls
+    /// `handleRedirectCallback()`, as the redirect page does.
+    /// Default none: silent sign-in is off (`loginSilently` rejects with
+    /// `invalid_options`).
+    #[tsify(optional)]
+    pub silent_redirect_uri: Option<String>,
+    /// How long silent sign-in waits for the iframe's answer, in seconds,
+    /// before it fails with `timeout`. Default 10; 1 to 300.
+    #[tsify(optional)]
+    pub silent_timeout_seconds: Option<f64>,
     /// Called with each log line at `logLevel` or above: `(level, message,
     /// fields)`. The message is fixed text and the fields are a few typed
     /// values (endpoint without its query, status, durations, error codes):
@@ -220,6 +236,10 @@ pub struct Config {
     pub client_secret: Option<ClientSecret>,
     /// The endpoints the app set itself (option names): discovery leaves them alone.
     pub explicit_endpoints: Vec<String>,
+    /// The page that answers silent sign-in; `None`: silent sign-in is off.
+    pub silent_redirect_uri: Option<String>,
+    /// How long silent sign-in waits for its iframe, in milliseconds.
+    pub silent_timeout_ms: u32,
     /// The lowest level passed to the app's `logger`.
     pub log_level: LogLevel,
 }
@@ -257,6 +277,24 @@ fn web_url(urls: &dyn UrlParser, text: &str, name: &str) -> Result<WebUrl, AuthE
     })
 }
 
+/// A redirect URI option (`name`), when given: an absolute https URL (http
+/// only on loopback) without a fragment.
+fn redirect_option(
+    urls: &dyn UrlParser,
+    value: Option<String>,
+    name: &str,
+) -> Result<Option<String>, AuthError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    let text = non_empty(Some(text), name)?;
+    // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
+    if web_url(urls, &text, name)?.has_fragment {
+        return Err(AuthError::option(name, "must not have a fragment"));
+    }
+    Ok(Some(text))
+}
+
 impl Config {
     /// Checks the options and fills in the defaults; `urls` reads the URLs.
     /// Each error is `invalid_options` naming its option.
@@ -268,17 +306,7 @@ impl Config {
                 "is too long (256 bytes at most)",
             ));
         }
-        let redirect_uri = match o.redirect_uri {
-            None => None,
-            Some(text) => {
-                let text = non_empty(Some(text), "redirectUri")?;
-                // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
-                if web_url(urls, &text, "redirectUri")?.has_fragment {
-                    return Err(AuthError::option("redirectUri", "must not have a fragment"));
-                }
-                Some(text)
-            }
-        };
+        let redirect_uri = redirect_option(urls, o.redirect_uri, "redirectUri")?;
         let issuer = o.issuer.unwrap_or_else(|| DEFAULT_ISSUER.to_string());
         let issuer_url = web_url(urls, &issuer, "issuer")?;
         if issuer_url.has_query || issuer_url.has_fragment {
@@ -313,6 +341,18 @@ impl Config {
                 return Err(AuthError::option(
                     "httpTimeoutSeconds",
                     "must be between 1 and 600 seconds",
+                ))
+            }
+        };
+        let silent_redirect_uri =
+            redirect_option(urls, o.silent_redirect_uri, "silentRedirectUri")?;
+        let silent_timeout_ms = match o.silent_timeout_seconds {
+            None => DEFAULT_SILENT_TIMEOUT_SECONDS * 1000,
+            Some(s) if (1.0..=300.0).contains(&s) => (s * 1000.0) as u32,
+            Some(_) => {
+                return Err(AuthError::option(
+                    "silentTimeoutSeconds",
+                    "must be between 1 and 300 seconds",
                 ))
             }
         };
@@ -399,6 +439,8 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .map(ClientSecret::new),
             explicit_endpoints,
+            silent_redirect_uri,
+            silent_timeout_ms,
             log_level,
         })
     }
@@ -567,6 +609,42 @@ mod tests {
         let mut o = base();
         o.clock_skew_seconds = Some(-1.0);
         assert_eq!(code_of(o), "invalid_options");
+    }
+
+    #[test]
+    fn silent_sign_in_options_are_checked_and_named() {
+        let c = Config::from_options(base(), &WhatwgUrl).unwrap();
+        assert_eq!(c.silent_redirect_uri, None, "off unless asked for");
+        assert_eq!(c.silent_timeout_ms, 10_000);
+        let bad_uris = [
+            "",
+            " ",
+            "silent.html",
+            "ftp://app.example/silent",
+            "http://app.example/silent",
+            "https://app.example/silent#f",
+        ];
+        for bad in bad_uris {
+            let mut o = base();
+            o.silent_redirect_uri = Some(bad.into());
+            let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+            assert_eq!(e.option_name(), Some("silentRedirectUri"), "{bad:?}");
+        }
+        for bad in [0.0, 0.5, 301.0, -1.0, f64::NAN, f64::INFINITY] {
+            let mut o = base();
+            o.silent_timeout_seconds = Some(bad);
+            let e = Config::from_options(o, &WhatwgUrl).unwrap_err();
+            assert_eq!(e.option_name(), Some("silentTimeoutSeconds"), "{bad}");
+        }
+        let mut o = base();
+        o.silent_redirect_uri = Some("http://127.0.0.1:8080/silent.html".into());
+        o.silent_timeout_seconds = Some(1.5);
+        let c = Config::from_options(o, &WhatwgUrl).unwrap();
+        assert_eq!(
+            c.silent_redirect_uri.as_deref(),
+            Some("http://127.0.0.1:8080/silent.html")
+        );
+        assert_eq!(c.silent_timeout_ms, 1_500);
     }
 
     #[test]

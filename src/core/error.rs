@@ -268,6 +268,13 @@ impl AuthError {
         e
     }
 
+    /// The same error with a message that says more about where it came from
+    /// (the code and what the server said stay).
+    pub fn with_message(mut self, message: &'static str) -> Self {
+        self.0.message = Cow::Borrowed(message);
+        self
+    }
+
     /// Adds the HTTP status of the failed response.
     pub fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);

@@ -13,7 +13,7 @@ mod events;
 use crate::browser::api::ApiRequest;
 use crate::browser::url::EngineUrl;
 use crate::browser::{fill_random, BrowserAdapters, SignalAbort};
-use crate::client::{Client, DEFAULT_MIN_VALIDITY_SECONDS, POPUP_TIMEOUT_MS};
+use crate::client::{Client, SilentReason, DEFAULT_MIN_VALIDITY_SECONDS, POPUP_TIMEOUT_MS};
 use crate::core::authorize::ImplicitType;
 use crate::core::callback::{is_callback, parse_callback};
 use crate::core::config::Config;
@@ -229,6 +229,21 @@ impl AuthClient {
         })
     }
 
+    /// Signs in without showing anything: a code + PKCE login with
+    /// `prompt=none` in a hidden iframe, answered to `silentRedirectUri`.
+    /// Resolves with the stored token set; rejects with `login_required`,
+    /// `consent_required` or `interaction_required` when the provider needs
+    /// the user, `timeout` when the frame never answers, `invalid_options`
+    /// without `silentRedirectUri`.
+    #[wasm_bindgen(js_name = loginSilently, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn login_silently(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let tokens = inner.login_silently(SilentReason::Asked).await?;
+            Ok(tokens_object(&tokens))
+        })
+    }
+
     /// True when `url` (default: the current address) carries an
     /// authorization response.
     #[wasm_bindgen(js_name = isCallback)]
@@ -350,6 +365,8 @@ impl AuthClient {
     /// `minValiditySeconds` (default 30) left or when `forceRefresh` is set.
     /// With `resource` and/or `scope`: the token for that API (RFC 8707),
     /// cached apart from the session's own.
+    /// A session without a refresh token renews by silent sign-in when
+    /// `silentRedirectUri` is set.
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(
         &self,

@@ -341,6 +341,7 @@ pub fn login_request(value: &JsValue) -> Result<(LoginOptions, LoginRequest), Au
         extra_params: o.extra_params.clone().map(|p| p.0).unwrap_or_default(),
         response_mode_fragment: o.response_mode == Some(ResponseMode::Fragment),
         app_state: app_state(value)?,
+        redirect_uri: None,
     };
     Ok((o, request))
 }

@@ -18,6 +18,16 @@ export function extraDemoClientId(port) {
  */
 export const APP_CLIENT_ID = "0a7f3e5c-1d2b-4c8e-9f60-5a4b3c2d1e0f";
 
+/**
+ * The demo's `silentRedirectUri` on `origin`: its one registered redirect URI with a query
+ * parameter, which the provider allows (provider-spec.md: one redirect URI per client, "extra
+ * query parameters are allowed"; redirect-query.mjs). The demo's server answers it with
+ * www/silent.html.
+ */
+export function silentPage(origin) {
+  return `${origin}/?silent`;
+}
+
 /** A public browser client whose one redirect URI is `origin + "/"`. */
 export function publicDemoClient(clientId, origin) {
   return publicClient(clientId, [`${origin}/`], "wasm-oauth demo");

@@ -9,6 +9,7 @@ import { offlineAccessMeansConsent } from "./offline-access.mjs";
 import { JWT_BEARER, jwtBearerGrant } from "./service-account.mjs";
 import { statsMiddleware } from "./stats.mjs";
 import { redirectProbeMiddleware } from "./redirect-probe.mjs";
+import { allowRedirectQuery } from "./redirect-query.mjs";
 import { resourceIndicators } from "./resources.mjs";
 
 // provider-spec.md, "Endpoints"; PAR and end-session are ours (the spec leaves them undocumented).
@@ -118,6 +119,9 @@ export async function createDevProvider({ issuer, clients, signingKey, serviceAc
     if (code === "implicit-force-https" || code === "implicit-forbid-localhost") return;
     invalidate.call(this, message, code);
   };
+
+  // provider-spec.md: a registered redirect URI with extra query parameters is allowed.
+  allowRedirectQuery(provider);
 
   provider.registerGrantType(JWT_BEARER, jwtBearerGrant({ publicKey: serviceAccountKey, errors }), ["assertion", "scope"]);
 

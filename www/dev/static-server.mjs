@@ -28,19 +28,28 @@ function isServerCode(wwwDir, file) {
   return file === join(base, "server.mjs") || file === join(base, "dev") || file.startsWith(join(base, "dev") + sep);
 }
 
-/** The strict CSP for HTML; `scriptHashes` allow given inline scripts (a bundler's loader). */
-export function contentSecurityPolicy(providerOrigin, scriptHashes = []) {
+/**
+ * The strict CSP for HTML; `scriptHashes` allow given inline scripts (a bundler's loader).
+ * Silent sign-in's hidden iframe goes to the provider and comes back to this origin
+ * (`frame-src`); only the silent sign-in page may itself be framed, by this origin alone
+ * (`framedBySelf`), every other page by nobody.
+ */
+export function contentSecurityPolicy(providerOrigin, scriptHashes = [], { framedBySelf = false } = {}) {
   return [
     "default-src 'self'",
     ["script-src 'self' 'wasm-unsafe-eval'", ...scriptHashes.map((h) => `'${h}'`)].join(" "),
     `connect-src 'self' ${providerOrigin}`,
+    `frame-src 'self' ${providerOrigin}`,
     "img-src 'self' data:",
     "style-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framedBySelf ? "'self'" : "'none'"}`,
   ].join("; ");
 }
+
+/** The demo's silent sign-in page, served for `/silent.html` and for `/?silent` (clients.mjs `silentPage`). */
+const SILENT_PAGE = "/silent.html";
 
 /**
  * Resolves a URL path inside `root`, or returns undefined when it would leave it
@@ -71,6 +80,7 @@ export function resolveInside(root, urlPath) {
  */
 export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, vendor = {}, api }) {
   const csp = contentSecurityPolicy(providerOrigin);
+  const silentCsp = contentSecurityPolicy(providerOrigin, [], { framedBySelf: true });
   const configBody = JSON.stringify(config);
 
   return createServer(async (req, res) => {
@@ -89,7 +99,9 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, ven
       return;
     }
 
-    const { pathname } = new URL(req.url ?? "/", "http://demo.invalid");
+    const requested = new URL(req.url ?? "/", "http://demo.invalid");
+    // The registered redirect URI with `?silent`: silent sign-in's answer, for the light page.
+    const pathname = requested.pathname === "/" && requested.searchParams.has("silent") ? SILENT_PAGE : requested.pathname;
     if (api && pathname === API_PATH) {
       await api(req, send);
       return;
@@ -116,7 +128,7 @@ export function createStaticServer({ wwwDir, pkgDir, config, providerOrigin, ven
       return;
     }
     const headers = { "Content-Type": type };
-    if (type.startsWith("text/html")) headers["Content-Security-Policy"] = csp;
+    if (type.startsWith("text/html")) headers["Content-Security-Policy"] = pathname === SILENT_PAGE ? silentCsp : csp;
     send(200, body, headers);
   });
 }
