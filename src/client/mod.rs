@@ -433,6 +433,40 @@ impl<A: Adapters> Client<A> {
         self.adapters.events().emit(Event::Logout);
     }
 
+    /// Runs `flow` as the one attempt of its kind in `slot` (callers that
+    /// come meanwhile join it through the slot), then tells the app and the
+    /// log of its failure: a background renewal has no caller of its own
+    /// who would see it. The flow comes boxed: one copy of this serves both
+    /// kinds (refresh, silent sign-in).
+    async fn single_flight(
+        &self,
+        slot: &RefCell<Option<Shared<Result<TokenSet, AuthError>>>>,
+        failure: &'static str,
+        flow: std::pin::Pin<Box<dyn Future<Output = Result<TokenSet, AuthError>> + '_>>,
+    ) -> Result<TokenSet, AuthError> {
+        let flight = Shared::default();
+        *slot.borrow_mut() = Some(flight.clone());
+        let result = flow.await;
+        *slot.borrow_mut() = None;
+        flight.complete(result.clone());
+        if let Err(e) = &result {
+            self.log_failure(failure, e);
+            self.adapters.events().emit(Event::Error(e));
+        }
+        result
+    }
+
+    /// Ends the session because the provider refused its refresh token
+    /// (`invalid_grant`): `login_required`, caused by the provider's error.
+    fn end_refused_session(&self, refused: &AuthError) -> AuthError {
+        self.clear_session();
+        AuthError::new(
+            ErrorCode::LoginRequired,
+            "the session ended (refresh token refused): log in again",
+        )
+        .caused_by(refused)
+    }
+
     /// The stored token set. A corrupt or foreign entry is removed, never fatal.
     /// In a shared session, what another tab just published wins over a
     /// storage copy that has not caught up yet (Chromium delivers localStorage

@@ -123,12 +123,7 @@ impl<A: Adapters> Client<A> {
                 if !self.still_current(&session) {
                     return Err(e);
                 }
-                self.clear_session();
-                return Err(AuthError::new(
-                    ErrorCode::LoginRequired,
-                    "the session ended (refresh token refused): log in again",
-                )
-                .caused_by(&e));
+                return Err(self.end_refused_session(&e));
             }
             Err(e) => return Err(e),
         };

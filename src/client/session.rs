@@ -1,7 +1,6 @@
 //! The signed-in session: access tokens on demand, refresh (single flight in
 //! the page and across tabs), userinfo, logout.
 
-use super::flight::Shared;
 use super::{Client, SilentReason};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
@@ -53,16 +52,10 @@ impl<A: Adapters> Client<A> {
             let reason = SilentReason::Renewing { held };
             return self.login_silently(reason).await.map(|t| t.access_token);
         }
-        let flight = Shared::default();
-        *self.refreshing.borrow_mut() = Some(flight.clone());
-        let result = self.refresh_across_tabs(tokens).await;
-        *self.refreshing.borrow_mut() = None;
-        flight.complete(result.clone());
-        if let Err(e) = &result {
-            self.log_failure("refresh failed", e);
-            self.adapters.events().emit(Event::Error(e));
-        }
-        result.map(|t| t.access_token)
+        let refresh = Box::pin(self.refresh_across_tabs(tokens));
+        self.single_flight(&self.refreshing, "refresh failed", refresh)
+            .await
+            .map(|t| t.access_token)
     }
 
     /// Refreshes in the page's refresh-token turn (`turn`), under the
@@ -129,12 +122,7 @@ impl<A: Adapters> Client<A> {
                         return Ok(now_held);
                     }
                 }
-                self.clear_session();
-                return Err(AuthError::new(
-                    ErrorCode::LoginRequired,
-                    "the session ended (refresh token refused): log in again",
-                )
-                .caused_by(&e));
+                return Err(self.end_refused_session(&e));
             }
             Err(e) => return Err(e),
         };

@@ -9,7 +9,6 @@
 //! that share a session (`storage: "local"`) take turns under the same Web
 //! Lock as refreshes, so a tab that waited uses what the other one got.
 
-use super::flight::Shared;
 use super::Client;
 use crate::core::authorize::LoginRequest;
 use crate::core::callback::parse_callback;
@@ -18,7 +17,7 @@ use crate::core::log::Level;
 use crate::core::secret::AccessToken;
 use crate::core::tokens::TokenSet;
 use crate::core::url::check_option_url;
-use crate::ports::{Adapters, Event, Events, SilentFrame, Storage, Tabs};
+use crate::ports::{Adapters, SilentFrame, Storage, Tabs};
 
 /// Why a silent sign-in runs.
 pub enum SilentReason {
@@ -57,16 +56,9 @@ impl<A: Adapters> Client<A> {
             );
             return flight.wait().await;
         }
-        let flight = Shared::default();
-        *self.silent.borrow_mut() = Some(flight.clone());
-        let result = self.silent_across_tabs(reason).await;
-        *self.silent.borrow_mut() = None;
-        flight.complete(result.clone());
-        if let Err(e) = &result {
-            self.log_failure("silent sign-in failed", e);
-            self.adapters.events().emit(Event::Error(e));
-        }
-        result
+        let attempt = Box::pin(self.silent_across_tabs(reason));
+        self.single_flight(&self.silent, "silent sign-in failed", attempt)
+            .await
     }
 
     /// The silent callback page, checked for this page: the frame can only
