@@ -1014,27 +1014,7 @@ mod dpop_keys {
     use wasm_oauth::browser::dpop::WebDpopKeys;
     use wasm_oauth::ports::DpopKeys;
 
-    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
-        export function privateKeyOf(id) {
-          return new Promise((resolve) => {
-            const open = indexedDB.open('wasm-oauth-dpop', 1);
-            open.onsuccess = () => {
-              const get = open.result.transaction('keys').objectStore('keys').get(id);
-              get.onsuccess = () => { open.result.close(); resolve(get.result.privateKey); };
-            };
-          });
-        }
-        export function putJunk(id) {
-          return new Promise((resolve) => {
-            const open = indexedDB.open('wasm-oauth-dpop', 1);
-            open.onupgradeneeded = () => open.result.createObjectStore('keys');
-            open.onsuccess = () => {
-              const tx = open.result.transaction('keys', 'readwrite');
-              tx.objectStore('keys').put('not a key', id);
-              tx.oncomplete = () => { open.result.close(); resolve(); };
-            };
-          });
-        }")]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/tests/browser/helpers.js")]
     extern "C" {
         #[wasm_bindgen(js_name = putJunk)]
         fn put_junk(id: &str) -> js_sys::Promise;
@@ -1162,45 +1142,7 @@ mod dpop_keys {
         keys.delete().await;
     }
 
-    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
-        function store(mode, step) {
-          return new Promise((resolve) => {
-            const open = indexedDB.open('wasm-oauth-dpop', 1);
-            open.onupgradeneeded = () => open.result.createObjectStore('keys');
-            open.onsuccess = () => {
-              const tx = open.result.transaction('keys', mode);
-              let answer;
-              step(tx.objectStore('keys'), (a) => { answer = a; });
-              tx.oncomplete = () => { open.result.close(); resolve(answer); };
-            };
-          });
-        }
-        // Stores one real key pair under each id, last used `agesMs[i]` ago
-        // (a negative age: stored before `usedAt` existed).
-        export async function putAged(ids, agesMs) {
-          const pair = await crypto.subtle.generateKey(
-            { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-          const now = Date.now();
-          await store('readwrite', (keys) => ids.forEach((id, i) => {
-            const entry = { privateKey: pair.privateKey, publicKey: pair.publicKey };
-            if (agesMs[i] >= 0) entry.usedAt = now - agesMs[i];
-            keys.put(entry, id);
-          }));
-        }
-        // The ids stored under `prefix`, in order.
-        export function idsUnder(prefix) {
-          return store('readonly', (keys, answer) => {
-            const all = keys.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\\uffff'));
-            all.onsuccess = () => answer(all.result);
-          });
-        }
-        // The `usedAt` of the entry under `id`.
-        export function usedAtOf(id) {
-          return store('readonly', (keys, answer) => {
-            const get = keys.get(id);
-            get.onsuccess = () => answer(get.result?.usedAt);
-          });
-        }")]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/tests/browser/helpers.js")]
     extern "C" {
         #[wasm_bindgen(js_name = putAged)]
         fn put_aged(ids: Vec<String>, ages_ms: Vec<f64>) -> js_sys::Promise;

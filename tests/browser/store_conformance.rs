@@ -12,52 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_oauth::browser::custom_storage::{CustomStorage, CustomStore};
 use wasm_oauth::face::AuthClient;
 
-#[wasm_bindgen(inline_js = "
-    // A store object over a Map, written as an app would: `sync` answers with
-    // values, `async` with promises settled after a timer (as IndexedDB
-    // does). `faults.get` (set, remove, keys) makes that method throw (sync)
-    // or reject (async), and leaves the Map as it was.
-    export function customStore(mode) {
-      const entries = new Map();
-      const faults = { get: false, set: false, remove: false, keys: false };
-      const answer = (name, act) => {
-        if (mode === 'sync') {
-          if (faults[name]) throw new DOMException('refused', 'QuotaExceededError');
-          return act();
-        }
-        return new Promise((resolve, reject) => setTimeout(() => {
-          if (faults[name]) reject(new DOMException('refused', 'QuotaExceededError'));
-          else resolve(act());
-        }, 2));
-      };
-      const store = {
-        get: (key) => answer('get', () => (entries.has(key) ? entries.get(key) : null)),
-        set: (key, value) => answer('set', () => { entries.set(key, value); }),
-        remove: (key) => answer('remove', () => { entries.delete(key); }),
-        keys: () => answer('keys', () => [...entries.keys()]),
-      };
-      return { store, entries, faults };
-    }
-    // Makes the page's Web Storage refuse `method` (getItem, setItem) while `on`.
-    export function webStorageRefuses(method, on) {
-      const proto = Storage.prototype;
-      if (!proto.__real) proto.__real = {};
-      if (on) {
-        proto.__real[method] ??= proto[method];
-        proto[method] = function () { throw new DOMException('refused', 'QuotaExceededError'); };
-      } else if (proto.__real[method]) {
-        proto[method] = proto.__real[method];
-        delete proto.__real[method];
-      }
-    }
-    export function wait(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
-    export function answerTokenRequests(body) {
-      window.__storeRealFetch ??= window.fetch;
-      window.fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
-    }
-    export function restoreFetch() {
-      if (window.__storeRealFetch) window.fetch = window.__storeRealFetch;
-    }")]
+#[wasm_bindgen(module = "/tests/browser/helpers.js")]
 extern "C" {
     #[wasm_bindgen(js_name = customStore)]
     fn custom_store(mode: &str) -> JsValue;
