@@ -59,6 +59,9 @@ test(`${engine}: Log out revokes the refresh token and the access token, and a r
 
   await session.click("#logout");
   await waitForStatus(session, "signed-out");
+  // "signed-out" shows when the session is cleared, before the revocations are
+  // answered; the demo enables the button again once logout() has resolved.
+  await session.waitFor("logout() to finish", () => session.execute("return !document.getElementById('logout').disabled"));
   await assertNoError(session);
   assert.equal(await tokensOf(session), null);
   assert.equal(await storedTokens(session, "session"), null, "nothing left in sessionStorage");
