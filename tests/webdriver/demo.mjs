@@ -62,6 +62,10 @@ export async function signIn(session, { login, password = "any-password", closes
       if (closes && !(await session.windowHandles()).includes(handle)) return "closed";
       const now = new URL(await session.url());
       if (now.href === before) return false;
+      // Passing through the provider's own redirects (/auth/...): the URL can
+      // already name one while the old document still reports "complete", and
+      // taking it as the next page would leave the consent page after it unfilled.
+      if (now.origin === new URL(before).origin && !onInteraction(now)) return false;
       return (await session.execute("return document.readyState")) === "complete" && now;
     });
     if (next === "closed") return;
