@@ -48,6 +48,23 @@ export function sleep(ms, signal) {
 const WAITING = "__wasmOauthPopupWaiting";
 const CALLBACK = "wasm-oauth:callback:";
 
+// In a page of our origin: posts the callback URL to `target` (a waiting
+// opener or parent), to our exact origin only.
+function postCallback(target, url) {
+  try {
+    target.postMessage(CALLBACK + url, location.origin);
+  } catch {}
+}
+
+// In the waiting page: the callback URL `e` carries when `source` (the popup's
+// or the frame's window) posted it from our origin; otherwise undefined.
+function handedBack(e, source) {
+  const ours = source != null && e.source === source && e.origin === location.origin;
+  if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
+    return e.data.slice(CALLBACK.length);
+  }
+}
+
 // Opens a login popup at `url`: the window, or null when the browser blocks it.
 export function popupOpen(url) {
   try {
@@ -75,9 +92,7 @@ export function popupOpener() {
 // closes itself only when no opener did so within HAND_BACK_CLOSE_MS (the
 // opener went away meanwhile).
 export function popupHandBack(opener, url) {
-  try {
-    opener.postMessage(CALLBACK + url, location.origin);
-  } catch {}
+  postCallback(opener, url);
   setTimeout(() => window.close(), HAND_BACK_CLOSE_MS);
 }
 const HAND_BACK_CLOSE_MS = 10_000;
@@ -97,10 +112,10 @@ export function popupWait(popup, url, timeoutMs) {
       resolve(outcome);
     };
     const onMessage = (e) => {
-      const ours = e.origin === location.origin && e.source === popup;
-      if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
+      const url = handedBack(e, popup);
+      if (url !== undefined) {
         popup.close();
-        done({ url: e.data.slice(CALLBACK.length) });
+        done({ url });
       }
     };
     window[WAITING] = true;
@@ -138,10 +153,8 @@ export function frameLoad(url, timeoutMs) {
       resolve(outcome);
     };
     const onMessage = (e) => {
-      const ours = e.origin === location.origin && e.source === frame.contentWindow && e.source !== null;
-      if (ours && typeof e.data === "string" && e.data.startsWith(CALLBACK)) {
-        done({ url: e.data.slice(CALLBACK.length) });
-      }
+      const url = handedBack(e, frame.contentWindow);
+      if (url !== undefined) done({ url });
     };
     window[FRAMES_WAITING] = (window[FRAMES_WAITING] ?? 0) + 1;
     addEventListener("message", onMessage);
@@ -167,9 +180,7 @@ export function frameParent() {
 
 // In the frame: hands the callback URL to the parent (our origin only).
 export function frameHandBack(parent, url) {
-  try {
-    parent.postMessage(CALLBACK + url, location.origin);
-  } catch {}
+  postCallback(parent, url);
 }
 
 // ---- the app's event listeners (src/face/events.rs) ----
