@@ -743,6 +743,44 @@ async fn a_logger_that_throws_never_breaks_a_flow() {
     assert_eq!(lines, [r#"["debug","login started","{}"]"#]);
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/tests/browser/helpers.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = watchUnhandledRejections)]
+    fn watch_unhandled_rejections() -> JsValue;
+    #[wasm_bindgen(js_name = leaveRejected)]
+    fn leave_rejected(message: &str, watch: &JsValue) -> js_sys::Promise;
+}
+
+#[wasm_bindgen_test]
+async fn an_async_logger_that_rejects_leaves_no_unhandled_rejection() {
+    use wasm_oauth::face::AuthClient;
+    let watch = watch_unhandled_rejections();
+    let options = options_with_logger(
+        r#"{"clientId":"c","redirectUri":"http://127.0.0.1:8080/","issuer":"http://127.0.0.1:9/","storage":"memory","logLevel":"debug"}"#,
+        "globalThis.__asyncLogCalls = (globalThis.__asyncLogCalls ?? 0) + 1; return Promise.reject(new Error('async logger broke'))",
+    );
+    let client = AuthClient::new(options).unwrap();
+    let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))
+        .await
+        .expect("the flow goes on whatever the logger does");
+    assert!(url.as_string().is_some());
+    let calls = js_sys::Reflect::get(&js_sys::global(), &"__asyncLogCalls".into()).unwrap();
+    assert_eq!(calls.as_f64(), Some(1.0), "the logger was called");
+    // A rejection of our own, made after the logger's: once the page has
+    // reported it, it has reported the logger's too, had it been unhandled.
+    JsFuture::from(leave_rejected("marker", &watch))
+        .await
+        .unwrap();
+    let seen = js_sys::Reflect::get(&watch, &"seen".into()).unwrap();
+    let stop: js_sys::Function = js_sys::Reflect::get(&watch, &"stop".into()).unwrap().into();
+    stop.call0(&JsValue::UNDEFINED).unwrap();
+    let seen: Vec<String> = js_sys::Array::from(&seen)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert_eq!(seen, ["marker"]);
+}
+
 #[wasm_bindgen_test]
 async fn the_js_face_refuses_extra_params_that_override_the_sdks_own() {
     use wasm_oauth::face::AuthClient;

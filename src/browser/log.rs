@@ -4,7 +4,14 @@
 
 use crate::core::log::{Field, FieldValue, Level};
 use crate::ports::Log;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// Calls the logger; a throw or a rejected promise it answers is dropped.
+    #[wasm_bindgen(js_name = logLine)]
+    fn log_line(logger: &js_sys::Function, level: &str, message: &str, fields: &js_sys::Object);
+}
 
 /// The `logger` option, when the app gave one.
 #[derive(Default)]
@@ -27,13 +34,8 @@ impl Log for JsLog {
             };
             let _ = js_sys::Reflect::set(&object, &JsValue::from_str(field.name()), &value);
         }
-        // A logger that throws is the app's problem, never the flow's: the
-        // exception is dropped here.
-        let _ = logger.call3(
-            &JsValue::UNDEFINED,
-            &JsValue::from_str(level.as_str()),
-            &JsValue::from_str(message),
-            &object,
-        );
+        // A logger that throws or rejects is the app's problem, never the
+        // flow's nor the page's (web.js drops both).
+        log_line(logger, level.as_str(), message, &object);
     }
 }

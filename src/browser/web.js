@@ -3,6 +3,7 @@
 // across an await (and `navigator.locks` is not in web-sys's stable API), the
 // popup's, the silent frame's and the BroadcastChannel's message listeners,
 // the app's listener registry (each unsubscribe function would be a closure),
+// the app's logger (a rejection handler would be a closure),
 // and the wait that an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
 // randomness, location, history) is Rust through gloo-net, web-sys and
 // getrandom. One module, so an unbundled app makes one request for all of
@@ -181,6 +182,17 @@ export function frameParent() {
 // In the frame: hands the callback URL to the parent (our origin only).
 export function frameHandBack(parent, url) {
   postCallback(parent, url);
+}
+
+// ---- the app's logger (log.rs) ----
+// Calls `logger(level, message, fields)`. A logger that throws, or answers a
+// promise that rejects (an async logger that failed), is the app's problem:
+// it breaks no flow and leaves no unhandled rejection in the page.
+export function logLine(logger, level, message, fields) {
+  try {
+    const answer = logger(level, message, fields);
+    if (typeof answer?.then === "function") answer.then(undefined, () => {});
+  } catch {}
 }
 
 // ---- the app's event listeners (src/face/events.rs) ----

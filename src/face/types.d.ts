@@ -78,7 +78,7 @@ export interface LogFields {
 /**
  * `logger`: called with each line at `logLevel` or above. `message` is fixed
  * text ("request sent", "refresh failed"); what varies is in `fields`. An
- * exception it throws is ignored.
+ * exception it throws, or a promise it returns that rejects, is ignored.
  */
 export type Logger = (level: Exclude<LogLevel, "off">, message: string, fields: LogFields) => void;
 

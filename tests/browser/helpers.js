@@ -110,3 +110,23 @@ export function usedAtOf(id) {
     get.onsuccess = () => answer(get.result?.usedAt);
   });
 }
+
+// The reasons (their `message`) of the rejections the page reports unhandled
+// from now on; `stop()` ends the watch. Each is marked handled, so that the
+// page's console stays quiet.
+export function watchUnhandledRejections() {
+  const seen = [];
+  const note = (e) => { seen.push(String(e.reason?.message ?? e.reason)); e.preventDefault(); };
+  addEventListener('unhandledrejection', note);
+  return { seen, stop: () => removeEventListener('unhandledrejection', note) };
+}
+// Leaves a promise rejected with `message` unhandled, and resolves once the
+// page reported it: the page reports unhandled rejections in the order they
+// were made, so every one made before has been reported by then.
+export function leaveRejected(message, watch) {
+  Promise.reject(new Error(message));
+  return new Promise(function check(resolve) {
+    if (watch.seen.includes(message)) resolve();
+    else setTimeout(() => check(resolve), 5);
+  });
+}
