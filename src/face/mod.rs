@@ -150,6 +150,7 @@ impl AuthClient {
                 async move { loading.announce_loaded_session().await },
             );
         }
+        listeners.opened();
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),
             inner,

@@ -255,7 +255,11 @@ export interface AuthEventMap {
   tokenExpiring: number;
   /** The access token has expired (told once, also to a page that slept past it). */
   tokenExpired: undefined;
-  /** A background operation failed. */
+  /**
+   * A background operation failed. One raised while the constructor ran (a `CustomStorage`
+   * refusing to remove a corrupt entry as it loaded) is kept for the first `error` listener,
+   * told a microtask after `on()` returns.
+   */
   error: import("./auth-error.js").AuthError;
 }
 

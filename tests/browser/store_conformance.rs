@@ -574,3 +574,43 @@ async fn a_refusal_while_loading_reaches_the_logger_of_the_client_being_made() {
     );
     assert_eq!(access_token(&c).await, "error login_required");
 }
+
+/// A client over a sync store holding a corrupt entry (a number) whose
+/// remove() throws: its load, inside the constructor, is refused.
+fn client_refused_at_load(id: &str) -> AuthClient {
+    let own = tokens_key(id);
+    let store = js_sys::eval(&format!(
+        "({{ get: () => 7, set() {{}}, remove() {{ throw new Error('no'); }}, keys: () => [{own:?}] }})"
+    ))
+    .unwrap();
+    let options = options_object(&format!(
+        r#"{{"clientId":{id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
+    ));
+    js_sys::Reflect::set(&options, &"storage".into(), &store).unwrap();
+    AuthClient::new(options).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_while_loading_reaches_the_error_listeners_added_after_the_constructor() {
+    // Listeners added right after the constructor returns: each hears it once,
+    // after `on()` returned.
+    let c = client_refused_at_load("conf-refused-at-load-heard");
+    let (first, second) = (record_errors(&c), record_errors(&c));
+    assert_eq!(first.length(), 0, "not from inside on()");
+    JsFuture::from(wait(0)).await.unwrap();
+    assert_eq!(strings(&first), ["storage_unavailable"]);
+    assert_eq!(strings(&second), ["storage_unavailable"]);
+    // Told once: a listener added later does not hear it again.
+    let later = record_errors(&c);
+    JsFuture::from(wait(0)).await.unwrap();
+    assert_eq!(later.length(), 0);
+    assert_eq!(strings(&first), ["storage_unavailable"]);
+
+    // The first listener comes a task later (an app that subscribes after an
+    // await, as `wasm-oauth/react` does): it is kept for it.
+    let c = client_refused_at_load("conf-refused-at-load-late");
+    JsFuture::from(wait(10)).await.unwrap();
+    let late = record_errors(&c);
+    JsFuture::from(wait(0)).await.unwrap();
+    assert_eq!(strings(&late), ["storage_unavailable"]);
+}
