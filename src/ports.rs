@@ -186,16 +186,25 @@ pub trait JsonCodec {
 /// The client's DPoP key pair (RFC 9449): ES256 on P-256, its private half
 /// made non-extractable by WebCrypto, so no script (and no XSS) can copy it.
 pub trait DpopKeys {
-    /// The public key: of the pair kept (IndexedDB, or this page's memory),
-    /// or of a new pair made and kept now when there is none or it cannot be
-    /// read. The caller compares its thumbprint with the one its session is
-    /// bound to: a replaced key means a lost session.
-    async fn public_key(&self) -> Result<DpopJwk, AuthError>;
-    /// Signs `signing_input` with the private key of [`DpopKeys::public_key`]'s
-    /// pair: an ES256 signature, `r || s` (RFC 7518 §3.4).
-    async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError>;
-    /// Forgets the pair (logout): the next call makes a new one.
-    async fn delete(&self);
+    /// A key pair as a flow holds it. It still signs after it was retired:
+    /// what a flow obtained with it is revoked with a proof of that key.
+    type Key: Clone;
+    /// The pair in use: the one kept (IndexedDB, or this page's memory), or
+    /// a new one made and kept now when there is none or it cannot be read.
+    /// The caller compares its thumbprint with the one its session is bound
+    /// to: a replaced key means a lost session.
+    async fn key(&self) -> Result<Self::Key, AuthError>;
+    /// `key`'s public half.
+    fn public_key(&self, key: &Self::Key) -> DpopJwk;
+    /// Signs `signing_input` with `key`'s private half: an ES256 signature,
+    /// `r || s` (RFC 7518 §3.4).
+    async fn sign(&self, key: &Self::Key, signing_input: &[u8]) -> Result<Vec<u8>, AuthError>;
+    /// Retires the pair in use (logout): from this call on it is kept no
+    /// more, and [`DpopKeys::key`] makes a new one, so a login started
+    /// meanwhile keeps the key it named. Answers the retired pair (read from
+    /// where it was kept when this page had not loaded it) for the logout's
+    /// revocations; `None` when none was kept.
+    async fn retire(&self) -> Option<Self::Key>;
 }
 
 /// Something the client tells the app (`auth.on(...)`).

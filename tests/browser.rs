@@ -1049,7 +1049,8 @@ mod dpop_keys {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    use wasm_oauth::browser::dpop::WebDpopKeys;
+    use wasm_oauth::browser::dpop::{KeyPair, WebDpopKeys};
+    use wasm_oauth::core::dpop::DpopJwk;
     use wasm_oauth::ports::DpopKeys;
 
     #[wasm_bindgen::prelude::wasm_bindgen(module = "/tests/browser/helpers.js")]
@@ -1068,8 +1069,19 @@ mod dpop_keys {
             .unchecked_into()
     }
 
+    /// The public key of the pair in use (made and kept when there is none).
+    async fn jwk_of(keys: &WebDpopKeys) -> Result<DpopJwk, AuthError> {
+        let pair = keys.key().await?;
+        Ok(keys.public_key(&pair))
+    }
+
     async fn signs_verifiably(keys: &WebDpopKeys) {
-        let jwk = keys.public_key().await.unwrap();
+        proves(keys, &keys.key().await.unwrap()).await;
+    }
+
+    /// `pair` signs what WebCrypto verifies with its public key.
+    async fn proves(keys: &WebDpopKeys, pair: &KeyPair) {
+        let jwk = keys.public_key(pair);
         let value = serde_wasm_bindgen::to_value(&jwk).unwrap();
         let coordinate = |name: &str| {
             js_sys::Reflect::get(&value, &name.into())
@@ -1081,7 +1093,7 @@ mod dpop_keys {
             x: coordinate("x"),
             y: coordinate("y"),
         };
-        let signature = keys.sign(b"header.claims").await.unwrap();
+        let signature = keys.sign(pair, b"header.claims").await.unwrap();
         assert_eq!(signature.len(), 64, "ES256 is r || s");
         assert!(
             verify_signature(Algorithm::Es256, &key, b"header.claims", &signature)
@@ -1107,23 +1119,51 @@ mod dpop_keys {
                 .unwrap();
             assert!(JsFuture::from(export).await.is_err(), "{format}");
         }
-        keys.delete().await;
+        keys.retire().await;
     }
 
     #[wasm_bindgen_test]
     async fn the_key_survives_a_reload_and_is_shared_under_one_id() {
         let id = "test:dpop:reload";
         let first = WebDpopKeys::new(Some(id.into()));
-        let jwk = first.public_key().await.unwrap();
+        let jwk = jwk_of(&first).await.unwrap();
         // A new page (or another tab) opens the same IndexedDB entry.
         let reloaded = WebDpopKeys::new(Some(id.into()));
-        assert_eq!(reloaded.public_key().await.unwrap(), jwk);
+        assert_eq!(jwk_of(&reloaded).await.unwrap(), jwk);
         signs_verifiably(&reloaded).await;
-        // Logout deletes it: the next page makes a new key.
-        reloaded.delete().await;
+        // Logout retires it: the next page makes a new key.
+        reloaded.retire().await;
         let after_logout = WebDpopKeys::new(Some(id.into()));
-        assert_ne!(after_logout.public_key().await.unwrap(), jwk);
-        after_logout.delete().await;
+        assert_ne!(jwk_of(&after_logout).await.unwrap(), jwk);
+        after_logout.retire().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_retired_key_still_signs_and_a_load_under_way_gets_a_new_one() {
+        let id = "test:dpop:retire";
+        let old = jwk_of(&WebDpopKeys::new(Some(id.into()))).await.unwrap();
+        // A page that has not loaded its key yet: a flow asks for it while
+        // a logout retires it.
+        let page = WebDpopKeys::new(Some(id.into()));
+        let (loaded, retired) = futures_join(page.key(), page.retire()).await;
+        let (loaded, retired) = (loaded.unwrap(), retired.expect("the pair kept"));
+        assert_eq!(
+            page.public_key(&retired),
+            old,
+            "the retired pair is the one kept"
+        );
+        assert_ne!(page.public_key(&loaded), old, "never the retired pair");
+        // The retired pair still signs: the logout's revocations prove it.
+        proves(&page, &retired).await;
+        // The new pair is the one kept now, and retiring it again is a no-op
+        // for the retired one.
+        let reloaded = WebDpopKeys::new(Some(id.into()));
+        assert_eq!(jwk_of(&reloaded).await.unwrap(), page.public_key(&loaded));
+        reloaded.retire().await;
+        assert!(page
+            .retire()
+            .await
+            .is_some_and(|p| page.public_key(&p) == page.public_key(&loaded)));
     }
 
     #[wasm_bindgen_test]
@@ -1133,9 +1173,9 @@ mod dpop_keys {
             WebDpopKeys::new(Some(id.into())),
             WebDpopKeys::new(Some(id.into())),
         );
-        let (ka, kb) = futures_join(a.public_key(), b.public_key()).await;
+        let (ka, kb) = futures_join(jwk_of(&a), jwk_of(&b)).await;
         assert_eq!(ka.unwrap(), kb.unwrap());
-        a.delete().await;
+        a.retire().await;
     }
 
     async fn futures_join<A: std::future::Future, B: std::future::Future>(
@@ -1177,7 +1217,7 @@ mod dpop_keys {
         let keys = WebDpopKeys::new(Some(id.into()));
         signs_verifiably(&keys).await;
         assert!(!stored_private_key(id).await.extractable());
-        keys.delete().await;
+        keys.retire().await;
     }
 
     #[wasm_bindgen::prelude::wasm_bindgen(module = "/tests/browser/helpers.js")]
@@ -1256,12 +1296,12 @@ mod dpop_keys {
         // A key stored before `usedAt` is dated now: it goes 30 days from now.
         assert!(used_at(format!("{tabs}legacy")).await >= before);
         assert!(used_at(format!("{tabs}yesterday")).await < before - DAY_MS / 2.0);
-        keys.delete().await;
+        keys.retire().await;
         for id in ids(&["legacy", "yesterday"])
             .into_iter()
             .chain([other.to_string()])
         {
-            WebDpopKeys::new(Some(id)).delete().await;
+            WebDpopKeys::new(Some(id)).retire().await;
         }
     }
 
@@ -1275,28 +1315,28 @@ mod dpop_keys {
             .await
             .unwrap();
         let first = WebDpopKeys::new(Some(format!("{tabs}page-1"))).sweeping(tabs.into());
-        first.public_key().await.unwrap();
+        jwk_of(&first).await.unwrap();
         assert_eq!(
             stored_ids(tabs).await.len(),
             count - MAX_KEYS_SWEPT as usize + 1
         );
         // The next page load takes the rest.
         let second = WebDpopKeys::new(Some(format!("{tabs}page-2"))).sweeping(tabs.into());
-        second.public_key().await.unwrap();
+        jwk_of(&second).await.unwrap();
         assert_eq!(
             stored_ids(tabs).await,
             [format!("{tabs}page-1"), format!("{tabs}page-2")]
         );
-        first.delete().await;
-        second.delete().await;
+        first.retire().await;
+        second.retire().await;
     }
 
     #[wasm_bindgen_test]
     async fn a_memory_key_touches_no_indexeddb() {
         let keys = WebDpopKeys::new(None);
         signs_verifiably(&keys).await;
-        let jwk = keys.public_key().await.unwrap();
-        assert_eq!(keys.public_key().await.unwrap(), jwk);
+        let jwk = jwk_of(&keys).await.unwrap();
+        assert_eq!(jwk_of(&keys).await.unwrap(), jwk);
         let thumbprint = wasm_oauth::core::dpop::jwk_thumbprint(&EngineJson.write(&jwk).unwrap());
         assert_eq!(URL_SAFE_NO_PAD.decode(thumbprint).unwrap().len(), 32);
     }
@@ -1311,8 +1351,11 @@ mod dpop_keys {
         )
         .unwrap();
         let keys = WebDpopKeys::new(Some("test:dpop:no-idb".into()));
-        let first = keys.public_key().await;
-        let signature = keys.sign(b"x").await;
+        let first = jwk_of(&keys).await;
+        let signature = match &first {
+            Ok(_) => keys.sign(&keys.key().await.unwrap(), b"x").await,
+            Err(e) => Err(e.clone()),
+        };
         js_sys::eval(
             "console.warn = window.__realWarn; \
              Object.defineProperty(window, 'indexedDB', window.__savedIdb)",

@@ -270,9 +270,9 @@ impl Tabs for FakeTabs {
     }
 }
 
-/// The DPoP key pair: RFC 9449's example public key, a fixed "signature",
-/// and a count of deletions; after a deletion (or `replaced`) it is another
-/// key, as a browser makes a new one.
+/// The DPoP key pairs: the first is RFC 9449's example public key, each
+/// signs with a fixed "signature"; a retirement (counted) or `replaced`
+/// makes another the one in use, as a browser makes a new one.
 #[derive(Clone, Default)]
 struct FakeDpopKeys {
     deleted: Rc<Cell<u32>>,
@@ -284,18 +284,25 @@ struct FakeDpopKeys {
 const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
 
 impl DpopKeys for FakeDpopKeys {
-    async fn public_key(&self) -> Result<DpopJwk, AuthError> {
-        let x = match self.replaced.get() || self.deleted.get() > 0 {
-            true => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            false => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
-        };
-        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")
+    /// Which pair: 0 is the first, any other a later one.
+    type Key = u32;
+    async fn key(&self) -> Result<u32, AuthError> {
+        Ok(self.deleted.get() + u32::from(self.replaced.get()))
     }
-    async fn sign(&self, _: &[u8]) -> Result<Vec<u8>, AuthError> {
+    fn public_key(&self, key: &u32) -> DpopJwk {
+        let x = match key {
+            0 => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
+            _ => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        };
+        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA").unwrap()
+    }
+    async fn sign(&self, _: &u32, _: &[u8]) -> Result<Vec<u8>, AuthError> {
         Ok(DPOP_SIGNATURE.to_vec())
     }
-    async fn delete(&self) {
+    async fn retire(&self) -> Option<u32> {
+        let retired = self.key().await.ok();
         self.deleted.set(self.deleted.get() + 1);
+        retired
     }
 }
 
@@ -2953,6 +2960,155 @@ mod dpop {
             assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-0");
             assert!(h.client.tokens().is_some());
         }
+    }
+
+    /// The RFC 7638 thumbprint of the key in a proof's header.
+    fn thumbprint_in(request: &HttpRequest) -> String {
+        let jwk = &proof(request).0["jwk"];
+        wasm_oauth::core::dpop::jwk_thumbprint(&format!(
+            r#"{{"crv":"P-256","kty":"EC","x":{},"y":{}}}"#,
+            jwk["x"], jwk["y"]
+        ))
+    }
+
+    /// The `x` of the key that proved each request to `url`, in order.
+    fn keys_proving(h: &Harness, url: &str) -> Vec<String> {
+        h.http
+            .sent()
+            .iter()
+            .filter(|r| r.url == url)
+            .map(|r| proof(r).0["jwk"]["x"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The `x` of the key a session signed in before is bound to.
+    const FIRST_KEY: &str = "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs";
+
+    fn dpop_signed_in(h: &Harness) {
+        let (_, state, nonce) = start(h);
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+    }
+
+    #[test]
+    fn a_logout_during_a_refresh_revokes_its_leftovers_with_the_key_they_are_bound_to() {
+        let h = dpop_harness();
+        dpop_signed_in(&h);
+        h.clock.set(NOW + 3_600_000); // expired: getAccessToken refreshes
+        h.http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        h.http.gate.set(true);
+        let mut refresh = Box::pin(h.client.access_token(30, false));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(refresh.as_mut().poll(&mut cx).is_pending());
+        // The logout revokes the session's own tokens (RT-1, AT-1), then the
+        // refresh's answer brings RT-2 and AT-2, which belong to no session.
+        for _ in 0..4 {
+            h.http.answer_at(REVOKE_URL, 200, "");
+        }
+        let mut logout = Box::pin(h.client.logout(true, None));
+        assert!(logout.as_mut().poll(&mut cx).is_pending());
+        h.http.gate.set(false);
+        poll_ready(&mut logout).unwrap();
+        assert_eq!(
+            poll_ready(&mut refresh).unwrap_err().code(),
+            "login_required"
+        );
+        assert_eq!(revoked(&h).len(), 4, "{:?}", revoked(&h));
+        // Every token was issued bound to the first key: each revocation
+        // proves that key, never one made after the logout.
+        assert_eq!(keys_proving(&h, REVOKE_URL), [FIRST_KEY; 4]);
+        assert!(h.client.tokens().is_none());
+    }
+
+    #[test]
+    fn a_login_started_while_logout_revokes_keeps_its_key_through_the_exchange() {
+        let h = dpop_harness();
+        dpop_signed_in(&h);
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.answer_at(REVOKE_URL, 200, "");
+        h.http.gate.set(true);
+        let mut logout = Box::pin(h.client.logout(true, None));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(
+            logout.as_mut().poll(&mut cx).is_pending(),
+            "revocation in flight"
+        );
+        // A new login starts meanwhile: it names its key (dpop_jkt).
+        let (params, state, nonce) = start(&h);
+        let jkt = find(&params, "dpop_jkt").unwrap().to_string();
+        h.http.gate.set(false);
+        poll_ready(&mut logout).unwrap();
+        // The logout's revocations proved the old session's key.
+        assert_eq!(keys_proving(&h, REVOKE_URL), [FIRST_KEY; 2]);
+        // The exchange proves the key the login named, which survived the logout.
+        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
+        callback(&h, &format!("{REDIRECT}?code=C2&state={state}")).unwrap();
+        let exchange = h
+            .http
+            .sent()
+            .into_iter()
+            .rev()
+            .find(|r| r.url == TOKEN_URL)
+            .unwrap();
+        assert_eq!(thumbprint_in(&exchange), jkt);
+        assert_ne!(jkt, JKT, "a new key for the new session");
+        assert_eq!(block_on(h.client.access_token(30, false)).unwrap(), "AT-1");
+        assert_eq!(
+            h.storage.get(&key("dpop-jkt")).as_deref(),
+            Some(jkt.as_str())
+        );
+    }
+
+    #[test]
+    fn a_session_whose_thumbprint_the_storage_refused_stays_usable_in_memory() {
+        let full = FullStorage::default();
+        let f = fakes();
+        let (http, events) = (f.http.clone(), f.events.0.clone());
+        let options = AuthClientOptions {
+            dpop: Some(true),
+            ..options()
+        };
+        let c = Client::new(
+            Config::from_options(options, &WhatwgUrl).unwrap(),
+            f.with_storage(full.clone()),
+        );
+        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
+        let params = query_pairs(&url);
+        let (state, nonce) = (
+            find(&params, "state").unwrap(),
+            find(&params, "nonce").unwrap(),
+        );
+        // The storage is full by the time the tokens come back (quota).
+        full.full.set(true);
+        http.answer(200, &dpop_body(&good_id_token(nonce)));
+        block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
+        // The app is told; the session is kept in this page's memory, with its
+        // binding, and goes on being used.
+        assert!(events
+            .borrow()
+            .iter()
+            .any(|e| e == "error:storage_unavailable"));
+        assert_eq!(block_on(c.access_token(30, false)).unwrap(), "AT-1");
+        assert!(c.tokens().is_some());
+        http.answer(
+            200,
+            r#"{"access_token":"AT-2","token_type":"DPoP","expires_in":3600,"refresh_token":"RT-2"}"#,
+        );
+        assert_eq!(block_on(c.access_token(30, true)).unwrap(), "AT-2");
+        assert!(
+            !events.borrow().iter().any(|e| e == "logout"),
+            "{:?}",
+            events.borrow()
+        );
+        // Logging out forgets the binding with the session.
+        http.answer_at(REVOKE_URL, 200, "");
+        http.answer_at(REVOKE_URL, 200, "");
+        block_on(c.logout(true, None)).unwrap();
+        full.full.set(false);
+        assert!(c.tokens().is_none());
     }
 
     #[test]

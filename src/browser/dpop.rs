@@ -23,7 +23,7 @@ extern "C" {
     /// or to `{ unreadable: true }` / `{ unavailable: true }`.
     #[wasm_bindgen(js_name = dpopKeyAdd)]
     fn key_add(id: &str, pair: &CryptoKeyPair) -> js_sys::Promise;
-    /// Deletes the pair under `id`.
+    /// Deletes the pair under `id`; resolves to `{ pair }`, the one deleted (null when none).
     #[wasm_bindgen(js_name = dpopKeyDelete)]
     fn key_delete(id: &str) -> js_sys::Promise;
     /// Marks the pair under `id` used now.
@@ -81,7 +81,7 @@ fn no_webcrypto() -> AuthError {
 
 /// A key pair ready to sign with.
 #[derive(Clone)]
-struct KeyPair {
+pub struct KeyPair {
     private_key: CryptoKey,
     jwk: DpopJwk,
 }
@@ -153,6 +153,9 @@ pub struct WebDpopKeys {
     /// stale entries the first load deletes.
     siblings: Option<String>,
     pair: RefCell<Option<KeyPair>>,
+    /// How many times the pair in use was retired: a load that sees this
+    /// change meanwhile may have read the retired pair, and reads again.
+    retired: Cell<u32>,
     warned: Cell<bool>,
     /// When this page last marked its key used (`Date.now()`).
     touched_at: Cell<f64>,
@@ -166,6 +169,7 @@ impl WebDpopKeys {
             id,
             siblings: None,
             pair: RefCell::new(None),
+            retired: Cell::new(0),
             warned: Cell::new(false),
             touched_at: Cell::new(0.0),
         }
@@ -221,9 +225,23 @@ impl WebDpopKeys {
     }
 
     async fn key_pair(&self) -> Result<KeyPair, AuthError> {
-        if let Some(pair) = self.pair.borrow().clone() {
-            return Ok(pair);
+        loop {
+            if let Some(pair) = self.pair.borrow().clone() {
+                return Ok(pair);
+            }
+            let retired = self.retired.get();
+            let pair = self.load_or_make().await?;
+            // Retired while loading: read again, after the deletion.
+            if self.retired.get() == retired {
+                // A call that raced this one may have set a pair meanwhile: keep one.
+                let mut held = self.pair.borrow_mut();
+                return Ok(held.get_or_insert(pair).clone());
+            }
         }
+    }
+
+    /// The pair kept, or a new one (kept when IndexedDB can be used).
+    async fn load_or_make(&self) -> Result<KeyPair, AuthError> {
         let kept = match &self.id {
             Some(id) => {
                 let kept = self.kept(id).await?;
@@ -245,20 +263,22 @@ impl WebDpopKeys {
                 generate().await?
             }
         };
-        let pair = ready(&pair).await?;
-        // A call that raced this one may have set a pair meanwhile: keep one.
-        let mut held = self.pair.borrow_mut();
-        Ok(held.get_or_insert(pair).clone())
+        ready(&pair).await
     }
 }
 
 impl DpopKeys for WebDpopKeys {
-    async fn public_key(&self) -> Result<DpopJwk, AuthError> {
-        Ok(self.key_pair().await?.jwk)
+    type Key = KeyPair;
+
+    async fn key(&self) -> Result<KeyPair, AuthError> {
+        self.key_pair().await
     }
 
-    async fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
-        let pair = self.key_pair().await?;
+    fn public_key(&self, key: &KeyPair) -> DpopJwk {
+        key.jwk.clone()
+    }
+
+    async fn sign(&self, pair: &KeyPair, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
         self.touch().await;
         let params = object(&Ecdsa {
             name: "ECDSA",
@@ -274,10 +294,21 @@ impl DpopKeys for WebDpopKeys {
         Ok(js_sys::Uint8Array::new(&signature).to_vec())
     }
 
-    async fn delete(&self) {
-        *self.pair.borrow_mut() = None;
-        if let Some(id) = &self.id {
-            let _ = JsFuture::from(key_delete(id)).await;
+    /// Forgets the pair and deletes it from IndexedDB at once (before any
+    /// await): a load asked for after this call is answered after the
+    /// deletion (IndexedDB runs them in order), and one already under way
+    /// sees `retired` change and loads again.
+    async fn retire(&self) -> Option<KeyPair> {
+        self.retired.set(self.retired.get() + 1);
+        let held = self.pair.borrow_mut().take();
+        let deleted = match &self.id {
+            Some(id) => stored(key_delete(id)).await,
+            None => Stored::Absent,
+        };
+        match (held, deleted) {
+            (Some(pair), _) => Some(pair),
+            (None, Stored::Pair(pair)) => ready(&pair).await.ok(),
+            _ => None,
         }
     }
 }

@@ -422,10 +422,15 @@ export function dpopKeyAdd(id, pair) {
   });
 }
 
-// Deletes the key pair under `id`; resolves whatever happens.
+// Deletes the key pair under `id`, in one transaction with reading it:
+// resolves to `{ pair }`, the pair it deleted (null when there was none).
 export function dpopKeyDelete(id) {
   return withKeyStore("readwrite", (store, resolve) => {
-    store.delete(id).onsuccess = () => resolve({});
+    const get = store.get(id);
+    get.onsuccess = () => {
+      const found = isKeyPair(get.result) ? get.result : null;
+      store.delete(id).onsuccess = () => resolve({ pair: found });
+    };
   });
 }
 

@@ -67,7 +67,7 @@ impl<A: Adapters> Client<A> {
                 .await?;
             force_refresh = false;
             let dpop = match self.config.dpop {
-                true => Some(self.dpop_proof(method, url, Some(&token)).await?),
+                true => Some(self.dpop_proof(method, url, Some(&token), None).await?),
                 false => None,
             };
             let answer = send(ApiCredentials {

@@ -76,7 +76,9 @@ impl<A: Adapters> Client<A> {
                     }
                     // The app's abort also cancels a poll in flight.
                     let request = form_request(&endpoints.token, &pairs);
-                    let r = self.send_to_token_endpoint(request, Some(abort)).await?;
+                    let r = self
+                        .send_to_token_endpoint(request, Some(abort), None)
+                        .await?;
                     if abort.aborted() {
                         return Err(aborted());
                     }

@@ -14,6 +14,9 @@ use crate::core::tokens::{error_from_answer, TokenType};
 use crate::core::url::origin_of;
 use crate::ports::{Adapters, DpopKeys, HttpRequest, HttpResponse, Random, Storage};
 
+/// A DPoP key pair as a flow holds it ([`DpopKeys::Key`]).
+pub(crate) type DpopKey<A> = <<A as Adapters>::DpopKeys as DpopKeys>::Key;
+
 fn unwritable() -> AuthError {
     AuthError::new(
         ErrorCode::InvalidOptions,
@@ -33,8 +36,27 @@ impl<A: Adapters> Client<A> {
 
     /// The thumbprint of the client's DPoP key (RFC 7638), for `dpop_jkt`.
     pub(crate) async fn dpop_jkt(&self) -> Result<String, AuthError> {
-        let jwk = self.adapters.dpop_keys().public_key().await?;
-        self.thumbprint(&jwk)
+        let keys = self.adapters.dpop_keys();
+        let key = keys.key().await?;
+        self.thumbprint(&keys.public_key(&key))
+    }
+
+    /// With `dpop`, the key pair in use, for a flow that proves it and may
+    /// have to prove it again for what it obtained (revoking a refresh's
+    /// answer after a logout); `None` without.
+    pub(crate) async fn dpop_key(&self) -> Result<Option<DpopKey<A>>, AuthError> {
+        Ok(match self.config.dpop {
+            true => Some(self.key_in_use().await?),
+            false => None,
+        })
+    }
+
+    /// The key pair in use, its thumbprint noted for the session it binds.
+    async fn key_in_use(&self) -> Result<DpopKey<A>, AuthError> {
+        let keys = self.adapters.dpop_keys();
+        let key = keys.key().await?;
+        self.thumbprint(&keys.public_key(&key))?;
+        Ok(key)
     }
 
     fn thumbprint(&self, jwk: &DpopJwk) -> Result<String, AuthError> {
@@ -44,11 +66,18 @@ impl<A: Adapters> Client<A> {
     }
 
     /// Notes, beside a token set being stored, the key its tokens are bound
-    /// to: the one that signed the request's proof.
-    pub(crate) fn note_dpop_binding(&self) {
-        if let (true, Some(jkt)) = (self.config.dpop, self.dpop_jkt.borrow().as_deref()) {
-            let _ = self.storage().set(&self.key(keys::DPOP_JKT), jkt);
+    /// to: the one that signed the request's proof. When the storage
+    /// refuses it, the binding is held in this page's memory with the
+    /// session (a session without it would be dropped as unbound), and the
+    /// refusal is the caller's to report.
+    pub(crate) fn note_dpop_binding(&self) -> Result<(), AuthError> {
+        let jkt = self.dpop_jkt.borrow().clone();
+        if let (true, Some(jkt)) = (self.config.dpop, jkt) {
+            let refused = self.storage().set(&self.key(keys::DPOP_JKT), &jkt).err();
+            *self.unsaved_binding.borrow_mut() = refused.is_some().then_some(jkt);
+            return refused.map_or(Ok(()), Err);
         }
+        Ok(())
     }
 
     /// A stored session that does not fit how this client sends tokens can
@@ -75,7 +104,7 @@ impl<A: Adapters> Client<A> {
                 "stored Bearer session dropped: dpop is on",
                 "the stored session is a Bearer session made before dpop was on: log in again",
             ),
-            (true, true) => match self.storage().get(&self.key(keys::DPOP_JKT)) {
+            (true, true) => match self.dpop_binding() {
                 Some(bound) if bound == self.dpop_jkt().await? => return Ok(()),
                 Some(_) => (
                     "stored session dropped: its dpop key is lost",
@@ -92,26 +121,39 @@ impl<A: Adapters> Client<A> {
         fail(ErrorCode::LoginRequired, reason)
     }
 
-    /// With `dpop`, deletes the key: the next session gets a new one, and
-    /// nothing bound to this one survives.
-    pub(crate) async fn delete_dpop_key(&self) {
-        if self.config.dpop {
-            self.adapters.dpop_keys().delete().await;
+    /// The thumbprint the session is bound to: the one this page holds
+    /// because the storage refused it, else the stored one.
+    fn dpop_binding(&self) -> Option<String> {
+        let held = self.unsaved_binding.borrow().clone();
+        held.or_else(|| self.storage().get(&self.key(keys::DPOP_JKT)))
+    }
+
+    /// With `dpop`, retires the key (logout) and answers it, for the
+    /// logout's revocations: the next session gets a new one, nothing bound
+    /// to this one survives, and a login started meanwhile keeps its own.
+    pub(crate) async fn retire_dpop_key(&self) -> Option<DpopKey<A>> {
+        match self.config.dpop {
+            true => self.adapters.dpop_keys().retire().await,
+            false => None,
         }
     }
 
-    /// A DPoP proof for `htm` at `url`, signed now by the client's key, with
-    /// the newest nonce `url`'s origin sent, and `ath` when an access token
-    /// goes with the request.
+    /// A DPoP proof for `htm` at `url`, signed now by `key` (by default the
+    /// key in use), with the newest nonce `url`'s origin sent, and `ath`
+    /// when an access token goes with the request.
     pub(crate) async fn dpop_proof(
         &self,
         htm: &str,
         url: &str,
         access_token: Option<&AccessToken>,
+        key: Option<&DpopKey<A>>,
     ) -> Result<String, AuthError> {
         let keys = self.adapters.dpop_keys();
-        let jwk = keys.public_key().await?;
-        self.thumbprint(&jwk)?;
+        let key = match key {
+            Some(key) => key.clone(),
+            None => self.key_in_use().await?,
+        };
+        let jwk = keys.public_key(&key);
         let mut random = [0u8; 16];
         self.adapters.random().fill(&mut random)?;
         let origin = origin_of(self.adapters.urls(), url).unwrap_or_default();
@@ -135,7 +177,7 @@ impl<A: Adapters> Client<A> {
                 .ok_or_else(unwritable)?,
             &self.write_json(&claims).ok_or_else(unwritable)?,
         );
-        let signature = keys.sign(input.as_bytes()).await?;
+        let signature = keys.sign(&key, input.as_bytes()).await?;
         Ok(compact(&input, &signature))
     }
 
@@ -150,17 +192,19 @@ impl<A: Adapters> Client<A> {
 
     /// Sends a POST to the authorization server's token or PAR endpoint:
     /// with `dpop`, with a fresh proof, and once more with the server's new
-    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). `abort`, when
-    /// given, cancels it.
+    /// nonce when it answers `use_dpop_nonce` (RFC 9449 §8). The proof is
+    /// of `key` when given, else of the key in use. `abort`, when given,
+    /// cancels it.
     pub(crate) async fn send_to_token_endpoint(
         &self,
         mut request: HttpRequest,
         abort: Option<&A::Abort>,
+        key: Option<&DpopKey<A>>,
     ) -> Result<HttpResponse, AuthError> {
         let mut retried = false;
         loop {
             if self.config.dpop {
-                request.dpop = Some(self.dpop_proof("POST", &request.url, None).await?);
+                request.dpop = Some(self.dpop_proof("POST", &request.url, None, key).await?);
             }
             let r = self.send(request.clone(), abort).await?;
             if !self.config.dpop {
@@ -192,7 +236,10 @@ impl<A: Adapters> Client<A> {
         let mut retried = false;
         loop {
             let dpop = match self.config.dpop {
-                true => Some(self.dpop_proof("GET", &url, Some(access_token)).await?),
+                true => Some(
+                    self.dpop_proof("GET", &url, Some(access_token), None)
+                        .await?,
+                ),
                 false => None,
             };
             let request = HttpRequest {

@@ -148,7 +148,7 @@ impl<A: Adapters> Client<A> {
         params: &[(String, String)],
     ) -> Result<String, AuthError> {
         let request = form_request(par_endpoint, params);
-        let r = self.send_to_token_endpoint(request, None).await?;
+        let r = self.send_to_token_endpoint(request, None, None).await?;
         let pushed = self.read_answer::<PushedAuthorizationResponse>(&r)?;
         pushed_authorize_url(authorization_endpoint, &self.config.client_id, pushed)
     }
@@ -366,6 +366,7 @@ impl<A: Adapters> Client<A> {
                     ("client_id", &self.config.client_id),
                     ("code_verifier", verifier.secret()),
                 ],
+                None,
             )
             .await?;
         let now = self.now();

@@ -45,6 +45,7 @@ use crate::ports::{
     Adapters, Clock, Event, Events, HttpRequest, HttpResponse, JsonCodec, Published, Runtime,
     SignatureVerifier, Storage, Tabs,
 };
+use dpop::DpopKey;
 use flight::Shared;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -103,8 +104,11 @@ pub struct Client<A: Adapters> {
     unsaved: RefCell<Option<(TokenSet, Option<String>)>>,
     /// The newest `DPoP-Nonce` of each server origin.
     dpop_nonces: RefCell<NonceBook>,
-    /// The thumbprint of the DPoP key that signed the last proof.
+    /// The thumbprint of the DPoP key in use, as the last flow read it.
     dpop_jkt: RefCell<Option<String>>,
+    /// The thumbprint a session is bound to, when the storage refused to
+    /// keep it (quota): held here with the session, as `unsaved` is.
+    unsaved_binding: RefCell<Option<String>>,
 }
 
 impl<A: Adapters> Client<A> {
@@ -127,6 +131,7 @@ impl<A: Adapters> Client<A> {
             unsaved: RefCell::new(None),
             dpop_nonces: RefCell::new(NonceBook::default()),
             dpop_jkt: RefCell::new(None),
+            unsaved_binding: RefCell::new(None),
         };
         client.move_legacy_tokens();
         client
@@ -275,13 +280,15 @@ impl<A: Adapters> Client<A> {
         self.send(form_request(url, pairs), None).await
     }
 
-    /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
+    /// A form POST to the token endpoint, with a DPoP proof when `dpop` is
+    /// on: of `key` when given, else of the key in use.
     async fn post_token_form(
         &self,
         url: &str,
         pairs: &[(&str, &str)],
+        key: Option<&DpopKey<A>>,
     ) -> Result<HttpResponse, AuthError> {
-        self.send_to_token_endpoint(form_request(url, pairs), None)
+        self.send_to_token_endpoint(form_request(url, pairs), None, key)
             .await
     }
 
@@ -405,16 +412,23 @@ impl<A: Adapters> Client<A> {
     /// tokens were issued (a refresh token may have rotated), so losing them
     /// would end a session that is still good.
     fn store_tokens(&self, tokens: &TokenSet) {
-        self.note_dpop_binding();
+        let bound = self.note_dpop_binding();
         let text = self.write_json(&tokens.to_stored()).unwrap_or_default();
-        match self.storage().set(&self.tokens_key(), &text) {
-            Ok(()) => *self.unsaved.borrow_mut() = None,
+        let saved = match self.storage().set(&self.tokens_key(), &text) {
+            Ok(()) => {
+                *self.unsaved.borrow_mut() = None;
+                bound
+            }
             Err(e) => {
                 let replaced = self.storage().get(&self.tokens_key());
                 *self.unsaved.borrow_mut() = Some((tokens.clone(), replaced));
-                self.log_warning("storage refused a write", &e);
-                self.adapters.events().emit(Event::Error(&e));
+                Err(e)
             }
+        };
+        // One report for the save, whichever write was refused.
+        if let Err(e) = saved {
+            self.log_warning("storage refused a write", &e);
+            self.adapters.events().emit(Event::Error(&e));
         }
         self.adapters.tabs().publish_tokens(&text);
         if self.config.storage == StorageKind::Local {
@@ -426,6 +440,7 @@ impl<A: Adapters> Client<A> {
     /// Ends the session locally, tells the other tabs and the app.
     fn clear_session(&self) {
         *self.unsaved.borrow_mut() = None;
+        *self.unsaved_binding.borrow_mut() = None;
         self.storage().remove(&self.tokens_key());
         self.storage().remove(&self.key(keys::DPOP_JKT));
         self.take_api_tokens();

@@ -10,7 +10,7 @@
 //! the session's token set at once: stored, and published to the other tabs
 //! before the lock is released. Per-API entries never hold a refresh token.
 
-use super::Client;
+use super::{Client, DpopKey};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
 use crate::core::log::Level;
@@ -104,11 +104,16 @@ impl<A: Adapters> Client<A> {
             );
         };
         let endpoints = self.endpoints().await?;
+        // Held to the end, as a refresh holds it: a token that comes after a
+        // logout is revoked with a proof of the key it is bound to.
+        let dpop_key = self.dpop_key().await?;
         let form = request.refresh_form(&refresh_token, &self.config.client_id);
         // No field names the API: the request line that follows names the
         // token endpoint, and the resource and scope are the app's own.
         self.log(Level::Debug, "API token requested", &[]);
-        let r = self.post_token_form(&endpoints.token, &form).await?;
+        let r = self
+            .post_token_form(&endpoints.token, &form, dpop_key.as_ref())
+            .await?;
         let now = self.now();
         self.track_date(&r, now);
         let answer = self
@@ -133,7 +138,10 @@ impl<A: Adapters> Client<A> {
         if !self.still_current(&session) {
             let mut orphan = answer.token;
             orphan.refresh_token = answer.rotated;
-            if let Err(e) = self.revoke(&endpoints.revocation, &orphan).await {
+            let revoked = self
+                .revoke(&endpoints.revocation, &orphan, dpop_key.as_ref())
+                .await;
+            if let Err(e) = revoked {
                 self.log_warning("revocation failed", &e);
             }
             return fail(
@@ -217,9 +225,14 @@ impl<A: Adapters> Client<A> {
     /// event, and the others are still tried. A provider that cannot revoke
     /// such a token (`unsupported_token_type`, RFC 7009 §2.2.1: typically a
     /// self-contained JWT) leaves it to run out: nothing to report.
-    pub(super) async fn revoke_api_tokens(&self, endpoint: &str, tokens: &[TokenSet]) {
+    pub(super) async fn revoke_api_tokens(
+        &self,
+        endpoint: &str,
+        tokens: &[TokenSet],
+        key: Option<&DpopKey<A>>,
+    ) {
         for t in tokens {
-            match self.revoke(endpoint, t).await {
+            match self.revoke(endpoint, t, key).await {
                 Err(e) if e.server_code() != Some(&OAuthErrorCode::UnsupportedTokenType) => {
                     self.log_warning("revocation failed", &e);
                     self.adapters.events().emit(Event::Error(&e));

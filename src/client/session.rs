@@ -1,7 +1,7 @@
 //! The signed-in session: access tokens on demand, refresh (single flight in
 //! the page and across tabs), userinfo, logout.
 
-use super::{Client, SilentReason};
+use super::{Client, DpopKey, SilentReason};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::log::Level;
@@ -98,6 +98,9 @@ impl<A: Adapters> Client<A> {
             );
         };
         let endpoints = self.endpoints().await?;
+        // Held to the end: what the answer brings is bound to this key, and
+        // is revoked with its proof should a logout come first.
+        let key = self.dpop_key().await?;
         self.log(Level::Debug, "refresh started", &[]);
         let r = self
             .post_token_form(
@@ -107,6 +110,7 @@ impl<A: Adapters> Client<A> {
                     ("refresh_token", refresh_token.secret()),
                     ("client_id", &self.config.client_id),
                 ],
+                key.as_ref(),
             )
             .await?;
         let now = self.now();
@@ -164,7 +168,10 @@ impl<A: Adapters> Client<A> {
             if orphan.refresh_token == current.refresh_token {
                 orphan.refresh_token = None;
             }
-            if let Err(e) = self.revoke(&endpoints.revocation, &orphan).await {
+            let revoked = self
+                .revoke(&endpoints.revocation, &orphan, key.as_ref())
+                .await;
+            if let Err(e) = revoked {
                 self.log_warning("revocation failed", &e);
             }
             return fail(
@@ -236,6 +243,9 @@ impl<A: Adapters> Client<A> {
         let tokens = self.tokens();
         let api_tokens = self.take_api_tokens();
         self.clear_session();
+        // Retired now, not after the revocations: a login started meanwhile
+        // gets a new key and keeps it. The revocations prove the old one.
+        let key = self.retire_dpop_key().await;
         self.log(Level::Debug, "logged out", &[]);
         // The session is over here whatever follows; what cannot be done
         // without the provider's endpoints is reported as an `error` event.
@@ -244,22 +254,19 @@ impl<A: Adapters> Client<A> {
             Err(e) => {
                 self.log_failure("logout could not read the provider's endpoints", &e);
                 self.adapters.events().emit(Event::Error(&e));
-                self.delete_dpop_key().await;
                 return Ok(None);
             }
         };
         if let (true, Some(t)) = (revoke, &tokens) {
-            if let Err(e) = self.revoke(&endpoints.revocation, t).await {
+            if let Err(e) = self.revoke(&endpoints.revocation, t, key.as_ref()).await {
                 self.log_warning("revocation failed", &e);
                 self.adapters.events().emit(Event::Error(&e));
             }
         }
         if revoke {
-            self.revoke_api_tokens(&endpoints.revocation, &api_tokens)
+            self.revoke_api_tokens(&endpoints.revocation, &api_tokens, key.as_ref())
                 .await;
         }
-        // Only now: the revocation requests are proved by the session's key.
-        self.delete_dpop_key().await;
         let Some(end_session) = endpoints.end_session.as_deref() else {
             return Ok(None);
         };
@@ -278,7 +285,14 @@ impl<A: Adapters> Client<A> {
         Ok(Some(with_query(end_session, &encode_pairs(&pairs))))
     }
 
-    pub(super) async fn revoke(&self, endpoint: &str, tokens: &TokenSet) -> Result<(), AuthError> {
+    /// Revokes `tokens` (RFC 7009); with `dpop`, proved by `key`, the one
+    /// they are bound to (the key in use when `None`).
+    pub(super) async fn revoke(
+        &self,
+        endpoint: &str,
+        tokens: &TokenSet,
+        key: Option<&DpopKey<A>>,
+    ) -> Result<(), AuthError> {
         // The refresh token first: revoking it usually ends the whole grant.
         let pairs = [
             (
@@ -302,6 +316,7 @@ impl<A: Adapters> Client<A> {
                             ("token_type_hint", hint),
                             ("client_id", &self.config.client_id),
                         ],
+                        key,
                     )
                     .await;
                 // RFC 7009 §2.2: 200 whether or not the token was still valid.
