@@ -196,10 +196,20 @@ export function logLine(logger, level, message, fields) {
 }
 
 // ---- the app's event listeners (src/face/events.rs) ----
+// While the constructor runs no listener can exist yet: the `error` events
+// raised meanwhile (the app's store refusing to remove a corrupt entry as
+// it loaded) are kept here for the first `error` listener.
+const EARLY = Symbol("early");
 export function listeners() {
   return {
     tokens: new Set(), logout: new Set(), error: new Set(), tokenExpiring: new Set(), tokenExpired: new Set(),
+    [EARLY]: { opening: true, errors: [] },
   };
+}
+
+// The constructor returned: events reach the listeners from now on.
+export function opened(registry) {
+  registry[EARLY].opening = false;
 }
 
 // Adds `listener` for `event`; answers the function that removes it, or null
@@ -210,6 +220,14 @@ export function listen(registry, event, listener) {
   if (!set) return null;
   const entry = (payload) => listener(payload);
   set.add(entry);
+  // The first `error` listener hears the errors kept from the constructor,
+  // a microtask after `on()` returns (so do the ones added in the same run
+  // of the app's code).
+  const early = registry[EARLY].errors;
+  if (event === "error" && early.length) {
+    const errors = early.splice(0);
+    queueMicrotask(() => errors.forEach((e) => emit(registry, event, e)));
+  }
   return () => void set.delete(entry);
 }
 
@@ -217,6 +235,8 @@ export function listen(registry, event, listener) {
 // subscribe or unsubscribe others meanwhile); a throwing listener breaks
 // neither the SDK nor the other listeners.
 export function emit(registry, event, payload) {
+  const early = registry[EARLY];
+  if (early.opening && event === "error") return void early.errors.push(payload);
   for (const listener of [...registry[event]]) {
     try {
       listener(payload);

@@ -8,7 +8,6 @@ use super::error_to_js;
 use super::write::tokens_object;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::Event;
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -19,58 +18,34 @@ extern "C" {
     /// The function that unsubscribes, or `null` for an unknown event.
     fn listen(registry: &JsValue, event: &str, listener: &js_sys::Function) -> JsValue;
     fn emit(registry: &JsValue, event: &str, payload: &JsValue);
+    fn opened(registry: &JsValue);
 }
 
 /// The registered listeners.
-pub struct Listeners {
-    registry: JsValue,
-    /// True until the constructor returns: no listener can exist yet.
-    opening: Cell<bool>,
-    /// The `error` events raised meanwhile (the app's store refusing to
-    /// remove a corrupt entry while it loaded), kept for the first `error`
-    /// listener.
-    early: RefCell<Vec<JsValue>>,
-}
+pub struct Listeners(JsValue);
 
 impl Default for Listeners {
     fn default() -> Self {
-        Listeners {
-            registry: new_registry(),
-            opening: Cell::new(true),
-            early: RefCell::new(Vec::new()),
-        }
+        Listeners(new_registry())
     }
 }
 
 impl Listeners {
-    /// The constructor is done: events go to the listeners from now on.
+    /// The constructor returned. The `error` events raised before (the
+    /// app's store refusing to remove a corrupt entry as it loaded), when
+    /// no listener could exist yet, are kept for the first `error` listener.
     pub fn opened(&self) {
-        self.opening.set(false);
+        opened(&self.0);
     }
 
     /// Registers `listener` for `event`; returns the unsubscribe function.
-    /// The first `error` listener hears the errors raised while the
-    /// constructor ran, a microtask after `on()` returns (so do the other
-    /// `error` listeners the app adds in the same run of its code).
     pub fn add(&self, event: &str, listener: &js_sys::Function) -> Result<JsValue, AuthError> {
-        let off = listen(&self.registry, event, listener);
+        let off = listen(&self.0, event, listener);
         if off.is_null() {
             return Err(AuthError::new(
                 ErrorCode::InvalidOptions,
                 "the event must be \"tokens\", \"logout\", \"error\", \"tokenExpiring\" or \"tokenExpired\"",
             ));
-        }
-        let early = match event {
-            "error" => std::mem::take(&mut *self.early.borrow_mut()),
-            _ => Vec::new(),
-        };
-        if !early.is_empty() {
-            let registry = self.registry.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                for e in early {
-                    emit(&registry, "error", &e);
-                }
-            });
         }
         Ok(off)
     }
@@ -78,18 +53,13 @@ impl Listeners {
     /// The sink the adapters emit into.
     pub fn sink(self: Rc<Self>) -> Rc<dyn Fn(Event<'_>)> {
         Rc::new(move |event: Event<'_>| match event {
-            Event::Tokens(t) => emit(&self.registry, "tokens", &tokens_object(t)),
-            Event::Logout => emit(&self.registry, "logout", &JsValue::UNDEFINED),
-            Event::Error(e) if self.opening.get() => {
-                self.early.borrow_mut().push(error_to_js(e.clone()))
+            Event::Tokens(t) => emit(&self.0, "tokens", &tokens_object(t)),
+            Event::Logout => emit(&self.0, "logout", &JsValue::UNDEFINED),
+            Event::Error(e) => emit(&self.0, "error", &error_to_js(e.clone())),
+            Event::TokenExpiring(at) => {
+                emit(&self.0, "tokenExpiring", &JsValue::from_f64(at as f64))
             }
-            Event::Error(e) => emit(&self.registry, "error", &error_to_js(e.clone())),
-            Event::TokenExpiring(at) => emit(
-                &self.registry,
-                "tokenExpiring",
-                &JsValue::from_f64(at as f64),
-            ),
-            Event::TokenExpired => emit(&self.registry, "tokenExpired", &JsValue::UNDEFINED),
+            Event::TokenExpired => emit(&self.0, "tokenExpired", &JsValue::UNDEFINED),
         })
     }
 }
