@@ -195,7 +195,7 @@ pub trait DpopKeys {
     /// to: a replaced key means a lost session.
     async fn key(&self) -> Result<Self::Key, AuthError>;
     /// `key`'s public half.
-    fn public_key(&self, key: &Self::Key) -> DpopJwk;
+    fn public_key<'k>(&self, key: &'k Self::Key) -> &'k DpopJwk;
     /// Signs `signing_input` with `key`'s private half: an ES256 signature,
     /// `r || s` (RFC 7518 §3.4).
     async fn sign(&self, key: &Self::Key, signing_input: &[u8]) -> Result<Vec<u8>, AuthError>;

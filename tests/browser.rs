@@ -1072,7 +1072,7 @@ mod dpop_keys {
     /// The public key of the pair in use (made and kept when there is none).
     async fn jwk_of(keys: &WebDpopKeys) -> Result<DpopJwk, AuthError> {
         let pair = keys.key().await?;
-        Ok(keys.public_key(&pair))
+        Ok(keys.public_key(&pair).clone())
     }
 
     async fn signs_verifiably(keys: &WebDpopKeys) {
@@ -1148,17 +1148,17 @@ mod dpop_keys {
         let (loaded, retired) = futures_join(page.key(), page.retire()).await;
         let (loaded, retired) = (loaded.unwrap(), retired.expect("the pair kept"));
         assert_eq!(
-            page.public_key(&retired),
+            *page.public_key(&retired),
             old,
             "the retired pair is the one kept"
         );
-        assert_ne!(page.public_key(&loaded), old, "never the retired pair");
+        assert_ne!(*page.public_key(&loaded), old, "never the retired pair");
         // The retired pair still signs: the logout's revocations prove it.
         proves(&page, &retired).await;
         // The new pair is the one kept now, and retiring it again is a no-op
         // for the retired one.
         let reloaded = WebDpopKeys::new(Some(id.into()));
-        assert_eq!(jwk_of(&reloaded).await.unwrap(), page.public_key(&loaded));
+        assert_eq!(jwk_of(&reloaded).await.unwrap(), *page.public_key(&loaded));
         reloaded.retire().await;
         assert!(page
             .retire()

@@ -284,22 +284,22 @@ struct FakeDpopKeys {
 const DPOP_SIGNATURE: &[u8] = b"dpop-signature";
 
 impl DpopKeys for FakeDpopKeys {
-    /// Which pair: 0 is the first, any other a later one.
-    type Key = u32;
-    async fn key(&self) -> Result<u32, AuthError> {
-        Ok(self.deleted.get() + u32::from(self.replaced.get()))
-    }
-    fn public_key(&self, key: &u32) -> DpopJwk {
-        let x = match key {
+    /// The first pair's public key is RFC 9449's example; any later one's another.
+    type Key = DpopJwk;
+    async fn key(&self) -> Result<DpopJwk, AuthError> {
+        let x = match self.deleted.get() + u32::from(self.replaced.get()) {
             0 => "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
             _ => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         };
-        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA").unwrap()
+        DpopJwk::p256(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")
     }
-    async fn sign(&self, _: &u32, _: &[u8]) -> Result<Vec<u8>, AuthError> {
+    fn public_key<'k>(&self, key: &'k DpopJwk) -> &'k DpopJwk {
+        key
+    }
+    async fn sign(&self, _: &DpopJwk, _: &[u8]) -> Result<Vec<u8>, AuthError> {
         Ok(DPOP_SIGNATURE.to_vec())
     }
-    async fn retire(&self) -> Option<u32> {
+    async fn retire(&self) -> Option<DpopJwk> {
         let retired = self.key().await.ok();
         self.deleted.set(self.deleted.get() + 1);
         retired

@@ -10,6 +10,7 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::DpopKeys;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, CryptoKeyPair};
@@ -79,9 +80,11 @@ fn no_webcrypto() -> AuthError {
     )
 }
 
-/// A key pair ready to sign with.
+/// A key pair ready to sign with, shared by the flows that hold it.
 #[derive(Clone)]
-pub struct KeyPair {
+pub struct KeyPair(Rc<Pair>);
+
+struct Pair {
     private_key: CryptoKey,
     jwk: DpopJwk,
 }
@@ -139,10 +142,10 @@ async fn ready(pair: &CryptoKeyPair) -> Result<KeyPair, AuthError> {
         .ok()
         .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
         .ok_or_else(no_webcrypto)?;
-    Ok(KeyPair {
+    Ok(KeyPair(Rc::new(Pair {
         private_key: pair.get_private_key(),
         jwk: DpopJwk::p256(&jwk.x, &jwk.y)?,
-    })
+    })))
 }
 
 /// The DPoP keys of one client in a browser.
@@ -274,8 +277,8 @@ impl DpopKeys for WebDpopKeys {
         self.key_pair().await
     }
 
-    fn public_key(&self, key: &KeyPair) -> DpopJwk {
-        key.jwk.clone()
+    fn public_key<'k>(&self, key: &'k KeyPair) -> &'k DpopJwk {
+        &key.0.jwk
     }
 
     async fn sign(&self, pair: &KeyPair, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
@@ -288,7 +291,7 @@ impl DpopKeys for WebDpopKeys {
         .map_err(|_| no_webcrypto())?;
         let promise = subtle()
             .map_err(|_| no_webcrypto())?
-            .sign_with_object_and_u8_array(&params, &pair.private_key, signing_input)
+            .sign_with_object_and_u8_array(&params, &pair.0.private_key, signing_input)
             .map_err(|_| no_webcrypto())?;
         let signature = JsFuture::from(promise).await.map_err(|_| no_webcrypto())?;
         Ok(js_sys::Uint8Array::new(&signature).to_vec())

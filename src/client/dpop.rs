@@ -38,7 +38,7 @@ impl<A: Adapters> Client<A> {
     pub(crate) async fn dpop_jkt(&self) -> Result<String, AuthError> {
         let keys = self.adapters.dpop_keys();
         let key = keys.key().await?;
-        self.thumbprint(&keys.public_key(&key))
+        self.thumbprint(keys.public_key(&key))
     }
 
     /// With `dpop`, the key pair in use, for a flow that proves it and may
@@ -55,7 +55,7 @@ impl<A: Adapters> Client<A> {
     async fn key_in_use(&self) -> Result<DpopKey<A>, AuthError> {
         let keys = self.adapters.dpop_keys();
         let key = keys.key().await?;
-        self.thumbprint(&keys.public_key(&key))?;
+        self.thumbprint(keys.public_key(&key))?;
         Ok(key)
     }
 
@@ -173,7 +173,7 @@ impl<A: Adapters> Client<A> {
         );
         let input = signing_input(
             &self
-                .write_json(&ProofHeader::new(&jwk))
+                .write_json(&ProofHeader::new(jwk))
                 .ok_or_else(unwritable)?,
             &self.write_json(&claims).ok_or_else(unwritable)?,
         );
