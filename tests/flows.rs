@@ -3087,10 +3087,13 @@ mod dpop {
         block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
         // The app is told; the session is kept in this page's memory, with its
         // binding, and goes on being used.
-        assert!(events
-            .borrow()
-            .iter()
-            .any(|e| e == "error:storage_unavailable"));
+        let refused = |events: &[String]| {
+            events
+                .iter()
+                .filter(|e| *e == "error:storage_unavailable")
+                .count()
+        };
+        assert_eq!(refused(&events.borrow()), 1, "one report for the save");
         assert_eq!(block_on(c.access_token(30, false)).unwrap(), "AT-1");
         assert!(c.tokens().is_some());
         http.answer(
