@@ -122,11 +122,13 @@ export function watchUnhandledRejections() {
 }
 // Leaves a promise rejected with `message` unhandled, and resolves once the
 // page reported it: the page reports unhandled rejections in the order they
-// were made, so every one made before has been reported by then.
+// were made, so every one made before has been reported by then. Gives up
+// after 5 s (the caller's check of `seen` then fails, instead of hanging).
 export function leaveRejected(message, watch) {
   Promise.reject(new Error(message));
+  const until = Date.now() + 5000;
   return new Promise(function check(resolve) {
-    if (watch.seen.includes(message)) resolve();
+    if (watch.seen.includes(message) || Date.now() > until) resolve();
     else setTimeout(() => check(resolve), 5);
   });
 }
