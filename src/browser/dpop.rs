@@ -8,7 +8,7 @@ use super::warn;
 use crate::core::dpop::DpopJwk;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::DpopKeys;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -63,13 +63,6 @@ struct Ecdsa {
     named_curve: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hash: Option<&'static str>,
-}
-
-/// The members of an exported public JWK that the proof's header needs.
-#[derive(Deserialize)]
-struct ExportedJwk {
-    x: String,
-    y: String,
 }
 
 fn no_webcrypto() -> AuthError {
@@ -134,14 +127,17 @@ async fn ready(pair: &CryptoKeyPair) -> Result<KeyPair, AuthError> {
         .map_err(|_| no_webcrypto())?
         .export_key("jwk", &pair.get_public_key())
         .map_err(|_| no_webcrypto())?;
-    let jwk: ExportedJwk = JsFuture::from(export)
-        .await
-        .ok()
-        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
-        .ok_or_else(no_webcrypto)?;
+    let exported = JsFuture::from(export).await.map_err(|_| no_webcrypto())?;
+    // The members of the exported public JWK that the proof's header needs.
+    let coordinate = |name: &str| {
+        js_sys::Reflect::get(&exported, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(no_webcrypto)
+    };
     Ok(KeyPair {
         private_key: pair.get_private_key(),
-        jwk: DpopJwk::p256(&jwk.x, &jwk.y)?,
+        jwk: DpopJwk::p256(&coordinate("x")?, &coordinate("y")?)?,
     })
 }
 
