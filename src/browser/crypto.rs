@@ -1,6 +1,7 @@
 //! JWS signature checks (RS256, PS256, ES256) through WebCrypto
 //! (`crypto.subtle`, by web-sys), available in browsers, workers and Node alike.
 
+use super::plain_object;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Algorithm, PublicKey, SignatureVerifier};
 use wasm_bindgen::{JsCast, JsValue};
@@ -10,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 /// `RsaPssParams`, `EcKeyGenParams`, `EcdsaParams`): `name` and the one
 /// member each needs.
 pub(crate) fn algorithm(name: &str, member: &str, value: JsValue) -> js_sys::Object {
-    object(&[("name", name.into()), (member, value)])
+    plain_object(&[("name", name.into()), (member, value)])
 }
 
 /// What `importKey` and `verify` are given for `alg` (RFC 7518 §3.3-3.5).
@@ -19,7 +20,7 @@ fn params(alg: Algorithm) -> (js_sys::Object, js_sys::Object) {
     match alg {
         Algorithm::Rs256 => (
             algorithm("RSASSA-PKCS1-v1_5", "hash", sha256()),
-            object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
+            plain_object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
         ),
         // RFC 7518 §3.5: the salt is as long as the hash, 32 bytes.
         Algorithm::Ps256 => (
@@ -38,16 +39,6 @@ fn unavailable() -> AuthError {
         ErrorCode::InvalidIdToken,
         "WebCrypto could not check the ID token's signature",
     )
-}
-
-/// A plain JavaScript object of `members` (a WebCrypto algorithm object or
-/// a JWK to import).
-fn object(members: &[(&str, JsValue)]) -> js_sys::Object {
-    let object = js_sys::Object::new();
-    for (name, value) in members {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object
 }
 
 /// `crypto.subtle` of this runtime.
@@ -92,14 +83,14 @@ pub async fn verify_signature(
     };
     // The public key as a JWK for `importKey`.
     let jwk = match (alg, key) {
-        (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, e }) => object(&[
+        (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, e }) => plain_object(&[
             ("kty", "RSA".into()),
             ("n", n.into()),
             ("e", e.into()),
             ("alg", alg.name().into()),
             ("ext", true.into()),
         ]),
-        (Algorithm::Es256, PublicKey::P256 { x, y }) => object(&[
+        (Algorithm::Es256, PublicKey::P256 { x, y }) => plain_object(&[
             ("kty", "EC".into()),
             ("crv", "P-256".into()),
             ("x", x.into()),

@@ -94,6 +94,9 @@ export type ImplicitLoginOptions<TAppState = unknown> = LoginOptions<TAppState> 
 /** `loginWithPopup`'s options (`timeoutSeconds` applies). */
 export type PopupLoginOptions<TAppState = unknown> = LoginOptions<TAppState>;
 
+/** `parseCallbackUrl`'s result: what an authorization response holds, unchecked. */
+export type ParsedCallback = ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError;
+
 /** `parseCallbackUrl`'s result for a code response (the code flow), unchecked. */
 export interface ParsedCallbackCode {
   /** What the response holds. */

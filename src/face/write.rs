@@ -5,6 +5,7 @@
 
 use super::objects::TokenSet;
 pub use super::objects::{to_js, tokens_object};
+use crate::browser::plain_object;
 use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback, ResponseLocation};
 use crate::core::device::DeviceAuthorization as Device;
@@ -41,68 +42,21 @@ pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
 }
 
 /// `parseCallbackUrl`'s result: what an authorization response holds,
-/// unchecked. Its TypeScript, with each field's documentation, is in
-/// `types.d.ts` (tsify writes no documentation for the fields of enum variants).
-#[derive(Serialize, Tsify)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-#[tsify(type = "ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError")]
-pub enum ParsedCallback<'a> {
-    /// A code response (the code flow).
-    #[serde(rename_all = "camelCase")]
-    Code {
-        code: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-    /// Tokens in the fragment (the legacy implicit flow).
-    #[serde(rename_all = "camelCase")]
-    Tokens {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        access_token: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        token_type: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        expires_in: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        scope: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id_token: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-    /// An error response from the provider.
-    #[serde(rename_all = "camelCase")]
-    Error {
-        error: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        error_description: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-}
-
-/// `parseCallbackUrl`'s result.
+/// unchecked, with `kind` saying which (`ParsedCallback` in `types.d.ts`,
+/// with each member's documentation); absent members are left out.
 pub fn parsed_callback_object(c: &Callback) -> JsValue {
     let response_mode = match c.location {
         ResponseLocation::Query => "query",
         ResponseLocation::Fragment => "fragment",
     };
-    to_js(&match &c.response {
-        AuthorizationResponse::Code { code, state, iss } => ParsedCallback::Code {
-            code: code.secret(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
+    let object = match &c.response {
+        AuthorizationResponse::Code { code, state, iss } => plain_object(&[
+            ("kind", "code".into()),
+            ("code", code.secret().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
         AuthorizationResponse::Tokens {
             access_token,
             token_type,
@@ -111,29 +65,35 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
             id_token,
             state,
             iss,
-        } => ParsedCallback::Tokens {
-            access_token: access_token.as_ref().map(|t| t.secret()),
-            token_type: token_type.as_deref(),
-            expires_in: expires_in.as_deref(),
-            scope: scope.as_deref(),
-            id_token: id_token.as_deref(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
+        } => plain_object(&[
+            ("kind", "tokens".into()),
+            (
+                "accessToken",
+                access_token.as_ref().map(|t| t.secret()).into(),
+            ),
+            ("tokenType", token_type.as_deref().into()),
+            ("expiresIn", expires_in.as_deref().into()),
+            ("scope", scope.as_deref().into()),
+            ("idToken", id_token.as_deref().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
         AuthorizationResponse::Error {
             error,
             description,
             state,
             iss,
-        } => ParsedCallback::Error {
-            error,
-            error_description: description.as_deref(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
-    })
+        } => plain_object(&[
+            ("kind", "error".into()),
+            ("error", error.into()),
+            ("errorDescription", description.as_deref().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
+    };
+    object.into()
 }
 
 /// A device sign-in in progress (RFC 8628): show `userCode` and
