@@ -138,7 +138,7 @@ fn only_known(value: &JsValue, known: &[&'static str], prefix: &str) -> Result<(
 pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
     let value = options_object(value, field_names::<T>())?;
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        wrong_option(&value, &e, field_names::<T>(), &|alone| {
+        wrong_option(&value, &e, field_names::<T>(), |alone| {
             serde_wasm_bindgen::from_value::<T>(alone).err()
         })
     })
@@ -168,7 +168,7 @@ fn wrong_option(
     value: &JsValue,
     e: &serde_wasm_bindgen::Error,
     known: &[&'static str],
-    refusal: &dyn Fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
+    refusal: fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
 ) -> AuthError {
     for name in known {
         let key = JsValue::from_str(name);
