@@ -1,7 +1,8 @@
 //! The values the API returns, as `Serialize` types that serde-wasm-bindgen
-//! turns into plain JavaScript objects. Documents from the provider (ID-token
-//! claims, userinfo) are returned as `JSON.parse` built them, never rebuilt
-//! key by key.
+//! turns into plain JavaScript objects (`parseCallbackUrl`'s result, whose
+//! TypeScript is written in `types.d.ts`, is built member by member).
+//! Documents from the provider (ID-token claims, userinfo) are returned as
+//! `JSON.parse` built them, never rebuilt key by key.
 
 use super::objects::TokenSet;
 pub use super::objects::{to_js, tokens_object};
