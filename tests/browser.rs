@@ -953,9 +953,13 @@ async fn oversize_and_crafted_inputs_are_refused_or_handled() {
     fetch_that_records(200, &body, "{}");
     let done = handle(format!("{redirect}?code=c&state={}", state_of(&url))).await;
     recorded_requests();
-    let tokens = js_sys::Reflect::get(&done.unwrap(), &JsValue::from_str("tokens")).unwrap();
+    let done = done.unwrap();
+    let tokens = js_sys::Reflect::get(&done, &JsValue::from_str("tokens")).unwrap();
     let at = js_sys::Reflect::get(&tokens, &JsValue::from_str("accessToken")).unwrap();
     assert_eq!(at.as_string().as_deref(), Some("AT"));
+    // No appState was given at login: none comes back.
+    let app_state = js_sys::Reflect::get(&done, &JsValue::from_str("appState")).unwrap();
+    assert!(app_state.is_undefined());
 
     // A 1 MiB ID token in a token answer: over the body cap, refused.
     let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))

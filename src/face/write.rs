@@ -1,10 +1,10 @@
 //! The values the API returns, as `Serialize` types that serde-wasm-bindgen
-//! turns into plain JavaScript objects (`parseCallbackUrl`'s result, whose
-//! TypeScript is written in `types.d.ts`, is built member by member).
+//! turns into plain JavaScript objects (the results whose TypeScript is
+//! written in `types.d.ts`, `parseCallbackUrl`'s and the callback's, are built
+//! member by member).
 //! Documents from the provider (ID-token claims, userinfo) are returned as
 //! `JSON.parse` built them, never rebuilt key by key.
 
-use super::objects::TokenSet;
 pub use super::objects::{to_js, tokens_object};
 use crate::browser::plain_object;
 use crate::client::CallbackOutcome;
@@ -14,32 +14,19 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// What a handled login gives the app. `TAppState` is the type of the
-/// `appState` given at login (TypeScript only: nothing checks it at run time).
-#[derive(Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[tsify(type_params = "TAppState = unknown")]
-pub struct CallbackResult<'a> {
-    /// The `appState` given at login, as its JSON parses; absent when the
-    /// login gave none.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "TAppState")]
-    app_state: JsValue,
-    /// The stored token set.
-    tokens: TokenSet<'a>,
-}
-
-/// `{ appState, tokens }` after a handled callback.
+/// `{ appState, tokens }` after a handled callback (`CallbackResult` in
+/// `types.d.ts`): `appState` as its JSON parses, `undefined` when the login
+/// gave none.
 pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
     let app_state = outcome
         .app_state
         .as_deref()
         .and_then(|s| js_sys::JSON::parse(s).ok())
         .unwrap_or(JsValue::UNDEFINED);
-    to_js(&CallbackResult {
-        app_state,
-        tokens: TokenSet::from(&outcome.tokens),
-    })
+    let result = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&result, &"appState".into(), &app_state);
+    let _ = js_sys::Reflect::set(&result, &"tokens".into(), &tokens_object(&outcome.tokens));
+    result.into()
 }
 
 /// `parseCallbackUrl`'s result: what an authorization response holds,
