@@ -627,7 +627,8 @@ fn the_js_face_refuses_bad_options() {
         ),
         (
             format!(r#"{{{base},"endpoints":{{"token":7}}}}"#),
-            r#"option "endpoints": "#,
+            // serde's own words, without the `Error: ` of the JavaScript error.
+            r#"option "endpoints": invalid type: floating point `7.0`, expected a string"#,
         ),
     ] {
         let err = AuthClient::new(options_object(&bad)).err().expect(&bad);
@@ -990,9 +991,13 @@ async fn oversize_and_crafted_inputs_are_refused_or_handled() {
     fetch_that_records(200, &body, "{}");
     let done = handle(format!("{redirect}?code=c&state={}", state_of(&url))).await;
     recorded_requests();
-    let tokens = js_sys::Reflect::get(&done.unwrap(), &JsValue::from_str("tokens")).unwrap();
+    let done = done.unwrap();
+    let tokens = js_sys::Reflect::get(&done, &JsValue::from_str("tokens")).unwrap();
     let at = js_sys::Reflect::get(&tokens, &JsValue::from_str("accessToken")).unwrap();
     assert_eq!(at.as_string().as_deref(), Some("AT"));
+    // No appState was given at login: none comes back.
+    let app_state = js_sys::Reflect::get(&done, &JsValue::from_str("appState")).unwrap();
+    assert!(app_state.is_undefined());
 
     // A 1 MiB ID token in a token answer: over the body cap, refused.
     let url = JsFuture::from(client.build_authorize_url(JsValue::UNDEFINED))

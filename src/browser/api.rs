@@ -5,7 +5,6 @@
 
 use crate::client::{ApiAnswer, ApiCredentials};
 use crate::core::error::{AuthError, ErrorCode};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -17,15 +16,6 @@ extern "C" {
     /// Resolves to `{ response, status, challenge, nonce }` or `{ failed }`.
     #[wasm_bindgen(js_name = apiSend)]
     fn api_send(request: &JsValue, authorization: &str, proof: Option<String>) -> js_sys::Promise;
-}
-
-/// The plain members of `apiSend`'s answer.
-#[derive(Deserialize)]
-struct Sent {
-    status: Option<f64>,
-    challenge: Option<String>,
-    nonce: Option<String>,
-    failed: Option<String>,
 }
 
 fn member(object: &JsValue, name: &str) -> JsValue {
@@ -75,21 +65,18 @@ impl ApiRequest {
         ))
         .await
         .unwrap_or(JsValue::UNDEFINED);
-        let sent: Sent = serde_wasm_bindgen::from_value(answer.clone()).unwrap_or(Sent {
-            status: None,
-            challenge: None,
-            nonce: None,
-            failed: Some("Error".into()),
-        });
-        match (sent.failed.as_deref(), sent.status) {
+        // Our own web.js object: each member is read as the type it is given.
+        let failed = member(&answer, "failed").as_string();
+        let status = member(&answer, "status").as_f64();
+        match (failed.as_deref(), status) {
             (Some("AbortError"), _) => Err(AuthError::new(
                 ErrorCode::Aborted,
                 "the request was aborted",
             )),
             (None, Some(status)) => Ok(ApiAnswer {
                 status: status as u16,
-                www_authenticate: sent.challenge,
-                dpop_nonce: sent.nonce,
+                www_authenticate: member(&answer, "challenge").as_string(),
+                dpop_nonce: member(&answer, "nonce").as_string(),
                 response: member(&answer, "response"),
             }),
             _ => Err(AuthError::new(

@@ -1,70 +1,37 @@
 //! JWS signature checks (RS256, PS256, ES256) through WebCrypto
 //! (`crypto.subtle`, by web-sys), available in browsers, workers and Node alike.
 
+use super::plain_object;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::{Algorithm, PublicKey, SignatureVerifier};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// A WebCrypto algorithm object (`RsaHashedImportParams`, `EcKeyImportParams`,
-/// `RsaPssParams`, `EcdsaParams`): the members each needs, no others.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Params {
-    name: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hash: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    named_curve: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    salt_length: Option<u8>,
+/// `RsaPssParams`, `EcKeyGenParams`, `EcdsaParams`): `name` and the one
+/// member each needs.
+pub(crate) fn algorithm(name: &str, member: &str, value: JsValue) -> js_sys::Object {
+    plain_object(&[("name", name.into()), (member, value)])
 }
 
 /// What `importKey` and `verify` are given for `alg` (RFC 7518 §3.3-3.5).
-fn params(alg: Algorithm) -> (Params, Params) {
-    let with = |name, hash, named_curve, salt_length| Params {
-        name,
-        hash,
-        named_curve,
-        salt_length,
-    };
+fn params(alg: Algorithm) -> (js_sys::Object, js_sys::Object) {
+    let sha256 = || JsValue::from_str("SHA-256");
     match alg {
         Algorithm::Rs256 => (
-            with("RSASSA-PKCS1-v1_5", Some("SHA-256"), None, None),
-            with("RSASSA-PKCS1-v1_5", None, None, None),
+            algorithm("RSASSA-PKCS1-v1_5", "hash", sha256()),
+            plain_object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
         ),
         // RFC 7518 §3.5: the salt is as long as the hash, 32 bytes.
         Algorithm::Ps256 => (
-            with("RSA-PSS", Some("SHA-256"), None, None),
-            with("RSA-PSS", None, None, Some(32)),
+            algorithm("RSA-PSS", "hash", sha256()),
+            algorithm("RSA-PSS", "saltLength", 32.into()),
         ),
         Algorithm::Es256 => (
-            with("ECDSA", None, Some("P-256"), None),
-            with("ECDSA", Some("SHA-256"), None, None),
+            algorithm("ECDSA", "namedCurve", "P-256".into()),
+            algorithm("ECDSA", "hash", sha256()),
         ),
     }
-}
-
-/// The public key as a JWK for `importKey`.
-#[derive(Serialize)]
-#[serde(tag = "kty")]
-enum PublicJwk<'a> {
-    #[serde(rename = "RSA")]
-    Rsa {
-        n: &'a str,
-        e: &'a str,
-        alg: &'static str,
-        ext: bool,
-    },
-    #[serde(rename = "EC")]
-    Ec {
-        crv: &'static str,
-        x: &'a str,
-        y: &'a str,
-        alg: &'static str,
-        ext: bool,
-    },
 }
 
 fn unavailable() -> AuthError {
@@ -72,12 +39,6 @@ fn unavailable() -> AuthError {
         ErrorCode::InvalidIdToken,
         "WebCrypto could not check the ID token's signature",
     )
-}
-
-pub(crate) fn object<T: Serialize>(value: &T) -> Result<js_sys::Object, AuthError> {
-    serde_wasm_bindgen::to_value(value)
-        .map(JsCast::unchecked_into)
-        .map_err(|_| unavailable())
 }
 
 /// `crypto.subtle` of this runtime.
@@ -120,45 +81,37 @@ pub async fn verify_signature(
             "the JWKS key cannot be used for the ID token's alg",
         )
     };
+    // The public key as a JWK for `importKey`.
     let jwk = match (alg, key) {
-        (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, e }) => PublicJwk::Rsa {
-            n,
-            e,
-            alg: alg.name(),
-            ext: true,
-        },
-        (Algorithm::Es256, PublicKey::P256 { x, y }) => PublicJwk::Ec {
-            crv: "P-256",
-            x,
-            y,
-            alg: alg.name(),
-            ext: true,
-        },
+        (Algorithm::Rs256 | Algorithm::Ps256, PublicKey::Rsa { n, e }) => plain_object(&[
+            ("kty", "RSA".into()),
+            ("n", n.into()),
+            ("e", e.into()),
+            ("alg", alg.name().into()),
+            ("ext", true.into()),
+        ]),
+        (Algorithm::Es256, PublicKey::P256 { x, y }) => plain_object(&[
+            ("kty", "EC".into()),
+            ("crv", "P-256".into()),
+            ("x", x.into()),
+            ("y", y.into()),
+            ("alg", alg.name().into()),
+            ("ext", true.into()),
+        ]),
         _ => return Err(unusable()),
     };
     let subtle = subtle()?;
     let (import_params, verify_params) = params(alg);
     let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
     let import = subtle
-        .import_key_with_object(
-            "jwk",
-            &object(&jwk)?,
-            &object(&import_params)?,
-            false,
-            &usages,
-        )
+        .import_key_with_object("jwk", &jwk, &import_params, false, &usages)
         .map_err(|_| unusable())?;
     let crypto_key: web_sys::CryptoKey = JsFuture::from(import)
         .await
         .map_err(|_| unusable())?
         .unchecked_into();
     let verify = subtle
-        .verify_with_object_and_u8_array_and_u8_array(
-            &object(&verify_params)?,
-            &crypto_key,
-            signature,
-            input,
-        )
+        .verify_with_object_and_u8_array_and_u8_array(&verify_params, &crypto_key, signature, input)
         .map_err(|_| unavailable())?;
     let valid = JsFuture::from(verify).await.map_err(|_| unavailable())?;
     Ok(valid.as_bool() == Some(true))

@@ -3,12 +3,11 @@
 //! IndexedDB (web.js, one function per operation) so that it survives a
 //! reload and, under one `id`, is shared by the tabs of the origin.
 
-use super::crypto::{object, subtle};
+use super::crypto::{algorithm, subtle};
 use super::warn;
 use crate::core::dpop::DpopJwk;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::DpopKeys;
-use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -55,24 +54,6 @@ pub const MAX_KEYS_VISITED: u32 = 256;
 /// that another tab's sweep never takes a key that is still in use.
 const TOUCH_EVERY_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
-/// `EcKeyGenParams` and `EcdsaParams` (WebCrypto §23): ECDSA on P-256 with SHA-256.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Ecdsa {
-    name: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    named_curve: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hash: Option<&'static str>,
-}
-
-/// The members of an exported public JWK that the proof's header needs.
-#[derive(Deserialize)]
-struct ExportedJwk {
-    x: String,
-    y: String,
-}
-
 fn no_webcrypto() -> AuthError {
     AuthError::new(
         ErrorCode::InvalidOptions,
@@ -113,12 +94,8 @@ async fn stored(promise: js_sys::Promise) -> Stored {
 }
 
 async fn generate() -> Result<CryptoKeyPair, AuthError> {
-    let params = object(&Ecdsa {
-        name: "ECDSA",
-        named_curve: Some("P-256"),
-        hash: None,
-    })
-    .map_err(|_| no_webcrypto())?;
+    // `EcKeyGenParams` (WebCrypto §23): ECDSA on P-256.
+    let params = algorithm("ECDSA", "namedCurve", "P-256".into());
     let usages = js_sys::Array::of1(&JsValue::from_str("sign"));
     // `false`: the private key can never be exported (WebCrypto makes the
     // public half of a pair extractable whatever this says).
@@ -137,14 +114,17 @@ async fn ready(pair: &CryptoKeyPair) -> Result<KeyPair, AuthError> {
         .map_err(|_| no_webcrypto())?
         .export_key("jwk", &pair.get_public_key())
         .map_err(|_| no_webcrypto())?;
-    let jwk: ExportedJwk = JsFuture::from(export)
-        .await
-        .ok()
-        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
-        .ok_or_else(no_webcrypto)?;
+    let exported = JsFuture::from(export).await.map_err(|_| no_webcrypto())?;
+    // The members of the exported public JWK that the proof's header needs.
+    let coordinate = |name: &str| {
+        js_sys::Reflect::get(&exported, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(no_webcrypto)
+    };
     Ok(KeyPair(Rc::new(Pair {
         private_key: pair.get_private_key(),
-        jwk: DpopJwk::p256(&jwk.x, &jwk.y)?,
+        jwk: DpopJwk::p256(&coordinate("x")?, &coordinate("y")?)?,
     })))
 }
 
@@ -283,12 +263,8 @@ impl DpopKeys for WebDpopKeys {
 
     async fn sign(&self, pair: &KeyPair, signing_input: &[u8]) -> Result<Vec<u8>, AuthError> {
         self.touch().await;
-        let params = object(&Ecdsa {
-            name: "ECDSA",
-            named_curve: None,
-            hash: Some("SHA-256"),
-        })
-        .map_err(|_| no_webcrypto())?;
+        // `EcdsaParams`: ECDSA with SHA-256 (ES256, RFC 7518 §3.4).
+        let params = algorithm("ECDSA", "hash", "SHA-256".into());
         let promise = subtle()
             .map_err(|_| no_webcrypto())?
             .sign_with_object_and_u8_array(&params, &pair.0.private_key, signing_input)

@@ -251,6 +251,18 @@ impl Runtime for JsRuntime {
     }
 }
 
+/// A plain JavaScript object of `members`, in their order; a member whose
+/// value is `undefined` (an absent `Option`) is left out.
+pub fn plain_object(members: &[(&str, JsValue)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (name, value) in members {
+        if !value.is_undefined() {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
+        }
+    }
+    object
+}
+
 /// `crypto.getRandomValues`, through getrandom.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
     getrandom::fill(buf).map_err(|_| {

@@ -138,7 +138,7 @@ fn only_known(value: &JsValue, known: &[&'static str], prefix: &str) -> Result<(
 pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
     let value = options_object(value, field_names::<T>())?;
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        wrong_option(&value, &e, field_names::<T>(), &|alone| {
+        wrong_option(&value, e, field_names::<T>(), |alone| {
             serde_wasm_bindgen::from_value::<T>(alone).err()
         })
     })
@@ -166,9 +166,9 @@ fn options_object(value: &JsValue, known: &[&'static str]) -> Result<JsValue, Au
 /// `refusal` reads such a one-option object and says why it did not read.
 fn wrong_option(
     value: &JsValue,
-    e: &serde_wasm_bindgen::Error,
+    e: serde_wasm_bindgen::Error,
     known: &[&'static str],
-    refusal: &dyn Fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
+    refusal: fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
 ) -> AuthError {
     for name in known {
         let key = JsValue::from_str(name);
@@ -181,20 +181,16 @@ fn wrong_option(
             continue;
         }
         if let Some(e) = refusal(alone.into()) {
-            return AuthError::option(name, &serde_message(&e));
+            return AuthError::option(name, &serde_message(e));
         }
     }
     AuthError::option("options", &serde_message(e))
 }
 
-/// serde's own words for a value that did not read (`invalid type: ...`),
-/// without the `Error: ` JavaScript puts before them.
-fn serde_message(e: &serde_wasm_bindgen::Error) -> String {
-    let text = e.to_string();
-    match text.strip_prefix("Error: ") {
-        Some(rest) => rest.to_string(),
-        None => text,
-    }
+/// serde's own words for a value that did not read (`invalid type: ...`):
+/// the `message` of the JavaScript `Error` serde-wasm-bindgen made of them.
+fn serde_message(e: serde_wasm_bindgen::Error) -> String {
+    member(&e.into(), "message").as_string().unwrap_or_default()
 }
 
 /// A member of `value` as it is (`undefined` when absent).

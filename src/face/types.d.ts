@@ -94,6 +94,23 @@ export type ImplicitLoginOptions<TAppState = unknown> = LoginOptions<TAppState> 
 /** `loginWithPopup`'s options (`timeoutSeconds` applies). */
 export type PopupLoginOptions<TAppState = unknown> = LoginOptions<TAppState>;
 
+/**
+ * What a handled login gives the app. `TAppState` is the type of the
+ * `appState` given at login (TypeScript only: nothing checks it at run time).
+ */
+export interface CallbackResult<TAppState = unknown> {
+  /**
+   * The `appState` given at login, as its JSON parses; absent when the
+   * login gave none.
+   */
+  appState?: TAppState;
+  /** The stored token set. */
+  tokens: TokenSet;
+}
+
+/** `parseCallbackUrl`'s result: what an authorization response holds, unchecked. */
+export type ParsedCallback = ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError;
+
 /** `parseCallbackUrl`'s result for a code response (the code flow), unchecked. */
 export interface ParsedCallbackCode {
   /** What the response holds. */

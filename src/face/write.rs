@@ -1,10 +1,12 @@
 //! The values the API returns, as `Serialize` types that serde-wasm-bindgen
-//! turns into plain JavaScript objects. Documents from the provider (ID-token
-//! claims, userinfo) are returned as `JSON.parse` built them, never rebuilt
-//! key by key.
+//! turns into plain JavaScript objects (the results whose TypeScript is
+//! written in `types.d.ts`, `parseCallbackUrl`'s and the callback's, are built
+//! member by member).
+//! Documents from the provider (ID-token claims, userinfo) are returned as
+//! `JSON.parse` built them, never rebuilt key by key.
 
-use super::objects::TokenSet;
 pub use super::objects::{to_js, tokens_object};
+use crate::browser::plain_object;
 use crate::client::CallbackOutcome;
 use crate::core::callback::{AuthorizationResponse, Callback, ResponseLocation};
 use crate::core::device::DeviceAuthorization as Device;
@@ -12,97 +14,37 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
-/// What a handled login gives the app. `TAppState` is the type of the
-/// `appState` given at login (TypeScript only: nothing checks it at run time).
-#[derive(Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[tsify(type_params = "TAppState = unknown")]
-pub struct CallbackResult<'a> {
-    /// The `appState` given at login, as its JSON parses; absent when the
-    /// login gave none.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "TAppState")]
-    app_state: JsValue,
-    /// The stored token set.
-    tokens: TokenSet<'a>,
-}
-
-/// `{ appState, tokens }` after a handled callback.
+/// `{ appState, tokens }` after a handled callback (`CallbackResult` in
+/// `types.d.ts`): `appState` as its JSON parses, `undefined` when the login
+/// gave none.
 pub fn callback_object(outcome: &CallbackOutcome) -> JsValue {
     let app_state = outcome
         .app_state
         .as_deref()
         .and_then(|s| js_sys::JSON::parse(s).ok())
         .unwrap_or(JsValue::UNDEFINED);
-    to_js(&CallbackResult {
-        app_state,
-        tokens: TokenSet::from(&outcome.tokens),
-    })
+    let result = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&result, &"appState".into(), &app_state);
+    let _ = js_sys::Reflect::set(&result, &"tokens".into(), &tokens_object(&outcome.tokens));
+    result.into()
 }
 
 /// `parseCallbackUrl`'s result: what an authorization response holds,
-/// unchecked. Its TypeScript, with each field's documentation, is in
-/// `types.d.ts` (tsify writes no documentation for the fields of enum variants).
-#[derive(Serialize, Tsify)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-#[tsify(type = "ParsedCallbackCode | ParsedCallbackTokens | ParsedCallbackError")]
-pub enum ParsedCallback<'a> {
-    /// A code response (the code flow).
-    #[serde(rename_all = "camelCase")]
-    Code {
-        code: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-    /// Tokens in the fragment (the legacy implicit flow).
-    #[serde(rename_all = "camelCase")]
-    Tokens {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        access_token: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        token_type: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        expires_in: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        scope: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id_token: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-    /// An error response from the provider.
-    #[serde(rename_all = "camelCase")]
-    Error {
-        error: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        error_description: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        state: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        iss: Option<&'a str>,
-        response_mode: &'static str,
-    },
-}
-
-/// `parseCallbackUrl`'s result.
+/// unchecked, with `kind` saying which (`ParsedCallback` in `types.d.ts`,
+/// with each member's documentation); absent members are left out.
 pub fn parsed_callback_object(c: &Callback) -> JsValue {
     let response_mode = match c.location {
         ResponseLocation::Query => "query",
         ResponseLocation::Fragment => "fragment",
     };
-    to_js(&match &c.response {
-        AuthorizationResponse::Code { code, state, iss } => ParsedCallback::Code {
-            code: code.secret(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
+    let object = match &c.response {
+        AuthorizationResponse::Code { code, state, iss } => plain_object(&[
+            ("kind", "code".into()),
+            ("code", code.secret().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
         AuthorizationResponse::Tokens {
             access_token,
             token_type,
@@ -111,29 +53,35 @@ pub fn parsed_callback_object(c: &Callback) -> JsValue {
             id_token,
             state,
             iss,
-        } => ParsedCallback::Tokens {
-            access_token: access_token.as_ref().map(|t| t.secret()),
-            token_type: token_type.as_deref(),
-            expires_in: expires_in.as_deref(),
-            scope: scope.as_deref(),
-            id_token: id_token.as_deref(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
+        } => plain_object(&[
+            ("kind", "tokens".into()),
+            (
+                "accessToken",
+                access_token.as_ref().map(|t| t.secret()).into(),
+            ),
+            ("tokenType", token_type.as_deref().into()),
+            ("expiresIn", expires_in.as_deref().into()),
+            ("scope", scope.as_deref().into()),
+            ("idToken", id_token.as_deref().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
         AuthorizationResponse::Error {
             error,
             description,
             state,
             iss,
-        } => ParsedCallback::Error {
-            error,
-            error_description: description.as_deref(),
-            state: state.as_deref(),
-            iss: iss.as_deref(),
-            response_mode,
-        },
-    })
+        } => plain_object(&[
+            ("kind", "error".into()),
+            ("error", error.into()),
+            ("errorDescription", description.as_deref().into()),
+            ("state", state.as_deref().into()),
+            ("iss", iss.as_deref().into()),
+            ("responseMode", response_mode.into()),
+        ]),
+    };
+    object.into()
 }
 
 /// A device sign-in in progress (RFC 8628): show `userCode` and
