@@ -390,6 +390,10 @@ struct FakeNavigation {
     /// The browser blocks popups.
     blocks_popups: Rc<Cell<bool>>,
     popup: PopupScript,
+    /// The callback URL this page (a popup of ours) handed to its opener.
+    handed_back: Rc<RefCell<Option<String>>>,
+    /// The popup this page opened is closed (by `PopupWindow::close` or a script).
+    popup_closed: Rc<Cell<bool>>,
 }
 
 impl FakeNavigation {
@@ -432,6 +436,7 @@ impl Navigation for FakeNavigation {
     }
     fn hand_back(&self, url: &str) {
         self.note(&format!("hand back {url}"));
+        *self.handed_back.borrow_mut() = Some(url.to_string());
     }
 }
 
@@ -445,6 +450,7 @@ impl PopupWindow for FakePopup {
     }
     fn close(&self) {
         self.0.note("close");
+        self.0.popup_closed.set(true);
     }
 }
 
@@ -3885,6 +3891,68 @@ fn a_popup_whose_callback_fails_rejects_with_the_callbacks_error() {
     let e = block_on(h.client.login_with_popup(&LoginRequest::default(), 60_000)).unwrap_err();
     assert_eq!(e.code(), "state_mismatch");
     assert!(h.client.tokens().is_none());
+}
+
+/// The popup hand-back's order (web.js `popupHandBack`, `popupWait`): the
+/// popup's callback page hands the URL to its opener and leaves its window
+/// open; the opener takes the URL, then closes the popup. Played here with
+/// both pages' clients: the popup's callback page is run when the provider
+/// sends the popup to it, and the opener's wait ends as `popupWait` does:
+/// `popup_closed` when the popup is closed before anything was handed back,
+/// else the URL, and only then is the popup closed, which ends no login.
+#[test]
+fn the_opener_closes_the_popup_only_once_it_holds_the_callback_and_that_close_is_no_popup_closed() {
+    let opener = harness();
+    let popup_page = Rc::new(harness());
+    popup_page.navigation.own_popup.set(true);
+    let http = opener.http.clone();
+    let window = opener.navigation.clone();
+    let page = popup_page.clone();
+    opener.navigation.popup_does(move |authorize_url| {
+        let callback = provider_answers(&http, authorize_url);
+        *page.navigation.address.borrow_mut() = Some(callback.clone());
+        let run = page.client.handle_redirect_callback(&callback);
+        assert!(
+            poll_once(pin!(run)).is_pending(),
+            "the popup's page never settles"
+        );
+        if window.popup_closed.get() {
+            return Err(AuthError::new(
+                ErrorCode::PopupClosed,
+                "closed before the hand-back",
+            ));
+        }
+        let url = page.navigation.handed_back.borrow().clone();
+        let url =
+            url.ok_or_else(|| AuthError::new(ErrorCode::PopupClosed, "nothing handed back"))?;
+        window.note("the opener closes the popup");
+        window.popup_closed.set(true);
+        Ok(url)
+    });
+    let outcome = block_on(
+        opener
+            .client
+            .login_with_popup(&LoginRequest::default(), 60_000),
+    )
+    .unwrap();
+    assert_eq!(outcome.tokens.access_token, "AT-1");
+    assert_eq!(opener.client.tokens().unwrap().access_token, "AT-1");
+    assert_eq!(
+        opener.navigation.log(),
+        ["open @0", "wait 60000 @0", "the opener closes the popup @0"],
+        "closed by the opener once it held the URL, before the code was exchanged"
+    );
+    assert_eq!(opener.http.sent().len(), 1, "the opener exchanged the code");
+    let handed = popup_page.navigation.handed_back.borrow().clone().unwrap();
+    assert_eq!(
+        popup_page.navigation.log(),
+        [
+            format!("replace {REDIRECT} @0"),
+            format!("hand back {handed} @0")
+        ],
+        "the popup's page handed back and did nothing after"
+    );
+    assert!(popup_page.http.requests.borrow().is_empty());
 }
 
 #[test]

@@ -2,13 +2,15 @@
 // answered to the demo's redirect URI with `?silent` (served by www/silent.html; the provider's
 // session cookie reaches the frame: 127.0.0.1's ports are one site); no provider session
 // (login_required); a silent page that never answers (timeout); a forged hand-back from another
-// window of the page's origin; two tabs renewing at once.
+// window of the page's origin; two tabs renewing at once; with `dpop: true` (the renewed tokens
+// bound to the session's key) and with `usePar: true` (the frame's request pushed first).
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { browser, openDemo, openPage, signIn, stack, useStackAndBrowser } from "./harness.mjs";
 import {
-  assertNoError, demoAt, demoConsoleErrors, errorCodeOf, errorText, storedTokens, tokensOf,
+  ROUTES, assertNoError, demoAt, demoConsoleErrors, errorCodeOf, errorText, storedTokens, tokensOf,
   waitForStatus, withExpiry, writeStoredTokens,
 } from "./demo.mjs";
 
@@ -17,9 +19,9 @@ useStackAndBrowser();
 const framesIn = (page) => page.evaluate(() => document.querySelectorAll("iframe").length);
 const pendingLogins = (page) => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes(":tx:")).length);
 
-/** Signs in through the demo's page and the provider's real login form, without offline_access. */
-async function signInWithoutRefreshToken(page, login) {
-  await openDemo(page, stack.demoUrl);
+/** Signs in through the demo's page (with `params`) and the provider's real login form, without offline_access. */
+async function signInWithoutRefreshToken(page, login, params = {}) {
+  await openDemo(page, demoAt(stack, params));
   // Not awaited: the page navigates to the provider.
   await page.evaluate(() => void window.__auth.loginWithRedirect({ scope: "openid profile email" }));
   await signIn(page, { login });
@@ -169,5 +171,117 @@ test("two tabs sharing a localStorage session without a refresh token renew at o
   assert.equal(stats.authorization, 1, "one silent sign-in for both tabs");
   assert.deepEqual(stats.token, { authorization_code: 1 });
   for (const tab of tabs) assert.equal(await framesIn(tab), 0);
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+/** Every request the pages (and frames) of `context` send to the provider's `route`, as URLs with their form bodies. */
+function recordRequests(context, route) {
+  const seen = [];
+  context.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.origin !== stack.issuer || url.pathname !== route) return;
+    seen.push({ url, method: request.method(), form: new URLSearchParams(request.postData() ?? ""), dpop: request.headers().dpop });
+  });
+  return seen;
+}
+
+/** The RFC 7638 thumbprint of a P-256 public JWK. */
+const thumbprint = ({ x, y }) => createHash("sha256").update(JSON.stringify({ crv: "P-256", kty: "EC", x, y })).digest("base64url");
+
+/** The thumbprint of the page's one DPoP key, read from the SDK's IndexedDB store. */
+const sessionKeyThumbprint = async (page) => thumbprint(await page.evaluate(async () => {
+  const pairs = await new Promise((resolve) => {
+    const open = indexedDB.open("wasm-oauth-dpop", 1);
+    open.onsuccess = () => {
+      const all = open.result.transaction("keys").objectStore("keys").getAll();
+      all.onsuccess = () => { open.result.close(); resolve(all.result); };
+    };
+  });
+  if (pairs.length !== 1) throw new Error(`${pairs.length} DPoP keys`);
+  return crypto.subtle.exportKey("jwk", pairs[0].publicKey);
+}));
+
+/** The header of a compact DPoP proof. */
+const proofHeader = (proof) => JSON.parse(Buffer.from(proof.split(".")[0], "base64url"));
+
+test("with dpop: the silent sign-in's code is bound to the session's key (dpop_jkt) and redeemed with its proof; the renewed tokens are DPoP-bound", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await signInWithoutRefreshToken(page, "silent-dpop", { dpop: "1" });
+  const before = await tokensOf(page);
+  assert.equal(before.tokenType, "DPoP");
+  assert.equal(before.refreshToken, undefined);
+  const jkt = await sessionKeyThumbprint(page);
+  const authorizations = recordRequests(context, ROUTES.authorization);
+  const tokenRequests = recordRequests(context, ROUTES.token);
+  const tokenAnswers = [];
+  context.on("response", (response) => {
+    if (response.url() === `${stack.issuer}${ROUTES.token}`) tokenAnswers.push(response);
+  });
+  await stack.resetStats();
+
+  const renewed = await page.evaluate(() => window.__auth.loginSilently().then((tokens) => tokens, (e) => ({ error: e.code })));
+  assert.equal(renewed.error, undefined, `silent sign-in failed: ${renewed.error}`);
+  assert.notEqual(renewed.accessToken, before.accessToken, "a new access token");
+  assert.equal(renewed.tokenType, "DPoP", "the SDK holds DPoP tokens");
+  assert.equal((await tokensOf(page)).accessToken, renewed.accessToken, "stored");
+
+  assert.equal(authorizations.length, 1, "one authorization request (the frame's)");
+  assert.equal(authorizations[0].url.searchParams.get("prompt"), "none");
+  assert.equal(authorizations[0].url.searchParams.get("dpop_jkt"), jkt, "the frame's code is bound to the session's key");
+  const posts = tokenRequests.filter((r) => r.method === "POST");
+  assert.ok(posts.length >= 1);
+  for (const { dpop } of posts) {
+    assert.ok(dpop, "every token request carries a proof");
+    assert.equal(thumbprint(proofHeader(dpop).jwk), jkt, "proved by the session's key");
+  }
+  const last = tokenAnswers.filter((r) => r.request().method() === "POST").at(-1);
+  assert.equal(last.status(), 200);
+  assert.equal((await last.json()).token_type, "DPoP", "the provider issued DPoP-bound tokens");
+  assert.deepEqual((await stack.stats()).token, { authorization_code: posts.length });
+  assert.equal(await sessionKeyThumbprint(page), jkt, "still the one key");
+
+  // The provider holds the new token bound: refused as a bearer token, accepted with the key's proof.
+  const userinfo = `${stack.issuer}${ROUTES.userinfo}`;
+  const asBearer = await fetch(userinfo, { headers: { Authorization: `Bearer ${renewed.accessToken}` } });
+  assert.equal(asBearer.status, 401, "a DPoP-bound token is no bearer token");
+  const userinfoRequests = recordRequests(context, ROUTES.userinfo);
+  const user = await page.evaluate(() => window.__auth.getUser().then((u) => u, (e) => ({ error: e.code })));
+  assert.equal(user.sub, "urn:xeonr:user:silent-dpop", `userinfo: ${JSON.stringify(user)}`);
+  const sent = userinfoRequests.filter((r) => r.method !== "OPTIONS").at(-1);
+  assert.ok(sent, "getUser asked the userinfo endpoint");
+  assert.equal(thumbprint(proofHeader(sent.dpop).jwk), jkt, "userinfo proved by the session's key");
+  assert.equal(await framesIn(page), 0);
+  assert.equal(await pendingLogins(page), 0);
+  assert.deepEqual(pageErrors.map(String), []);
+});
+
+test("with usePar: the silent sign-in's request is pushed first (prompt=none, the silent redirect URI); the frame carries only client_id and request_uri", async (t) => {
+  const { context, page, pageErrors } = await openPage(browser, t);
+  await signInWithoutRefreshToken(page, "silent-par", { flow: "par" });
+  const before = await tokensOf(page);
+  assert.equal(before.refreshToken, undefined);
+  const authorizations = recordRequests(context, ROUTES.authorization);
+  const pushRequests = recordRequests(context, ROUTES.pushed_authorization_request);
+  await stack.resetStats();
+
+  const renewed = await page.evaluate(() => window.__auth.loginSilently().then((tokens) => tokens, (e) => ({ error: e.code })));
+  assert.equal(renewed.error, undefined, `silent sign-in failed: ${renewed.error}`);
+  assert.notEqual(renewed.accessToken, before.accessToken, "a new access token");
+  assert.equal((await tokensOf(page)).accessToken, renewed.accessToken, "stored");
+
+  const stats = await stack.stats();
+  assert.equal(stats.par, 1, "one pushed authorization request");
+  assert.equal(stats.authorization, 1, "one authorization request (the frame's)");
+  assert.deepEqual(stats.token, { authorization_code: 1 });
+  const pushed = pushRequests.filter((r) => r.method === "POST");
+  assert.equal(pushed.length, 1);
+  assert.equal(pushed[0].form.get("prompt"), "none", "the pushed request is the silent one");
+  const silentUri = await page.evaluate(async () => (await (await fetch("/config.json")).json()).silentRedirectUri);
+  assert.equal(pushed[0].form.get("redirect_uri"), silentUri);
+  assert.equal(authorizations.length, 1);
+  assert.deepEqual([...authorizations[0].url.searchParams.keys()].sort(), ["client_id", "request_uri"]);
+  assert.match(authorizations[0].url.searchParams.get("request_uri"), /^urn:ietf:params:oauth:request_uri:/);
+  assert.equal(await framesIn(page), 0);
+  assert.equal(await pendingLogins(page), 0);
   assert.deepEqual(pageErrors.map(String), []);
 });
