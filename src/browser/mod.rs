@@ -111,12 +111,15 @@ impl BrowserAdapters {
         let shared = kind == StorageKind::Local && !storage.is_memory();
         // Pending logins: sessionStorage whatever `kind` says, a custom store
         // too (they must survive the redirect in this tab); memory only where
-        // the browser refuses it.
-        let transactions = match kind {
-            StorageKind::Session => None,
-            _ => Some(BrowserStorage::open(StorageKind::Session)),
+        // the browser refuses it. Opened when a login first needs it, unless
+        // it is the session's own store.
+        let transactions = match (kind, &storage) {
+            (StorageKind::Session, BrowserStorage::Web(store)) => {
+                BrowserStorage::Web(store.clone())
+            }
+            (StorageKind::Session, _) => BrowserStorage::open(kind),
+            _ => BrowserStorage::on_first_use(StorageKind::Session),
         };
-        let transactions = transactions.unwrap_or_else(|| BrowserStorage::open(kind));
         let id = dpop_key_id(kind, &storage, &transactions, client_id);
         let mut dpop = WebDpopKeys::new(id.clone());
         if let (StorageKind::Session, Some(_)) = (kind, id) {
