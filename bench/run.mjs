@@ -8,6 +8,7 @@
 //
 // Options (for development; the defaults are what results.md is made with):
 //   --ready N       cold page loads per SDK for the ready time (default 30)
+//   --traced N      more cold loads of wasm-oauth under a Chromium trace (default 10; bench/ready-trace.mjs)
 //   --iterations N  timed logins per SDK for the login CPU time (default 200)
 //   --warmup N      untimed logins before those (default 20)
 //   --only a,b      only these SDK ids
@@ -22,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build, version as esbuildVersion } from "esbuild";
 import { chromium } from "playwright-core";
+import { traceReady } from "./ready-trace.mjs";
 import { startAppServer, startIssuer } from "./servers.mjs";
 import { callbackFor, endpointKind, generateKeys } from "./page/tokens.js";
 
@@ -39,6 +41,7 @@ const opt = (name, fallback) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const READY_LOADS = Number(opt("--ready", 30));
+const TRACED_LOADS = Number(opt("--traced", 10));
 const ITERATIONS = Number(opt("--iterations", 200));
 const WARMUP = Number(opt("--warmup", 20));
 const ONLY = opt("--only", "") ? opt("--only", "").split(",") : null;
@@ -418,6 +421,20 @@ for (let round = 0; round < READY_LOADS; round++) {
     }
   }
 }
+// wasm-oauth's cold loads once more, traced (bench/ready-trace.mjs): what V8's wasm engine did
+// in init() and in new AuthClient(). Separate from the timed loads: tracing slows the page.
+const readyTraced = [];
+for (let i = 0; i < (ready["wasm-oauth"] && !errors["wasm-oauth"] ? TRACED_LOADS : 0); i++) {
+  const { context, page, pageErrors } = await openApp("wasm-oauth");
+  try {
+    const { split } = await withTimeout(traceReady(context, page, () => page.evaluate(() => window.bench.ready())), 30_000, "ready (traced)");
+    if (split) readyTraced.push(split);
+  } catch (e) {
+    noteError("wasm-oauth", "ready (traced)", explain(e, pageErrors));
+  } finally {
+    await context.close();
+  }
+}
 for (const id of Object.keys(ready)) {
   if (ready[id].length) log(`  ${id}: ${ms(median(ready[id].map((r) => r.totalMs)))} ms`);
 }
@@ -505,6 +522,21 @@ const readyTrace = traces.length
       `| new AuthClient() | ${ms(median(traces.map((t) => t.constructMs)))} |`,
       `| all of it (the ready time) | ${ms(median(ready["wasm-oauth"].map((r) => r.totalMs)))} |`,
       `| all of it, with \`<link rel="modulepreload">\` for the module and \`<link rel="preload" as="fetch">\` for the .wasm | ${readyPreloaded.length ? ms(median(readyPreloaded.map((r) => r.totalMs))) : "n/a"} |`,
+      ...(readyTraced.length
+        ? [
+            "",
+            `Traced (${readyTraced.length} more cold loads with a Chromium trace, [\`ready-trace.mjs\`](ready-trace.mjs); tracing slows the page, so compare these rows with each other):`,
+            "",
+            "| step, traced | median (ms) |", "|---|--:|",
+            `| init(): all of it | ${ms(median(readyTraced.map((t) => t.initMs)))} |`,
+            `| init(): V8's wasm compiler on the main thread (decoding the bytes as they arrive, finishing, instantiating) | ${ms(median(readyTraced.map((t) => t.initWasmMainMs)))} |`,
+            `| init(): V8's wasm compiler on background threads (validating functions; beside the main thread) | ${ms(median(readyTraced.map((t) => t.initWasmBackgroundMs)))} |`,
+            `| new AuthClient(): all of it | ${ms(median(readyTraced.map((t) => t.constructMs)))} |`,
+            `| new AuthClient(): compiling (Liftoff) the ${median(readyTraced.map((t) => t.lazyCompiled))} wasm functions it runs for the first time | ${ms(median(readyTraced.map((t) => t.lazyCompileMs)))} |`,
+            `| new AuthClient(): the same compiling, CPU time of the main thread | ${ms(median(readyTraced.map((t) => t.lazyCompileCpuMs)))} |`,
+            `| new AuthClient(): running (all of it minus compiling) | ${ms(median(readyTraced.map((t) => t.constructMs - t.lazyCompileMs)))} |`,
+          ]
+        : []),
     ].join("\n")
   : "(no trace: wasm-oauth's ready phase did not run)";
 
@@ -606,7 +638,7 @@ ${errorLines.length ? `\n### Broken\n\n${errorLines.join("\n")}\n` : ""}`;
 console.log(`\n${table}\n\n${footnotes.map((f, i) => `[${i + 1}] ${f}`).join("\n")}\n`);
 if (errorLines.length) console.log(`Broken:\n${errorLines.join("\n")}\n`);
 
-if (DUMP) writeFileSync(DUMP, JSON.stringify({ bytes, flows, cpu, ready, readyPreloaded, readyIssuerHits, outside, errors }, null, 1));
+if (DUMP) writeFileSync(DUMP, JSON.stringify({ bytes, flows, cpu, ready, readyPreloaded, readyTraced, readyIssuerHits, outside, errors }, null, 1));
 if (WRITE) {
   writeFileSync(join(BENCH, "results.md"), md);
   log("wrote bench/results.md");

@@ -1049,6 +1049,34 @@ async fn http_timeout_seconds_bounds_every_request() {
     assert!((900.0..10_000.0).contains(&waited), "waited {waited} ms");
 }
 
+/// Only a client with `dpop` on has a DPoP key, so only such a client draws
+/// the per-tab key id (with `storage: "session"`, kept in sessionStorage).
+#[wasm_bindgen_test]
+fn only_a_dpop_client_keeps_a_per_tab_key_id() {
+    let tab_ids = |client_id: &str| -> Vec<String> {
+        js_sys::eval("Object.keys(sessionStorage)")
+            .unwrap()
+            .unchecked_into::<js_sys::Array>()
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter(|k| k.contains(client_id) && k.contains("dpop-tab"))
+            .collect()
+    };
+    for (dpop, held) in [(false, 0), (true, 1)] {
+        let id = format!("tab-id-test-{dpop}");
+        let client = wasm_oauth::face::AuthClient::new(options_object(&format!(
+            r#"{{"clientId":"{id}","redirectUri":"http://127.0.0.1:8080/","storage":"session","dpop":{dpop}}}"#
+        )))
+        .unwrap();
+        let found = tab_ids(&id);
+        drop(client);
+        for key in &found {
+            js_sys::eval(&format!("sessionStorage.removeItem({key:?})")).unwrap();
+        }
+        assert_eq!(found.len(), held, "dpop {dpop}: {found:?}");
+    }
+}
+
 mod dpop_keys {
     //! The DPoP key pair: WebCrypto ES256, private half non-extractable, kept in IndexedDB.
     use super::*;

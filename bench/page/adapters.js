@@ -43,15 +43,18 @@ export const ADAPTERS = {
       // linear memory is caught where the glue instantiates the module: WebAssembly's two
       // instantiate functions are wrapped for the length of init() only, then put back.
       const loaded = await catchMemory(async () => {
+        performance.mark("ready:init"); // the steps' marks are for bench/ready-trace.mjs
         const t0 = performance.now();
         await mod.default(); // fetches, compiles and instantiates the .wasm
         return t0;
       });
+      performance.mark("ready:construct");
       const t1 = performance.now();
       const auth = new mod.AuthClient({
         clientId: S.clientId, redirectUri: S.redirectUri, issuer: S.issuer, scope: S.scope ?? SCOPE, storage,
       });
       const t2 = performance.now();
+      performance.mark("ready:done");
       return {
         auth,
         trace: { initMs: t1 - loaded.result, constructMs: t2 - t1 },

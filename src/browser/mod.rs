@@ -94,11 +94,13 @@ impl BrowserAdapters {
     /// Opens the storage of `kind` (`custom`: the app's `store`); with
     /// `local` storage the tabs of this origin share the session and
     /// coordinate refreshes. The client's events go to `listener` (the app's
-    /// listeners, `src/face/events.rs`).
+    /// listeners, `src/face/events.rs`). The DPoP key's place is worked out
+    /// only for a client with `dpop` on: no other client ever uses the key.
     pub fn open(
         kind: StorageKind,
         store: Option<CustomStore>,
         client_id: &str,
+        dpop: bool,
         timeout_ms: u32,
         listener: Rc<dyn Fn(Event<'_>)>,
     ) -> Self {
@@ -111,13 +113,20 @@ impl BrowserAdapters {
         let shared = kind == StorageKind::Local && !storage.is_memory();
         // Pending logins: sessionStorage whatever `kind` says, a custom store
         // too (they must survive the redirect in this tab); memory only where
-        // the browser refuses it.
-        let transactions = match kind {
-            StorageKind::Session => None,
-            _ => Some(BrowserStorage::open(StorageKind::Session)),
+        // the browser refuses it. Opened when a login first needs it, unless
+        // it is the session's own store.
+        let transactions = match (kind, &storage) {
+            (StorageKind::Session, BrowserStorage::Web(store)) => {
+                BrowserStorage::Web(store.clone())
+            }
+            (StorageKind::Session, _) => BrowserStorage::open(kind),
+            _ => BrowserStorage::on_first_use(StorageKind::Session),
         };
-        let transactions = transactions.unwrap_or_else(|| BrowserStorage::open(kind));
-        let id = dpop_key_id(kind, &storage, &transactions, client_id);
+        let id = if dpop {
+            dpop_key_id(kind, &storage, &transactions, client_id)
+        } else {
+            None
+        };
         let mut dpop = WebDpopKeys::new(id.clone());
         if let (StorageKind::Session, Some(_)) = (kind, id) {
             let namespace = crate::core::keys::namespace(client_id);

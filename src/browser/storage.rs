@@ -11,7 +11,7 @@ use super::warn;
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::ports::Storage;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 /// A key written and removed to see whether the store takes writes at all
 /// (Safari's old private mode has a store that refuses every write).
@@ -82,6 +82,8 @@ pub enum BrowserStorage {
     Web(web_sys::Storage),
     /// The app's own store (`storage: { get, set, remove, keys }`).
     Custom(CustomStorage),
+    /// The store of a kind, opened on its first use ([`BrowserStorage::on_first_use`]).
+    Later(StorageKind, OnceCell<Box<BrowserStorage>>),
 }
 
 /// The Web Storage of `kind` in this page, when it takes a write.
@@ -115,9 +117,34 @@ impl BrowserStorage {
         }
     }
 
+    /// The store of `kind`, opened as [`BrowserStorage::open`] does but on
+    /// its first use rather than now. A page's first touch of its Web
+    /// Storage is a synchronous load (with the probe's write, about a third
+    /// of `new AuthClient()` in the bench's ready time), and the pending
+    /// logins' sessionStorage of a client whose session lives elsewhere is
+    /// not needed until a login starts or comes back. A store the browser
+    /// refuses falls back to memory then, with the same warning.
+    pub fn on_first_use(kind: StorageKind) -> BrowserStorage {
+        BrowserStorage::Later(kind, OnceCell::new())
+    }
+
+    /// The store itself: a deferred one is opened now if it was not yet
+    /// (what `open` returns is never deferred).
+    fn opened(&self) -> &BrowserStorage {
+        match self {
+            BrowserStorage::Later(kind, store) => {
+                store.get_or_init(|| Box::new(BrowserStorage::open(*kind)))
+            }
+            store => store,
+        }
+    }
+
     /// True when entries live in the page's memory only.
     pub fn is_memory(&self) -> bool {
-        matches!(self, BrowserStorage::Memory(_))
+        match self {
+            BrowserStorage::Later(..) => self.opened().is_memory(),
+            store => matches!(store, BrowserStorage::Memory(_)),
+        }
     }
 }
 
@@ -127,6 +154,7 @@ impl Storage for BrowserStorage {
             BrowserStorage::Memory(m) => m.get(key),
             BrowserStorage::Web(s) => s.get_item(key).ok().flatten(),
             BrowserStorage::Custom(c) => c.get(key),
+            BrowserStorage::Later(..) => self.opened().get(key),
         }
     }
 
@@ -140,6 +168,7 @@ impl Storage for BrowserStorage {
                     "the browser refused to store the session (quota exceeded or storage blocked)",
                 )
             }),
+            BrowserStorage::Later(..) => self.opened().set(key, value),
         }
     }
 
@@ -150,6 +179,7 @@ impl Storage for BrowserStorage {
             BrowserStorage::Web(s) => {
                 let _ = s.remove_item(key);
             }
+            BrowserStorage::Later(..) => self.opened().remove(key),
         }
     }
 
@@ -161,6 +191,7 @@ impl Storage for BrowserStorage {
                 .filter_map(|i| s.key(i).ok().flatten())
                 .filter(|k| k.starts_with(prefix))
                 .collect(),
+            BrowserStorage::Later(..) => self.opened().keys_with_prefix(prefix),
         }
     }
 

@@ -137,6 +137,7 @@ impl AuthClient {
             config.storage,
             store,
             &config.client_id,
+            config.dpop,
             config.http_timeout_ms,
             listeners.clone().sink(),
         );

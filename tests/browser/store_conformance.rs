@@ -614,3 +614,31 @@ async fn a_refusal_while_loading_reaches_the_error_listeners_added_after_the_con
     JsFuture::from(wait(0)).await.unwrap();
     assert_eq!(strings(&late), ["storage_unavailable"]);
 }
+
+/// The pending logins' sessionStorage of a client whose session lives
+/// elsewhere is opened on its first use: making it touches nothing (a probe
+/// write refused then would have sent it to memory), and it opens, probe and
+/// fallback included, as `BrowserStorage::open` does.
+#[wasm_bindgen_test]
+fn a_store_opened_on_first_use_probes_then_not_when_made() {
+    let key = "wasm-oauth:test-first-use";
+    web_storage_refuses("setItem", true);
+    let later = BrowserStorage::on_first_use(StorageKind::Session);
+    web_storage_refuses("setItem", false);
+    later.set(key, "v").unwrap();
+    assert!(!later.is_memory());
+    assert_eq!(raw("sessionStorage", key).as_deref(), Some("v"));
+    assert_eq!(later.get(key).as_deref(), Some("v"));
+    later.remove(key);
+    assert_eq!(raw("sessionStorage", key), None);
+
+    // The browser refuses the probe at the first use: memory, as `open` falls back.
+    let refused = BrowserStorage::on_first_use(StorageKind::Session);
+    web_storage_refuses("setItem", true);
+    let fell_back = refused.is_memory();
+    web_storage_refuses("setItem", false);
+    assert!(fell_back);
+    refused.set(key, "m").unwrap();
+    assert_eq!(refused.get(key).as_deref(), Some("m"));
+    assert_eq!(raw("sessionStorage", key), None);
+}
