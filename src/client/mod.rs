@@ -267,22 +267,21 @@ impl<A: Adapters> Client<A> {
         self.send(request, None)
     }
 
-    async fn post_form(
+    fn post_form(
         &self,
         url: &str,
         pairs: &[(&str, &str)],
-    ) -> Result<HttpResponse, AuthError> {
-        self.send(form_request(url, pairs), None).await
+    ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
+        self.send(form_request(url, pairs), None)
     }
 
     /// A form POST to the token endpoint, with a DPoP proof when `dpop` is on.
-    async fn post_token_form(
+    fn post_token_form(
         &self,
         url: &str,
         pairs: &[(&str, &str)],
-    ) -> Result<HttpResponse, AuthError> {
+    ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
         self.send_to_token_endpoint(form_request(url, pairs), None)
-            .await
     }
 
     /// Notes the provider's clock from a response's `Date` header.
