@@ -251,6 +251,14 @@ impl Runtime for JsRuntime {
     }
 }
 
+/// A JavaScript `Promise` of `task`, which runs in the background. Boxed, so
+/// one copy of the promise machinery serves every promise the SDK makes.
+pub fn promise_of(
+    task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(task)
+}
+
 /// `crypto.getRandomValues`, through getrandom.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
     getrandom::fill(buf).map_err(|_| {

@@ -70,7 +70,7 @@ where
 fn run(
     flow: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>,
 ) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
+    crate::browser::promise_of(Box::pin(async move { flow.await.map_err(error_to_js) }))
 }
 
 impl AuthClient {
