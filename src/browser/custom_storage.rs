@@ -304,7 +304,7 @@ impl Inner {
             Answer::Now(_) => Ok(()),
             Answer::Later(answer) => {
                 self.writing.set(true);
-                wasm_bindgen_futures::spawn_local(drain(self.clone(), write, answer));
+                super::spawn(Box::pin(drain(self.clone(), write, answer)));
                 Ok(())
             }
         }

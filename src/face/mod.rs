@@ -146,9 +146,9 @@ impl AuthClient {
             // An app's promise-returning store: a session it held is
             // announced as a `tokens` event once loaded.
             let loading = inner.clone();
-            wasm_bindgen_futures::spawn_local(
+            crate::browser::spawn(Box::pin(
                 async move { loading.announce_loaded_session().await },
-            );
+            ));
         }
         Ok(AuthClient {
             _clock: clock::Clock::start(&inner),
