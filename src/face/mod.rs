@@ -178,12 +178,7 @@ impl AuthClient {
     /// (Declared generically in `types.d.ts`: `LoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithRedirect, skip_typescript)]
     pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (_, request) = login_request(&opts)?;
-            inner.login_with_redirect(&request, None).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.redirect_login(opts, false)
     }
 
     /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
@@ -191,22 +186,7 @@ impl AuthClient {
     /// (Declared generically in `types.d.ts`: `ImplicitLoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithImplicit, skip_typescript)]
     pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (o, request) = login_request(&opts)?;
-            let kind = match o.response_type.as_deref() {
-                Some("token") => ImplicitType::Token,
-                Some("id_token token") => ImplicitType::IdTokenToken,
-                _ => {
-                    return Err(AuthError::option(
-                        "responseType",
-                        "must be \"token\" or \"id_token token\"",
-                    ))
-                }
-            };
-            inner.login_with_redirect(&request, Some(kind)).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.redirect_login(opts, true)
     }
 
     /// Code + PKCE login in a popup window; resolves like
@@ -457,6 +437,28 @@ impl AuthClient {
 }
 
 impl AuthClient {
+    /// `loginWithRedirect`, or with `implicit` `loginWithImplicit` (its
+    /// `responseType` read by name): both send the page to the provider.
+    fn redirect_login(&self, opts: JsValue, implicit: bool) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let (o, request) = login_request(&opts)?;
+            let kind = match (implicit, o.response_type.as_deref()) {
+                (false, _) => None,
+                (true, Some("token")) => Some(ImplicitType::Token),
+                (true, Some("id_token token")) => Some(ImplicitType::IdTokenToken),
+                (true, _) => {
+                    return Err(AuthError::option(
+                        "responseType",
+                        "must be \"token\" or \"id_token token\"",
+                    ))
+                }
+            };
+            inner.login_with_redirect(&request, kind).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
     /// A URL argument: the current address when it is left out, `None` when
     /// it is not a string.
     fn url_or_here(&self, url: &JsValue) -> Option<String> {
