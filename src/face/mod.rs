@@ -57,6 +57,17 @@ pub fn error_to_js(e: AuthError) -> JsValue {
 
 type BrowserClient = Client<BrowserAdapters>;
 
+/// What the face does with a login it starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LoginStart {
+    /// `buildAuthorizeUrl`: hands back the authorization URL.
+    Url,
+    /// `loginWithRedirect`: sends the page there.
+    Redirect,
+    /// `loginWithImplicit`: the same, with the implicit `responseType`.
+    Implicit,
+}
+
 /// Runs a flow as a JavaScript `Promise`, turning its error into an `AuthError`.
 fn promise<F>(flow: F) -> js_sys::Promise
 where
@@ -167,18 +178,14 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (_, request) = login_request(&opts)?;
-            Ok(inner.start_login(&request, None).await?.into())
-        })
+        self.start_login(opts, LoginStart::Url)
     }
 
     /// Starts a code + PKCE login and sends the browser to the provider.
     /// (Declared generically in `types.d.ts`: `LoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithRedirect, skip_typescript)]
     pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
-        self.redirect_login(opts, false)
+        self.start_login(opts, LoginStart::Redirect)
     }
 
     /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
@@ -186,7 +193,7 @@ impl AuthClient {
     /// (Declared generically in `types.d.ts`: `ImplicitLoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithImplicit, skip_typescript)]
     pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
-        self.redirect_login(opts, true)
+        self.start_login(opts, LoginStart::Implicit)
     }
 
     /// Code + PKCE login in a popup window; resolves like
@@ -437,24 +444,29 @@ impl AuthClient {
 }
 
 impl AuthClient {
-    /// `loginWithRedirect`, or with `implicit` `loginWithImplicit` (its
-    /// `responseType` read by name): both send the page to the provider.
-    fn redirect_login(&self, opts: JsValue, implicit: bool) -> js_sys::Promise {
+    /// `buildAuthorizeUrl`, `loginWithRedirect` and `loginWithImplicit` (its
+    /// `responseType` read by name): one login start, handed back as its URL
+    /// or followed.
+    fn start_login(&self, opts: JsValue, how: LoginStart) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(async move {
             let (o, request) = login_request(&opts)?;
-            let kind = match (implicit, o.response_type.as_deref()) {
-                (false, _) => None,
-                (true, Some("token")) => Some(ImplicitType::Token),
-                (true, Some("id_token token")) => Some(ImplicitType::IdTokenToken),
-                (true, _) => {
+            let kind = match (how, o.response_type.as_deref()) {
+                (LoginStart::Url | LoginStart::Redirect, _) => None,
+                (LoginStart::Implicit, Some("token")) => Some(ImplicitType::Token),
+                (LoginStart::Implicit, Some("id_token token")) => Some(ImplicitType::IdTokenToken),
+                (LoginStart::Implicit, _) => {
                     return Err(AuthError::option(
                         "responseType",
                         "must be \"token\" or \"id_token token\"",
                     ))
                 }
             };
-            inner.login_with_redirect(&request, kind).await?;
+            let url = inner.start_login(&request, kind).await?;
+            if how == LoginStart::Url {
+                return Ok(url.into());
+            }
+            inner.leave_for_login(&url)?;
             Ok(JsValue::UNDEFINED)
         })
     }
