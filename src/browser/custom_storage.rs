@@ -199,11 +199,11 @@ impl CustomStorage {
             inner.loaded.set(true);
         } else {
             let done = inner.clone();
-            let loading = wasm_bindgen_futures::future_to_promise(async move {
+            let loading = super::promise_of(Box::pin(async move {
                 load.await;
                 done.loaded.set(true);
                 Ok(JsValue::UNDEFINED)
-            });
+            }));
             *inner.loading.borrow_mut() = Some(loading);
         }
         CustomStorage(inner)
@@ -304,7 +304,7 @@ impl Inner {
             Answer::Now(_) => Ok(()),
             Answer::Later(answer) => {
                 self.writing.set(true);
-                wasm_bindgen_futures::spawn_local(drain(self.clone(), write, answer));
+                super::spawn(Box::pin(drain(self.clone(), write, answer)));
                 Ok(())
             }
         }

@@ -272,6 +272,24 @@ pub fn plain_object(members: &[(&str, JsValue)]) -> js_sys::Object {
     object
 }
 
+/// A JavaScript `Promise` of `task`, which runs in the background. Boxed, so
+/// one copy of the promise machinery serves every promise the SDK makes.
+pub fn promise_of(
+    task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(task)
+}
+
+/// Runs `task` in the background, as a [`promise_of`] whose result nobody
+/// reads: one task machinery for the methods' promises and the SDK's own
+/// background work (the clock, a late store's load and writes).
+pub fn spawn(task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+    let _ = promise_of(Box::pin(async move {
+        task.await;
+        Ok(JsValue::UNDEFINED)
+    }));
+}
+
 /// `crypto.getRandomValues`, through getrandom.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), AuthError> {
     getrandom::fill(buf).map_err(|_| {

@@ -187,10 +187,16 @@ impl Storage for BrowserStorage {
         match self {
             BrowserStorage::Memory(m) => m.keys_with_prefix(prefix),
             BrowserStorage::Custom(c) => c.keys_with_prefix(prefix),
-            BrowserStorage::Web(s) => (0..s.length().unwrap_or(0))
-                .filter_map(|i| s.key(i).ok().flatten())
-                .filter(|k| k.starts_with(prefix))
-                .collect(),
+            BrowserStorage::Web(s) => {
+                let mut keys = Vec::new();
+                for i in 0..s.length().unwrap_or(0) {
+                    match s.key(i) {
+                        Ok(Some(k)) if k.starts_with(prefix) => keys.push(k),
+                        _ => {}
+                    }
+                }
+                keys
+            }
             BrowserStorage::Later(..) => self.opened().keys_with_prefix(prefix),
         }
     }

@@ -47,7 +47,9 @@ impl<A: Adapters> Client<A> {
                 Some(_) => Method::Post,
                 None => Method::Get,
             }));
-            fields.extend(Endpoint::of(self.adapters.urls(), &request.url).map(Field::Endpoint));
+            if let Some(endpoint) = Endpoint::of(self.adapters.urls(), &request.url) {
+                fields.push(Field::Endpoint(endpoint));
+            }
             self.log(Level::Debug, "request sent", &fields);
         }
         let started = self.now();

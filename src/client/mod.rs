@@ -83,8 +83,9 @@ pub struct Client<A: Adapters> {
     pub adapters: A,
     /// This client's namespace in storage (`core::keys::namespace`).
     namespace: String,
-    /// Endpoints after discovery (`None` until discovery ran, when enabled).
-    discovered: RefCell<Option<Endpoints>>,
+    /// The endpoints in use, shared by every flow: the configured ones, or
+    /// with `discovery` the discovered ones (`None` until discovery ran).
+    endpoints: RefCell<Option<Rc<Endpoints>>>,
     jwks: RefCell<Option<Rc<Jwks>>>,
     /// Provider clock minus ours, in ms, from the last token response with
     /// a readable `Date` header.
@@ -116,11 +117,12 @@ impl<A: Adapters> Client<A> {
     /// before v2 of the key names is moved to this one's key first.
     pub fn new(config: Config, adapters: A) -> Self {
         let lead_ms = u64::from(config.token_expiring_ms);
+        let configured = (!config.discovery).then(|| Rc::new(config.endpoints.clone()));
         let client = Client {
             namespace: keys::namespace(&config.client_id),
             config,
             adapters,
-            discovered: RefCell::new(None),
+            endpoints: RefCell::new(configured),
             jwks: RefCell::new(None),
             skew_ms: Cell::new(0),
             refreshing: RefCell::new(None),
@@ -235,24 +237,21 @@ impl<A: Adapters> Client<A> {
 
     /// The endpoints to use: the configured ones, or the discovered ones
     /// when `discovery` is on (fetched once per client).
-    pub async fn endpoints(&self) -> Result<Endpoints, AuthError> {
-        if !self.config.discovery {
-            return Ok(self.config.endpoints.clone());
-        }
-        if let Some(e) = self.discovered.borrow().as_ref() {
+    pub async fn endpoints(&self) -> Result<Rc<Endpoints>, AuthError> {
+        if let Some(e) = self.endpoints.borrow().as_ref() {
             return Ok(e.clone());
         }
         let r = self
             .get(discovery::metadata_url(&self.config.issuer), None)
             .await?;
-        let e = discovery::apply(
+        let e = Rc::new(discovery::apply(
             &self.config.issuer,
             self.read_answer::<ProviderMetadata>(&r)?,
             &self.config.endpoints,
             &self.config.explicit_endpoints,
             self.adapters.urls(),
-        )?;
-        *self.discovered.borrow_mut() = Some(e.clone());
+        )?);
+        *self.endpoints.borrow_mut() = Some(e.clone());
         self.log(Level::Debug, "discovery fetched", &[]);
         Ok(e)
     }
@@ -272,24 +271,23 @@ impl<A: Adapters> Client<A> {
         self.send(request, None)
     }
 
-    async fn post_form(
+    fn post_form(
         &self,
         url: &str,
         pairs: &[(&str, &str)],
-    ) -> Result<HttpResponse, AuthError> {
-        self.send(form_request(url, pairs), None).await
+    ) -> impl Future<Output = Result<HttpResponse, AuthError>> + '_ {
+        self.send(form_request(url, pairs), None)
     }
 
     /// A form POST to the token endpoint, with a DPoP proof when `dpop` is
     /// on: of `key` when given, else of the key in use.
-    async fn post_token_form(
-        &self,
+    fn post_token_form<'a>(
+        &'a self,
         url: &str,
         pairs: &[(&str, &str)],
-        key: Option<&DpopKey<A>>,
-    ) -> Result<HttpResponse, AuthError> {
+        key: Option<&'a DpopKey<A>>,
+    ) -> impl Future<Output = Result<HttpResponse, AuthError>> + 'a {
         self.send_to_token_endpoint(form_request(url, pairs), None, key)
-            .await
     }
 
     /// Notes the provider's clock from a response's `Date` header.
@@ -323,7 +321,7 @@ impl<A: Adapters> Client<A> {
 
     async fn fetch_jwks(&self) -> Result<Rc<Jwks>, AuthError> {
         let endpoints = self.endpoints().await?;
-        let r = self.get(endpoints.jwks, None).await?;
+        let r = self.get(endpoints.jwks.clone(), None).await?;
         // The JWKS endpoint is no OAuth endpoint: whatever error body it
         // sends, an unusable JWKS means the ID token cannot be checked.
         let j = Rc::new(self.read_answer::<Jwks>(&r).map_err(|_| {

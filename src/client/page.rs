@@ -22,8 +22,13 @@ impl<A: Adapters> Client<A> {
         implicit: Option<ImplicitType>,
     ) -> Result<(), AuthError> {
         let url = self.start_login(request, implicit).await?;
+        self.leave_for_login(&url)
+    }
+
+    /// Sends the page to a login's authorization URL ([`Client::start_login`]).
+    pub fn leave_for_login(&self, url: &str) -> Result<(), AuthError> {
         self.log(Level::Debug, "leaving for the provider", &[]);
-        self.adapters.navigation().navigate(&url)
+        self.adapters.navigation().navigate(url)
     }
 
     /// A code + PKCE login in a popup window. The popup is opened before the

@@ -189,15 +189,11 @@ impl<A: Adapters> Client<A> {
     /// the cap). A write the storage refuses (quota) is an `error` event:
     /// the token is still handed to the app, only not cached.
     fn store_api_token(&self, key: &str, token: &TokenSet) {
-        let entries: Vec<_> = self
-            .storage()
-            .keys_with_prefix(&self.key(keys::API_TOKENS))
-            .into_iter()
-            .map(|k| {
-                let at = self.read_api_token(&k).map(|t| t.expires_at_ms);
-                (k, at)
-            })
-            .collect();
+        let mut entries = Vec::new();
+        for k in self.storage().keys_with_prefix(&self.key(keys::API_TOKENS)) {
+            let at = self.read_api_token(&k).map(|t| t.expires_at_ms);
+            entries.push((k, at));
+        }
         for k in entries_to_drop(&entries, key, self.now()) {
             self.storage().remove(&k);
         }
@@ -214,7 +210,9 @@ impl<A: Adapters> Client<A> {
         let mut taken = Vec::new();
         for k in self.storage().keys_with_prefix(&self.key(keys::API_TOKENS)) {
             if taken.len() < MAX_API_TOKENS {
-                taken.extend(self.read_api_token(&k));
+                if let Some(t) = self.read_api_token(&k) {
+                    taken.push(t);
+                }
             }
             self.storage().remove(&k);
         }

@@ -195,7 +195,7 @@ impl<A: Adapters> Client<A> {
             .await?;
         let endpoints = self.endpoints().await?;
         let r = self
-            .get_with_token(endpoints.userinfo, &access_token)
+            .get_with_token(endpoints.userinfo.clone(), &access_token)
             .await?;
         let not_an_object = || {
             AuthError::new(

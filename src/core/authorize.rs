@@ -276,7 +276,9 @@ pub fn begin_login(
     for r in &request.resource {
         params.push(("resource".into(), r.clone()));
     }
-    params.extend(request.extra_params.iter().cloned());
+    for (key, value) in &request.extra_params {
+        params.push((key.clone(), value.clone()));
+    }
     let pending = PendingLogin {
         state,
         flow,

@@ -378,8 +378,10 @@ impl NonceBook {
         let Some(nonce) = read_nonce(header) else {
             return false;
         };
-        self.entries.retain(|(o, _)| o != origin);
-        if self.entries.len() == MAX_NONCE_ORIGINS {
+        // One entry per origin: its old one goes, or at the cap the oldest.
+        if let Some(i) = self.entries.iter().position(|(o, _)| o == origin) {
+            self.entries.remove(i);
+        } else if self.entries.len() == MAX_NONCE_ORIGINS {
             self.entries.remove(0);
         }
         self.entries.push((origin.to_string(), nonce.to_string()));

@@ -198,7 +198,9 @@ pub fn entries_to_drop(
     }
     let over = (live.len() + 1).saturating_sub(MAX_API_TOKENS);
     live.sort_unstable_by_key(|&(_, at)| at);
-    drop.extend(live.iter().take(over).map(|(k, _)| k.to_string()));
+    for (key, _) in live.iter().take(over) {
+        drop.push(key.to_string());
+    }
     drop
 }
 

@@ -31,7 +31,7 @@ impl Clock {
         let client: Weak<BrowserClient> = Rc::downgrade(client);
         let tick = Closure::new(move |visible: bool| {
             if let Some(client) = client.upgrade() {
-                wasm_bindgen_futures::spawn_local(async move { client.on_clock(visible).await });
+                crate::browser::spawn(Box::pin(async move { client.on_clock(visible).await }));
             }
         });
         let stop = watch_clock(&tick, EVERY_MS);

@@ -57,6 +57,17 @@ pub fn error_to_js(e: AuthError) -> JsValue {
 
 type BrowserClient = Client<BrowserAdapters>;
 
+/// What the face does with a login it starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LoginStart {
+    /// `buildAuthorizeUrl`: hands back the authorization URL.
+    Url,
+    /// `loginWithRedirect`: sends the page there.
+    Redirect,
+    /// `loginWithImplicit`: the same, with the implicit `responseType`.
+    Implicit,
+}
+
 /// Runs a flow as a JavaScript `Promise`, turning its error into an `AuthError`.
 fn promise<F>(flow: F) -> js_sys::Promise
 where
@@ -70,7 +81,7 @@ where
 fn run(
     flow: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>,
 ) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move { flow.await.map_err(error_to_js) })
+    crate::browser::promise_of(Box::pin(async move { flow.await.map_err(error_to_js) }))
 }
 
 impl AuthClient {
@@ -147,9 +158,9 @@ impl AuthClient {
             // An app's promise-returning store: a session it held is
             // announced as a `tokens` event once loaded.
             let loading = inner.clone();
-            wasm_bindgen_futures::spawn_local(
+            crate::browser::spawn(Box::pin(
                 async move { loading.announce_loaded_session().await },
-            );
+            ));
         }
         listeners.opened();
         Ok(AuthClient {
@@ -169,23 +180,14 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] opts: JsValue,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (_, request) = login_request(&opts)?;
-            Ok(inner.start_login(&request, None).await?.into())
-        })
+        self.start_login(opts, LoginStart::Url)
     }
 
     /// Starts a code + PKCE login and sends the browser to the provider.
     /// (Declared generically in `types.d.ts`: `LoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithRedirect, skip_typescript)]
     pub fn login_with_redirect(&self, opts: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (_, request) = login_request(&opts)?;
-            inner.login_with_redirect(&request, None).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.start_login(opts, LoginStart::Redirect)
     }
 
     /// Legacy implicit login (`responseType: "token"` or `"id_token token"`),
@@ -193,22 +195,7 @@ impl AuthClient {
     /// (Declared generically in `types.d.ts`: `ImplicitLoginOptions<TAppState>`.)
     #[wasm_bindgen(js_name = loginWithImplicit, skip_typescript)]
     pub fn login_with_implicit(&self, opts: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let (o, request) = login_request(&opts)?;
-            let kind = match o.response_type.as_deref() {
-                Some("token") => ImplicitType::Token,
-                Some("id_token token") => ImplicitType::IdTokenToken,
-                _ => {
-                    return Err(AuthError::option(
-                        "responseType",
-                        "must be \"token\" or \"id_token token\"",
-                    ))
-                }
-            };
-            inner.login_with_redirect(&request, Some(kind)).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.start_login(opts, LoginStart::Implicit)
     }
 
     /// Code + PKCE login in a popup window; resolves like
@@ -459,6 +446,33 @@ impl AuthClient {
 }
 
 impl AuthClient {
+    /// `buildAuthorizeUrl`, `loginWithRedirect` and `loginWithImplicit` (its
+    /// `responseType` read by name): one login start, handed back as its URL
+    /// or followed.
+    fn start_login(&self, opts: JsValue, how: LoginStart) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let (o, request) = login_request(&opts)?;
+            let kind = match (how, o.response_type.as_deref()) {
+                (LoginStart::Url | LoginStart::Redirect, _) => None,
+                (LoginStart::Implicit, Some("token")) => Some(ImplicitType::Token),
+                (LoginStart::Implicit, Some("id_token token")) => Some(ImplicitType::IdTokenToken),
+                (LoginStart::Implicit, _) => {
+                    return Err(AuthError::option(
+                        "responseType",
+                        "must be \"token\" or \"id_token token\"",
+                    ))
+                }
+            };
+            let url = inner.start_login(&request, kind).await?;
+            if how == LoginStart::Url {
+                return Ok(url.into());
+            }
+            inner.leave_for_login(&url)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
     /// A URL argument: the current address when it is left out, `None` when
     /// it is not a string.
     fn url_or_here(&self, url: &JsValue) -> Option<String> {
