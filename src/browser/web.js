@@ -4,7 +4,8 @@
 // popup's, the silent frame's and the BroadcastChannel's message listeners,
 // the app's listener registry (each unsubscribe function would be a closure),
 // the app's logger (a rejection handler would be a closure),
-// and the wait that an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
+// and the wait that an AbortSignal cuts short; and the parts of a `URL`, read
+// in one call (web-sys makes an import per getter). Everything else (fetch, storage, WebCrypto,
 // randomness, location, history) is Rust through gloo-net, web-sys and
 // getrandom. One module, so an unbundled app makes one request for all of
 // them. Each function answers plain values and never rejects.
@@ -481,4 +482,18 @@ export async function apiSend(request, authorization, proof) {
   } catch (e) {
     return { failed: String(e?.name ?? "Error") };
   }
+}
+
+// ---- URLs (url.rs) ----
+// The parts of `new URL(text)` the SDK's URL checks read, as one array of
+// strings (one call instead of one per part); null when `text` is not an
+// absolute URL.
+export function urlParts(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  return [url.protocol, url.hostname, url.origin, url.pathname, url.username, url.password, url.search, url.hash];
 }
