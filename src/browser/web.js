@@ -386,17 +386,6 @@ export function dpopKeyLoad(id) {
   });
 }
 
-// Marks the key pair under `id` used now, if it is there; resolves whatever happens.
-export function dpopKeyTouch(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      if (!isKeyPair(get.result)) return resolve({});
-      store.put(entryOf(get.result), id).onsuccess = () => resolve({});
-    };
-  });
-}
-
 // Deletes the entries whose id starts with `prefix` (other than `keep`)
 // unused for more than `maxAgeMs`, at most `maxDeleted` of them after
 // looking at at most `maxVisited`: `{ deleted }`. A key pair stored before
