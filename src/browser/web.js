@@ -332,10 +332,10 @@ export function channelLatest(channel, windowMs) {
 const KEY_DB = "wasm-oauth-dpop";
 const KEY_STORE = "keys";
 
-// Runs `step(store, resolve)` in a transaction of `mode`; resolves to
+// Runs `step(store, resolve)` in a readwrite transaction; resolves to
 // `{ unavailable: true }` where IndexedDB cannot be opened and to
 // `{ unreadable: true }` when the transaction fails.
-function withKeyStore(mode, step) {
+function withKeyStore(step) {
   return new Promise((resolve) => {
     let open;
     try {
@@ -348,7 +348,7 @@ function withKeyStore(mode, step) {
     open.onsuccess = () => {
       const db = open.result;
       try {
-        const tx = db.transaction(KEY_STORE, mode);
+        const tx = db.transaction(KEY_STORE, "readwrite");
         tx.oncomplete = () => db.close();
         tx.onabort = tx.onerror = () => {
           db.close();
@@ -360,6 +360,15 @@ function withKeyStore(mode, step) {
         resolve({ unreadable: true });
       }
     };
+  });
+}
+
+// Runs `step(found, store, resolve)` with what is stored under `id` (undefined
+// when nothing is), in the same transaction as what `step` does next.
+function withKey(id, step) {
+  return withKeyStore((store, resolve) => {
+    const get = store.get(id);
+    get.onsuccess = () => step(get.result, store, resolve);
   });
 }
 
@@ -375,14 +384,10 @@ const entryOf = (pair) => ({ privateKey: pair.privateKey, publicKey: pair.public
 // none), `{ unreadable: true }` when what is there is no key pair or cannot
 // be read, `{ unavailable: true }` without IndexedDB.
 export function dpopKeyLoad(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      const found = get.result;
-      if (found === undefined) return resolve({ pair: null });
-      if (!isKeyPair(found)) return resolve({ unreadable: true });
-      store.put(entryOf(found), id).onsuccess = () => resolve({ pair: found });
-    };
+  return withKey(id, (found, store, resolve) => {
+    if (found === undefined) return resolve({ pair: null });
+    if (!isKeyPair(found)) return resolve({ unreadable: true });
+    store.put(entryOf(found), id).onsuccess = () => resolve({ pair: found });
   });
 }
 
@@ -392,7 +397,7 @@ export function dpopKeyLoad(id) {
 // `usedAt` existed is marked used now (so it goes `maxAgeMs` from now);
 // what is no key pair is deleted.
 export function dpopKeySweep(prefix, keep, maxAgeMs, maxDeleted, maxVisited) {
-  return withKeyStore("readwrite", (store, resolve) => {
+  return withKeyStore((store, resolve) => {
     const now = Date.now();
     let deleted = 0;
     let visited = 0;
@@ -423,24 +428,17 @@ export function dpopKeySweep(prefix, keep, maxAgeMs, maxDeleted, maxVisited) {
 // transaction so that two tabs never end up with two keys. What is there
 // and is no key pair is replaced.
 export function dpopKeyAdd(id, pair) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      if (isKeyPair(get.result)) return resolve({ pair: get.result });
-      store.put(entryOf(pair), id).onsuccess = () => resolve({ pair });
-    };
+  return withKey(id, (found, store, resolve) => {
+    if (isKeyPair(found)) return resolve({ pair: found });
+    store.put(entryOf(pair), id).onsuccess = () => resolve({ pair });
   });
 }
 
 // Deletes the key pair under `id`, in one transaction with reading it:
 // resolves to `{ pair }`, the pair it deleted (null when there was none).
 export function dpopKeyDelete(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      const found = isKeyPair(get.result) ? get.result : null;
-      store.delete(id).onsuccess = () => resolve({ pair: found });
-    };
+  return withKey(id, (found, store, resolve) => {
+    store.delete(id).onsuccess = () => resolve({ pair: isKeyPair(found) ? found : null });
   });
 }
 
