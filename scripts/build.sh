@@ -50,7 +50,9 @@ OUT=target/pkg-input/wasm_oauth.wasm cargo_wasm
 OUT=target/pkg-input/wasm_oauth_server.wasm cargo_wasm --features server
 
 for name in wasm_oauth wasm_oauth_server; do
-  wasm-bindgen --target web --out-dir pkg --out-name "$name" "target/pkg-input/$name.wasm"
+  # --encode-into always: TextEncoder#encodeInto without the glue's fallback for engines
+  # lacking it (every engine with AbortSignal.timeout, which each request uses, has it).
+  wasm-bindgen --target web --encode-into always --out-dir pkg --out-name "$name" "target/pkg-input/$name.wasm"
   # Debian's binaryen 108 miscompiles this output; the npm one is pinned in package.json.
   node_modules/.bin/wasm-opt --no-inline="*" --flatten --rereloop --simplify-locals-nostructure -Oz -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"

@@ -37,16 +37,26 @@ const escape = (s) => s.replace(/[$]/g, "\\$&");
 for (const file of glueFiles) {
   let text = readFileSync(file, "utf8");
   // The direct imports move into the glue's import object, under their new names:
-  // `"./snippets/.../web.js": import1,` goes, `X: import1.listeners,` comes.
+  // `"./snippets/.../web.js": import1,` goes, `X: import1.listeners,` comes. wasm-bindgen
+  // writes such an entry, and a namespace import, per `extern` block of the module (the
+  // same key several times over, which bundlers warn about): every entry goes, since the
+  // .wasm imports nothing from the module any more, and the first namespace serves all.
   for (const module of new Set(direct.map(([m]) => m))) {
-    const entry = new RegExp(`\\n\\s*${escape(JSON.stringify(module))}: (import\\d+),`);
-    const found = text.match(entry);
-    if (!found) {
+    const quoted = escape(JSON.stringify(module));
+    const entry = new RegExp(`\\n\\s*${quoted}: (import\\d+),`, "g");
+    const found = [...text.matchAll(entry)].map((m) => m[1]);
+    if (!found.length) {
       if (file === glueFiles[0]) throw new Error(`${module} not found in the glue's imports`);
       continue;
     }
     text = text.replace(entry, "");
-    const names = direct.filter(([m]) => m === module).map(([, from, to]) => `\n        ${to}: ${found[1]}.${from},`);
+    for (const other of found.slice(1)) {
+      const line = new RegExp(`\\nimport \\* as ${other} from ${quoted};?(?=\\n)`);
+      if (!line.test(text)) throw new Error(`the namespace import ${other} of ${module} was not found`);
+      text = text.replace(line, "");
+      if (new RegExp(`\\b${other}\\b`).test(text)) throw new Error(`${other} is still used after its entry went`);
+    }
+    const names = direct.filter(([m]) => m === module).map(([, from, to]) => `\n        ${to}: ${found[0]}.${from},`);
     text = text.replace(/(\n    const import0 = \{\n        __proto__: null,)/, `$1${names.join("")}`);
   }
   text = text.replaceAll(JSON.stringify(oldModule), JSON.stringify(newModule));

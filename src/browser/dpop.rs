@@ -26,9 +26,6 @@ extern "C" {
     /// Deletes the pair under `id`; resolves to `{ pair }`, the one deleted (null when none).
     #[wasm_bindgen(js_name = dpopKeyDelete)]
     fn key_delete(id: &str) -> js_sys::Promise;
-    /// Marks the pair under `id` used now.
-    #[wasm_bindgen(js_name = dpopKeyTouch)]
-    fn key_touch(id: &str) -> js_sys::Promise;
     /// Deletes the pairs under ids starting with `prefix`, but `keep`,
     /// unused for more than `max_age_ms`: at most `max_deleted` after
     /// looking at at most `max_visited`.
@@ -187,7 +184,8 @@ impl WebDpopKeys {
         let now = js_sys::Date::now();
         if let (Some(id), true) = (&self.id, now - self.touched_at.get() > TOUCH_EVERY_MS) {
             self.touched_at.set(now);
-            let _ = JsFuture::from(key_touch(id)).await;
+            // Loading a pair marks it used now (what is there and is no pair is left as it is).
+            let _ = JsFuture::from(key_load(id)).await;
         }
     }
 

@@ -1,8 +1,18 @@
-//! The engine's own WHATWG `URL` (web-sys) as the SDK's URL parser: the
-//! browser reads every URL exactly as it will use it, and the `.wasm`
-//! carries no URL parser of its own.
+//! The engine's own WHATWG `URL` as the SDK's URL parser: the browser reads
+//! every URL exactly as it will use it, and the `.wasm` carries no URL parser
+//! of its own. One `web.js` call reads all the parts (web-sys would make a
+//! JavaScript import per getter).
 
 use crate::core::url::{UrlParser, WebUrl};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/browser/web.js")]
+extern "C" {
+    /// `new URL(text)`'s protocol, hostname, origin, pathname, username,
+    /// password, search and hash; null when `text` is not an absolute URL.
+    #[wasm_bindgen(js_name = urlParts)]
+    fn url_parts(text: &str) -> Option<js_sys::Array>;
+}
 
 /// `new URL(text)`.
 #[derive(Clone, Copy, Default)]
@@ -10,15 +20,16 @@ pub struct EngineUrl;
 
 impl UrlParser for EngineUrl {
     fn parse(&self, text: &str) -> Option<WebUrl> {
-        let url = web_sys::Url::new(text).ok()?;
+        let parts = url_parts(text)?;
+        let part = |i: u32| parts.get(i).as_string().unwrap_or_default();
         Some(WebUrl {
-            protocol: url.protocol(),
-            hostname: url.hostname(),
-            origin: url.origin(),
-            pathname: url.pathname(),
-            has_credentials: !url.username().is_empty() || !url.password().is_empty(),
-            has_query: url.search().len() > 1,
-            has_fragment: url.hash().len() > 1,
+            protocol: part(0),
+            hostname: part(1),
+            origin: part(2),
+            pathname: part(3),
+            has_credentials: !part(4).is_empty() || !part(5).is_empty(),
+            has_query: part(6).len() > 1,
+            has_fragment: part(7).len() > 1,
         })
     }
 }

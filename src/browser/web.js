@@ -4,7 +4,8 @@
 // popup's, the silent frame's and the BroadcastChannel's message listeners,
 // the app's listener registry (each unsubscribe function would be a closure),
 // the app's logger (a rejection handler would be a closure),
-// and the wait that an AbortSignal cuts short. Everything else (fetch, storage, WebCrypto,
+// and the wait that an AbortSignal cuts short; and the parts of a `URL`, read
+// in one call (web-sys makes an import per getter). Everything else (fetch, storage, WebCrypto,
 // randomness, location, history) is Rust through gloo-net, web-sys and
 // getrandom. One module, so an unbundled app makes one request for all of
 // them. Each function answers plain values and never rejects.
@@ -331,10 +332,10 @@ export function channelLatest(channel, windowMs) {
 const KEY_DB = "wasm-oauth-dpop";
 const KEY_STORE = "keys";
 
-// Runs `step(store, resolve)` in a transaction of `mode`; resolves to
+// Runs `step(store, resolve)` in a readwrite transaction; resolves to
 // `{ unavailable: true }` where IndexedDB cannot be opened and to
 // `{ unreadable: true }` when the transaction fails.
-function withKeyStore(mode, step) {
+function withKeyStore(step) {
   return new Promise((resolve) => {
     let open;
     try {
@@ -347,7 +348,7 @@ function withKeyStore(mode, step) {
     open.onsuccess = () => {
       const db = open.result;
       try {
-        const tx = db.transaction(KEY_STORE, mode);
+        const tx = db.transaction(KEY_STORE, "readwrite");
         tx.oncomplete = () => db.close();
         tx.onabort = tx.onerror = () => {
           db.close();
@@ -359,6 +360,15 @@ function withKeyStore(mode, step) {
         resolve({ unreadable: true });
       }
     };
+  });
+}
+
+// Runs `step(found, store, resolve)` with what is stored under `id` (undefined
+// when nothing is), in the same transaction as what `step` does next.
+function withKey(id, step) {
+  return withKeyStore((store, resolve) => {
+    const get = store.get(id);
+    get.onsuccess = () => step(get.result, store, resolve);
   });
 }
 
@@ -374,25 +384,10 @@ const entryOf = (pair) => ({ privateKey: pair.privateKey, publicKey: pair.public
 // none), `{ unreadable: true }` when what is there is no key pair or cannot
 // be read, `{ unavailable: true }` without IndexedDB.
 export function dpopKeyLoad(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      const found = get.result;
-      if (found === undefined) return resolve({ pair: null });
-      if (!isKeyPair(found)) return resolve({ unreadable: true });
-      store.put(entryOf(found), id).onsuccess = () => resolve({ pair: found });
-    };
-  });
-}
-
-// Marks the key pair under `id` used now, if it is there; resolves whatever happens.
-export function dpopKeyTouch(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      if (!isKeyPair(get.result)) return resolve({});
-      store.put(entryOf(get.result), id).onsuccess = () => resolve({});
-    };
+  return withKey(id, (found, store, resolve) => {
+    if (found === undefined) return resolve({ pair: null });
+    if (!isKeyPair(found)) return resolve({ unreadable: true });
+    store.put(entryOf(found), id).onsuccess = () => resolve({ pair: found });
   });
 }
 
@@ -402,7 +397,7 @@ export function dpopKeyTouch(id) {
 // `usedAt` existed is marked used now (so it goes `maxAgeMs` from now);
 // what is no key pair is deleted.
 export function dpopKeySweep(prefix, keep, maxAgeMs, maxDeleted, maxVisited) {
-  return withKeyStore("readwrite", (store, resolve) => {
+  return withKeyStore((store, resolve) => {
     const now = Date.now();
     let deleted = 0;
     let visited = 0;
@@ -433,24 +428,17 @@ export function dpopKeySweep(prefix, keep, maxAgeMs, maxDeleted, maxVisited) {
 // transaction so that two tabs never end up with two keys. What is there
 // and is no key pair is replaced.
 export function dpopKeyAdd(id, pair) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      if (isKeyPair(get.result)) return resolve({ pair: get.result });
-      store.put(entryOf(pair), id).onsuccess = () => resolve({ pair });
-    };
+  return withKey(id, (found, store, resolve) => {
+    if (isKeyPair(found)) return resolve({ pair: found });
+    store.put(entryOf(pair), id).onsuccess = () => resolve({ pair });
   });
 }
 
 // Deletes the key pair under `id`, in one transaction with reading it:
 // resolves to `{ pair }`, the pair it deleted (null when there was none).
 export function dpopKeyDelete(id) {
-  return withKeyStore("readwrite", (store, resolve) => {
-    const get = store.get(id);
-    get.onsuccess = () => {
-      const found = isKeyPair(get.result) ? get.result : null;
-      store.delete(id).onsuccess = () => resolve({ pair: found });
-    };
+  return withKey(id, (found, store, resolve) => {
+    store.delete(id).onsuccess = () => resolve({ pair: isKeyPair(found) ? found : null });
   });
 }
 
@@ -481,4 +469,18 @@ export async function apiSend(request, authorization, proof) {
   } catch (e) {
     return { failed: String(e?.name ?? "Error") };
   }
+}
+
+// ---- URLs (url.rs) ----
+// The parts of `new URL(text)` the SDK's URL checks read, as one array of
+// strings (one call instead of one per part); null when `text` is not an
+// absolute URL.
+export function urlParts(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  return [url.protocol, url.hostname, url.origin, url.pathname, url.username, url.password, url.search, url.hash];
 }

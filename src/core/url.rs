@@ -3,7 +3,7 @@
 //! URLs, origins, and appending parameters.
 //!
 //! The parsing itself is a port ([`UrlParser`]): in the browser build it is
-//! the engine's own `URL` (through web-sys), natively the `url` crate
+//! the engine's own `URL` (through `web.js`), natively the `url` crate
 //! ([`WhatwgUrl`]), both implementations of the same standard. The checks
 //! here run on what either one read.
 

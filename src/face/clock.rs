@@ -12,13 +12,18 @@ const EVERY_MS: u32 = 5_000;
 
 #[wasm_bindgen(module = "/src/browser/web.js")]
 extern "C" {
+    /// Calls `tick(visible)`, `visible` a boolean, until the answered function is called.
     #[wasm_bindgen(js_name = watchClock)]
-    fn watch_clock(tick: &Closure<dyn FnMut(bool)>, every_ms: u32) -> js_sys::Function;
+    fn watch_clock(tick: &Tick, every_ms: u32) -> js_sys::Function;
 }
+
+/// The tick, taking a `JsValue` rather than a `bool`: the closure type the futures'
+/// callbacks and the tabs' delivery use too, so no conversion code of its own in the glue.
+type Tick = Closure<dyn FnMut(JsValue)>;
 
 /// The running clock of one client; stops when dropped (`free()`).
 pub struct Clock {
-    _tick: Closure<dyn FnMut(bool)>,
+    _tick: Tick,
     stop: js_sys::Function,
 }
 
@@ -29,7 +34,8 @@ impl Clock {
             return None;
         }
         let client: Weak<BrowserClient> = Rc::downgrade(client);
-        let tick = Closure::new(move |visible: bool| {
+        let tick: Tick = Closure::new(move |visible: JsValue| {
+            let visible = visible.is_truthy();
             if let Some(client) = client.upgrade() {
                 crate::browser::spawn(Box::pin(async move { client.on_clock(visible).await }));
             }

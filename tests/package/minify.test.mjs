@@ -36,3 +36,18 @@ test("the shipped glue names every import the .wasm asks for, and no hashed name
   for (const { name } of imports) assert.match(glue, new RegExp(`(?<![\\w$])${escape(name)}:`), name);
   assert.doesNotMatch(glue, /__wbg_\w+_[0-9a-f]{16}\b/, "a wasm-bindgen import name survived");
 });
+
+test("the shipped glue bundles without a warning (one import object entry per module)", async () => {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [join(ROOT, "pkg/index.js")],
+    bundle: true,
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  assert.deepEqual(
+    result.warnings.map((w) => w.text),
+    [],
+  );
+});
