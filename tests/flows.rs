@@ -5457,3 +5457,126 @@ mod loading_store {
         assert_eq!(f.log.lines.borrow().len(), 1);
     }
 }
+
+// The session's refresh and a per-API request share one refresh-token
+// request (client/refresh.rs); each behaviour of it is pinned on both paths.
+
+#[test]
+fn a_failed_api_token_request_keeps_the_session_and_its_tokens() {
+    let h = harness();
+    signed_in(&h);
+    h.http.answer(503, "<html>down</html>");
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "invalid_response");
+    assert_eq!(e.status(), Some(503));
+    h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "network_error");
+    let kept = h.client.tokens().expect("the session is kept");
+    assert_eq!(kept.access_token, "AT-1");
+    assert_eq!(session_refresh_token(&h), "RT-1");
+    assert!(api_keys(&h).is_empty());
+    assert!(!h.events.borrow().iter().any(|e| e == "logout"));
+}
+
+#[test]
+fn a_late_api_answer_without_rotation_leaves_the_old_refresh_token_to_the_logout() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    h.http.gate.set(true);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut call = Box::pin(
+        h.client
+            .access_token_for(Some(API_A.into()), None, 30, false),
+    );
+    assert!(call.as_mut().poll(&mut cx).is_pending());
+    h.http.answer_at(REVOKE_URL, 200, "");
+    block_on(h.client.logout(false, None)).unwrap();
+    h.http.gate.set(false);
+    let e = block_on(call.as_mut()).unwrap_err();
+    assert_eq!(e.code(), "login_required");
+    assert!(h.client.tokens().is_none() && api_keys(&h).is_empty());
+    assert_eq!(
+        revoked(&h),
+        ["AT-A"],
+        "the unrotated refresh token is not revoked"
+    );
+}
+
+/// Starts a request with the session's refresh token (`api`: for an API,
+/// else the session's own refresh), logs out while it is in flight, then
+/// lets `invalid_grant` answer it. Returns how the request ended.
+fn invalid_grant_after_logout(h: &Harness, api: bool) -> AuthError {
+    signed_in(h);
+    h.http.answer(400, r#"{"error":"invalid_grant"}"#);
+    h.http.gate.set(true);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut call = if api {
+        Box::pin(
+            h.client
+                .access_token_for(Some(API_A.into()), None, 30, false),
+        )
+    } else {
+        Box::pin(h.client.access_token_for(None, None, 30, true))
+    };
+    assert!(
+        call.as_mut().poll(&mut cx).is_pending(),
+        "request in flight"
+    );
+    block_on(h.client.logout(false, None)).unwrap();
+    h.http.gate.set(false);
+    block_on(call.as_mut()).unwrap_err()
+}
+
+#[test]
+fn invalid_grant_after_a_logout_ends_no_session_twice() {
+    for api in [false, true] {
+        let h = harness();
+        let e = invalid_grant_after_logout(&h, api);
+        assert_eq!(e.code(), "login_required", "api: {api}");
+        assert!(h.client.tokens().is_none());
+        let logouts = h.events.borrow().iter().filter(|e| *e == "logout").count();
+        assert_eq!(logouts, 1, "api: {api}: events {:?}", h.events.borrow());
+    }
+}
+
+#[test]
+fn invalid_grant_for_an_api_after_another_client_rotated_keeps_its_session() {
+    // Two clients over the same storage and no cross-tab lock, as in
+    // `invalid_grant_after_another_client_rotated_keeps_its_session`: the
+    // other one's refresh rotates RT-1 while this one asks for an API token
+    // with it.
+    let f = fakes();
+    let h = harness_on(options(), f.clone());
+    signed_in(&h);
+    let other = Client::new(
+        Config::from_options(options(), &WhatwgUrl).unwrap(),
+        f.clone(),
+    );
+    h.http.gate.set(true);
+    let mut refresh = Box::pin(other.access_token(30, true));
+    let mut api = Box::pin(
+        h.client
+            .access_token_for(Some(API_A.into()), None, 30, false),
+    );
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(refresh.as_mut().poll(&mut cx).is_pending());
+    assert!(api.as_mut().poll(&mut cx).is_pending());
+    h.http.answer(
+        200,
+        r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
+    );
+    h.http.answer(400, r#"{"error":"invalid_grant"}"#);
+    h.http.gate.set(false);
+    assert_eq!(poll_ready(&mut refresh).unwrap(), "AT-2");
+    let e = poll_ready(&mut api).unwrap_err();
+    assert_eq!(e.code(), "invalid_grant", "the refusal of the old token");
+    assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-1"));
+    assert!(
+        h.client.tokens().is_some(),
+        "the good rotated session was deleted by the API request's invalid_grant"
+    );
+    assert_eq!(session_refresh_token(&h), "RT-2");
+    assert!(!h.events.borrow().iter().any(|e| e == "logout"));
+}
