@@ -69,7 +69,9 @@ impl<A: Adapters> Client<A> {
             match purpose {
                 RefreshFor::Session => {
                     let tokens = token_set(t, now, token_type)?.merged_over(session);
-                    let rotated = (tokens.refresh_token.clone())
+                    let rotated = tokens
+                        .refresh_token
+                        .clone()
                         .filter(|r| Some(r) != session.refresh_token.as_ref());
                     Ok((tokens, rotated))
                 }
