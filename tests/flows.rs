@@ -2324,12 +2324,24 @@ fn logout_during_refresh(h: &Harness, answer: &str, revocations: usize) -> AuthE
     signed_in(h);
     h.clock.set(NOW + 3_600_000); // expired: getAccessToken refreshes
     h.http.answer(200, answer);
+    logout_while_in_flight(h, h.client.access_token(30, false), revocations)
+}
+
+/// Starts `call` while the token endpoint holds its answers, logs out
+/// (without revocation) while its request is in flight, then lets the answer
+/// arrive, with `revocations` answers ready at the revocation endpoint.
+/// Returns how the call ended.
+fn logout_while_in_flight(
+    h: &Harness,
+    call: impl Future<Output = Result<AccessToken, AuthError>>,
+    revocations: usize,
+) -> AuthError {
     h.http.gate.set(true);
-    let mut refresh = Box::pin(h.client.access_token(30, false));
+    let mut call = Box::pin(call);
     let mut cx = Context::from_waker(Waker::noop());
     assert!(
-        refresh.as_mut().poll(&mut cx).is_pending(),
-        "refresh request in flight"
+        call.as_mut().poll(&mut cx).is_pending(),
+        "request in flight"
     );
     block_on(h.client.logout(false, None)).unwrap();
     assert!(h.client.tokens().is_none());
@@ -2337,7 +2349,7 @@ fn logout_during_refresh(h: &Harness, answer: &str, revocations: usize) -> AuthE
         h.http.answer_at(REVOKE_URL, 200, "");
     }
     h.http.gate.set(false);
-    poll_ready(&mut refresh).unwrap_err()
+    poll_ready(&mut call).unwrap_err()
 }
 
 /// The tokens sent to the revocation endpoint, in order.
@@ -2470,34 +2482,54 @@ fn a_jwks_endpoint_answering_an_oauth_error_ends_no_session() {
     assert!(!h.events.borrow().iter().any(|e| e == "logout"));
 }
 
-#[test]
-fn invalid_grant_after_another_client_rotated_keeps_its_session() {
-    // Two clients over the same storage and no cross-tab lock (per-tab
-    // storage: two AuthClient instances in one page, or no Web Locks).
+/// Two clients over the same storage and no cross-tab lock (per-tab
+/// storage: two AuthClient instances in one page, or no Web Locks), the
+/// harness's signed in.
+fn signed_in_beside_another_client() -> (Harness, TestClient) {
     let f = fakes();
     let h = harness_on(options(), f.clone());
     signed_in(&h);
-    let other = Client::new(
-        Config::from_options(options(), &WhatwgUrl).unwrap(),
-        f.clone(),
-    );
-    h.clock.set(NOW + 3_600_000);
-    // Both start a refresh with RT-1; the first wins and rotates, the second
-    // gets invalid_grant.
+    let other = Client::new(Config::from_options(options(), &WhatwgUrl).unwrap(), f);
+    (h, other)
+}
+
+/// Starts `first`, then `second`, each sending RT-1, while the token
+/// endpoint holds its answers; then the first is answered with a rotation
+/// to RT-2 and the second with `invalid_grant`. Returns how each ended.
+fn first_rotates_and_second_is_refused(
+    h: &Harness,
+    first: impl Future<Output = Result<AccessToken, AuthError>>,
+    second: impl Future<Output = Result<AccessToken, AuthError>>,
+) -> (
+    Result<AccessToken, AuthError>,
+    Result<AccessToken, AuthError>,
+) {
     h.http.gate.set(true);
-    let mut a = Box::pin(h.client.access_token(30, false));
-    let mut b = Box::pin(other.access_token(30, false));
+    let (mut first, mut second) = (Box::pin(first), Box::pin(second));
     let mut cx = Context::from_waker(Waker::noop());
-    assert!(a.as_mut().poll(&mut cx).is_pending());
-    assert!(b.as_mut().poll(&mut cx).is_pending());
+    assert!(first.as_mut().poll(&mut cx).is_pending());
+    assert!(second.as_mut().poll(&mut cx).is_pending());
     h.http.answer(
         200,
         r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-2"}"#,
     );
     h.http.answer(400, r#"{"error":"invalid_grant"}"#);
     h.http.gate.set(false);
-    assert_eq!(poll_ready(&mut a).unwrap(), "AT-2");
-    let rb = poll_ready(&mut b);
+    (poll_ready(&mut first), poll_ready(&mut second))
+}
+
+#[test]
+fn invalid_grant_after_another_client_rotated_keeps_its_session() {
+    let (h, other) = signed_in_beside_another_client();
+    h.clock.set(NOW + 3_600_000);
+    // Both start a refresh with RT-1; the first wins and rotates, the second
+    // gets invalid_grant.
+    let (ra, rb) = first_rotates_and_second_is_refused(
+        &h,
+        h.client.access_token(30, false),
+        other.access_token(30, false),
+    );
+    assert_eq!(ra.unwrap(), "AT-2");
     assert!(
         h.client.tokens().is_some(),
         "the good rotated session was deleted by the loser's invalid_grant ({:?})",
@@ -3711,24 +3743,13 @@ fn a_logout_while_an_api_token_is_asked_for_wins_and_revokes_what_it_brought() {
     let h = harness();
     signed_in(&h);
     answer_api(&h, "AT-A", 3600, Some("RT-2"));
-    h.http.gate.set(true);
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut call = Box::pin(
-        h.client
-            .access_token_for(Some(API_A.into()), None, 30, false),
-    );
-    assert!(call.as_mut().poll(&mut cx).is_pending());
-    h.http.answer_at(REVOKE_URL, 200, "");
-    h.http.answer_at(REVOKE_URL, 200, "");
-    h.http.gate.set(false);
-    block_on(h.client.logout(false, None)).unwrap();
-    let e = block_on(call.as_mut()).unwrap_err();
+    let call = h
+        .client
+        .access_token_for(Some(API_A.into()), None, 30, false);
+    let e = logout_while_in_flight(&h, call, 2);
     assert_eq!(e.code(), "login_required");
     assert!(h.client.tokens().is_none() && api_keys(&h).is_empty());
-    let revoked: Vec<_> = (2..h.http.sent().len())
-        .map(|n| find(&form_of(&h, n), "token").unwrap().to_string())
-        .collect();
-    assert_eq!(revoked, ["RT-2", "AT-A"]);
+    assert_eq!(revoked(&h), ["RT-2", "AT-A"]);
 }
 
 #[test]
@@ -5456,4 +5477,83 @@ mod loading_store {
         f.storage.refuse_late();
         assert_eq!(f.log.lines.borrow().len(), 1);
     }
+}
+
+// The session's refresh and a per-API request share one refresh-token
+// request (client/refresh.rs); each behaviour of it is pinned on both paths.
+
+#[test]
+fn a_failed_api_token_request_keeps_the_session_and_its_tokens() {
+    let h = harness();
+    signed_in(&h);
+    h.http.answer(503, "<html>down</html>");
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "invalid_response");
+    assert_eq!(e.status(), Some(503));
+    h.http.fail(TOKEN_URL, ErrorCode::NetworkError);
+    let e = api_token(&h, API_A, None).unwrap_err();
+    assert_eq!(e.code(), "network_error");
+    let kept = h.client.tokens().expect("the session is kept");
+    assert_eq!(kept.access_token, "AT-1");
+    assert_eq!(session_refresh_token(&h), "RT-1");
+    assert!(api_keys(&h).is_empty());
+    assert!(!h.events.borrow().iter().any(|e| e == "logout"));
+}
+
+#[test]
+fn a_late_api_answer_without_rotation_leaves_the_old_refresh_token_to_the_logout() {
+    let h = harness();
+    signed_in(&h);
+    answer_api(&h, "AT-A", 3600, None);
+    let call = h
+        .client
+        .access_token_for(Some(API_A.into()), None, 30, false);
+    let e = logout_while_in_flight(&h, call, 1);
+    assert_eq!(e.code(), "login_required");
+    assert!(h.client.tokens().is_none() && api_keys(&h).is_empty());
+    assert_eq!(
+        revoked(&h),
+        ["AT-A"],
+        "the unrotated refresh token is not revoked"
+    );
+}
+
+#[test]
+fn invalid_grant_after_a_logout_ends_no_session_twice() {
+    // The session's own refresh, then a request for an API.
+    for api in [false, true] {
+        let h = harness();
+        signed_in(&h);
+        h.http.answer(400, r#"{"error":"invalid_grant"}"#);
+        let resource = api.then(|| API_A.to_string());
+        let call = h.client.access_token_for(resource, None, 30, true);
+        let e = logout_while_in_flight(&h, call, 0);
+        assert_eq!(e.code(), "login_required", "api: {api}");
+        assert!(h.client.tokens().is_none());
+        let logouts = h.events.borrow().iter().filter(|e| *e == "logout").count();
+        assert_eq!(logouts, 1, "api: {api}: events {:?}", h.events.borrow());
+    }
+}
+
+#[test]
+fn invalid_grant_for_an_api_after_another_client_rotated_keeps_its_session() {
+    // The other client's refresh rotates RT-1 while this one asks for an
+    // API token with it.
+    let (h, other) = signed_in_beside_another_client();
+    let (refresh, api) = first_rotates_and_second_is_refused(
+        &h,
+        other.access_token(30, true),
+        h.client
+            .access_token_for(Some(API_A.into()), None, 30, false),
+    );
+    assert_eq!(refresh.unwrap(), "AT-2");
+    let e = api.unwrap_err();
+    assert_eq!(e.code(), "invalid_grant", "the refusal of the old token");
+    assert_eq!(find(&form_of(&h, 2), "refresh_token"), Some("RT-1"));
+    assert!(
+        h.client.tokens().is_some(),
+        "the good rotated session was deleted by the API request's invalid_grant"
+    );
+    assert_eq!(session_refresh_token(&h), "RT-2");
+    assert!(!h.events.borrow().iter().any(|e| e == "logout"));
 }

@@ -15,6 +15,7 @@ mod flight;
 mod log;
 mod login;
 mod page;
+mod refresh;
 mod resource;
 mod server;
 mod session;

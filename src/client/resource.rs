@@ -10,16 +10,16 @@
 //! the session's token set at once: stored, and published to the other tabs
 //! before the lock is released. Per-API entries never hold a refresh token.
 
+use super::refresh::RefreshFor;
 use super::{Client, DpopKey};
 use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
 use crate::core::keys;
 use crate::core::log::Level;
 use crate::core::resource::{
-    api_token_answer, api_token_from_stored, entries_to_drop, ApiTokenRequest, MAX_API_TOKENS,
-    MAX_ENTRY_LEN,
+    api_token_from_stored, entries_to_drop, ApiTokenRequest, MAX_API_TOKENS, MAX_ENTRY_LEN,
 };
 use crate::core::secret::AccessToken;
-use crate::core::tokens::{StoredTokens, TokenResponse, TokenSet};
+use crate::core::tokens::{StoredTokens, TokenSet};
 use crate::ports::{Adapters, Event, Events, Storage, Tabs};
 
 impl<A: Adapters> Client<A> {
@@ -97,70 +97,17 @@ impl<A: Adapters> Client<A> {
                 "the session ended in another tab: log in again",
             );
         };
-        let Some(refresh_token) = session.refresh_token.clone() else {
+        let Some(refresh_token) = &session.refresh_token else {
             return fail(
                 ErrorCode::LoginRequired,
                 "a token per API is asked for with the refresh token, and the session has none: log in with the offline_access scope",
             );
         };
-        let endpoints = self.endpoints().await?;
-        // Held to the end, as a refresh holds it: a token that comes after a
-        // logout is revoked with a proof of the key it is bound to.
-        let dpop_key = self.dpop_key().await?;
-        let form = request.refresh_form(&refresh_token, &self.config.client_id);
-        // No field names the API: the request line that follows names the
-        // token endpoint, and the resource and scope are the app's own.
-        self.log(Level::Debug, "API token requested", &[]);
-        let r = self
-            .post_token_form(&endpoints.token, &form, dpop_key.as_ref())
+        let token = self
+            .redeem_refresh_token(&session, refresh_token, RefreshFor::Api(request))
             .await?;
-        let now = self.now();
-        self.track_date(&r, now);
-        let answer = self
-            .read_answer::<TokenResponse>(&r)
-            .and_then(|t| api_token_answer(t, now, self.token_type(), &refresh_token));
-        let answer = match answer {
-            Ok(a) => a,
-            // The refresh token itself was refused: the session is over, as
-            // after its own refresh. Any other error (`invalid_target`,
-            // `invalid_scope`) is about this API only and keeps the session.
-            Err(e) if e.server_code() == Some(&OAuthErrorCode::InvalidGrant) => {
-                if !self.still_current(&session) {
-                    return Err(e);
-                }
-                return Err(self.end_refused_session(&e));
-            }
-            Err(e) => return Err(e),
-        };
-        // A logout (or a new login) while the request was in flight wins:
-        // what it created belongs to no session, so it is revoked (RFC 7009,
-        // best effort) rather than left live.
-        if !self.still_current(&session) {
-            let mut orphan = answer.token;
-            orphan.refresh_token = answer.rotated;
-            let revoked = self
-                .revoke(&endpoints.revocation, &orphan, dpop_key.as_ref())
-                .await;
-            if let Err(e) = revoked {
-                self.log_warning("revocation failed", &e);
-            }
-            return fail(
-                ErrorCode::LoginRequired,
-                "the session ended while refreshing",
-            );
-        }
-        if let Some(rotated) = answer.rotated {
-            let mut session = session;
-            session.refresh_token = Some(rotated);
-            self.log(
-                Level::Debug,
-                "refresh token rotated for an API handed to the session",
-                &[],
-            );
-            self.store_tokens(&session);
-        }
-        self.store_api_token(key, &answer.token);
-        Ok(answer.token.access_token)
+        self.store_api_token(key, &token);
+        Ok(token.access_token)
     }
 
     /// The cached token under `key` while it has more than `margin` ms left.

@@ -1,12 +1,13 @@
 //! The signed-in session: access tokens on demand, refresh (single flight in
 //! the page and across tabs), userinfo, logout.
 
+use super::refresh::RefreshFor;
 use super::{Client, DpopKey, SilentReason};
-use crate::core::error::{fail, AuthError, ErrorCode, OAuthErrorCode};
+use crate::core::error::{fail, AuthError, ErrorCode};
 use crate::core::form::encode_pairs;
 use crate::core::log::Level;
 use crate::core::secret::{AccessToken, RefreshToken};
-use crate::core::tokens::{error_from_answer, token_set, TokenResponse, TokenSet};
+use crate::core::tokens::{error_from_answer, TokenSet};
 use crate::core::url::with_query;
 use crate::ports::{Adapters, Event, Events, JsonCodec, Random, Tabs};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -88,8 +89,8 @@ impl<A: Adapters> Client<A> {
         self.refresh(&current).await
     }
 
-    /// RFC 6749 §6. `invalid_grant` ends the session; any other failure keeps
-    /// the tokens, which may still be good.
+    /// RFC 6749 §6: the session's tokens renewed with its refresh token
+    /// (`redeem_refresh_token` says how each failure ends).
     pub async fn refresh(&self, current: &TokenSet) -> Result<TokenSet, AuthError> {
         let Some(refresh_token) = &current.refresh_token else {
             return fail(
@@ -97,90 +98,44 @@ impl<A: Adapters> Client<A> {
                 "the access token expired and there is no refresh token",
             );
         };
-        let endpoints = self.endpoints().await?;
-        // Held to the end: what the answer brings is bound to this key, and
-        // is revoked with its proof should a logout come first.
-        let key = self.dpop_key().await?;
-        self.log(Level::Debug, "refresh started", &[]);
-        let r = self
-            .post_token_form(
-                &endpoints.token,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", refresh_token.secret()),
-                    ("client_id", &self.config.client_id),
-                ],
-                key.as_ref(),
-            )
-            .await?;
-        let now = self.now();
-        self.track_date(&r, now);
-        let answer = self.read_answer::<TokenResponse>(&r);
-        let tokens = match answer.and_then(|t| token_set(t, now, self.token_type())) {
-            Ok(t) => t.merged_over(current),
-            Err(e) if e.server_code() == Some(&OAuthErrorCode::InvalidGrant) => {
-                // Another tab or client rotated the token meanwhile: use its set.
-                if let Some(now_held) = self.tokens() {
-                    if now_held.refresh_token != current.refresh_token {
-                        self.log(Level::Debug, "refresh handed over by another tab", &[]);
-                        return Ok(now_held);
-                    }
-                }
-                return Err(self.end_refused_session(&e));
+        self.redeem_refresh_token(current, refresh_token, RefreshFor::Session)
+            .await
+    }
+
+    /// OIDC Core §12.2: a refreshed ID token has no nonce to check, and
+    /// must name the session's user. One carried over from before was
+    /// checked when it arrived. On a failure the session keeps its tokens,
+    /// with the `rotated` refresh token, never the unchecked ID token.
+    pub(super) async fn check_refreshed_id_token(
+        &self,
+        current: &TokenSet,
+        tokens: &TokenSet,
+        rotated: Option<&RefreshToken>,
+    ) -> Result<(), AuthError> {
+        if tokens.id_token == current.id_token {
+            return Ok(());
+        }
+        let claims = current
+            .id_token
+            .as_deref()
+            .and_then(|t| self.read_claims(t));
+        let sub = claims.as_ref().and_then(|c| c.sub.as_deref());
+        match self.check_id_token(tokens, None, None, false, sub).await {
+            Ok(()) => Ok(()),
+            // Another user: this session cannot go on.
+            Err(e) if e.is(ErrorCode::LoginRequired) => {
+                self.clear_session();
+                Err(e)
             }
-            Err(e) => return Err(e),
-        };
-        // OIDC Core §12.2: a refreshed ID token has no nonce to check, and
-        // must name the session's user. One carried over from before was
-        // checked when it arrived.
-        if tokens.id_token != current.id_token {
-            let claims = current
-                .id_token
-                .as_deref()
-                .and_then(|t| self.read_claims(t));
-            let sub = claims.as_ref().and_then(|c| c.sub.as_deref());
-            match self.check_id_token(&tokens, None, None, false, sub).await {
-                Ok(()) => {}
-                // Another user: this session cannot go on.
-                Err(e) if e.is(ErrorCode::LoginRequired) => {
-                    self.clear_session();
-                    return Err(e);
+            Err(e) => {
+                if let (Some(rotated), true) = (rotated, self.still_current(current)) {
+                    let mut keep = current.clone();
+                    keep.refresh_token = Some(rotated.clone());
+                    self.store_tokens(&keep);
                 }
-                // Keep the rotated refresh token, never the unchecked ID token.
-                Err(e) => {
-                    if tokens.refresh_token != current.refresh_token && self.still_current(current)
-                    {
-                        let mut keep = current.clone();
-                        keep.refresh_token = tokens.refresh_token.clone();
-                        self.store_tokens(&keep);
-                    }
-                    return Err(e);
-                }
+                Err(e)
             }
         }
-        // A logout (or a new login) while the request was in flight wins.
-        if !self.still_current(current) {
-            // Its answer belongs to no session now: revoke what it created
-            // (RFC 7009, best effort) instead of leaving live tokens behind.
-            // A refresh token it did not rotate is the ended session's own:
-            // the logout decided about that one.
-            let mut orphan = tokens;
-            if orphan.refresh_token == current.refresh_token {
-                orphan.refresh_token = None;
-            }
-            let revoked = self
-                .revoke(&endpoints.revocation, &orphan, key.as_ref())
-                .await;
-            if let Err(e) = revoked {
-                self.log_warning("revocation failed", &e);
-            }
-            return fail(
-                ErrorCode::LoginRequired,
-                "the session ended while refreshing",
-            );
-        }
-        self.store_tokens(&tokens);
-        Ok(tokens)
     }
 
     pub(super) fn still_current(&self, current: &TokenSet) -> bool {
