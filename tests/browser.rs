@@ -627,8 +627,9 @@ fn the_js_face_refuses_bad_options() {
         ),
         (
             format!(r#"{{{base},"endpoints":{{"token":7}}}}"#),
-            // serde's own words, without the `Error: ` of the JavaScript error.
-            r#"option "endpoints": invalid type: floating point `7.0`, expected a string"#,
+            // The member named; serde's own words, without the `Error: ` of
+            // the JavaScript error.
+            r#"option "endpoints.token": invalid type: floating point `7.0`, expected a string"#,
         ),
     ] {
         let err = AuthClient::new(options_object(&bad)).err().expect(&bad);

@@ -137,8 +137,14 @@ fn only_known(value: &JsValue, known: &[&'static str], prefix: &str) -> Result<(
 /// checks and the error are one non-generic copy for every options type.
 pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, AuthError> {
     let value = options_object(value, field_names::<T>())?;
+    read_named(&value, "")
+}
+
+/// Reads an options object already checked by [`options_object`] into `T`;
+/// an option that does not read is named with `prefix` before its name.
+fn read_named<T: DeserializeOwned>(value: &JsValue, prefix: &str) -> Result<T, AuthError> {
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        wrong_option(&value, e, field_names::<T>(), |alone| {
+        wrong_option(value, e, field_names::<T>(), prefix, |alone| {
             serde_wasm_bindgen::from_value::<T>(alone).err()
         })
     })
@@ -163,11 +169,13 @@ fn options_object(value: &JsValue, known: &[&'static str]) -> Result<JsValue, Au
 /// The error for an options object that did not read: it names the first
 /// option that does not read on its own (every field of an options type is
 /// optional, so an object of that one option is a whole options object).
-/// `refusal` reads such a one-option object and says why it did not read.
+/// `refusal` reads such a one-option object and says why it did not read;
+/// `prefix` names the object the options are members of (`endpoints.`).
 fn wrong_option(
     value: &JsValue,
     e: serde_wasm_bindgen::Error,
     known: &[&'static str],
+    prefix: &str,
     refusal: fn(JsValue) -> Option<serde_wasm_bindgen::Error>,
 ) -> AuthError {
     for name in known {
@@ -181,10 +189,11 @@ fn wrong_option(
             continue;
         }
         if let Some(e) = refusal(alone.into()) {
-            return AuthError::option(name, &serde_message(e));
+            return AuthError::option(&format!("{prefix}{name}"), &serde_message(e));
         }
     }
-    AuthError::option("options", &serde_message(e))
+    let whole = prefix.strip_suffix('.').unwrap_or("options");
+    AuthError::option(whole, &serde_message(e))
 }
 
 /// serde's own words for a value that did not read (`invalid type: ...`):
@@ -213,6 +222,9 @@ pub fn options(value: &JsValue) -> Result<(AuthClientOptions, Option<CustomStore
     let endpoints = member(value, "endpoints");
     if endpoints.is_object() {
         only_known(&endpoints, field_names::<EndpointOptions>(), "endpoints.")?;
+        // Read here first so that a member of the wrong type is named
+        // (`endpoints.token`), not only the object that holds it.
+        read_named::<EndpointOptions>(&endpoints, "endpoints.")?;
     }
     let storage = member(value, "storage");
     let (store, named) = if storage.is_undefined() || storage.is_null() || storage.is_string() {

@@ -163,6 +163,7 @@ describe("option errors name the option and come before the session is looked at
     ["pollDeviceToken(dev, { signal: controller })", `auth.pollDeviceToken({ deviceCode: "d", expiresIn: 60, interval: 5 }, { signal: new AbortController() })`, "signal", /AbortSignal/],
     ["new AuthClient({ clientID })", `new sdk.AuthClient({ clientID: "c" })`, "clientID", /did you mean "clientId"/],
     ["new AuthClient({ endpoints: { tokn } })", `new sdk.AuthClient({ clientId: "c", endpoints: { tokn: "https://a.example/t" } })`, "endpoints.tokn", /did you mean "endpoints.token"/],
+    ["new AuthClient({ endpoints: { userinfo: 7 } })", `new sdk.AuthClient({ clientId: "c", endpoints: { userinfo: 7 } })`, "endpoints.userinfo", /expected a string/],
     ["new AuthClient({ storage: \"cookie\" })", `new sdk.AuthClient({ clientId: "c", storage: "cookie" })`, "storage", /memory/],
     ["new AuthClient({ redirectUri: \"/cb\" })", `new sdk.AuthClient({ clientId: "c", redirectUri: "/cb" })`, "redirectUri", /absolute https URL/],
   ];
