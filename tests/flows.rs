@@ -775,9 +775,14 @@ fn callback(h: &Harness, url: &str) -> Result<wasm_oauth::client::CallbackOutcom
 }
 
 fn signed_in(h: &Harness) {
+    signed_in_with(h, &token_body, "C1");
+}
+
+/// A login whose code `code` is answered by `body` around a good ID token.
+fn signed_in_with(h: &Harness, body: &dyn Fn(&str) -> String, code: &str) {
     let (_, state, nonce) = start(h);
-    h.http.answer(200, &token_body(&good_id_token(&nonce)));
-    callback(h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+    h.http.answer(200, &body(&good_id_token(&nonce)));
+    callback(h, &format!("{REDIRECT}?code={code}&state={state}")).unwrap();
 }
 
 #[test]
@@ -3023,9 +3028,7 @@ mod dpop {
     const FIRST_KEY: &str = "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs";
 
     fn dpop_signed_in(h: &Harness) {
-        let (_, state, nonce) = start(h);
-        h.http.answer(200, &dpop_body(&good_id_token(&nonce)));
-        callback(h, &format!("{REDIRECT}?code=C1&state={state}")).unwrap();
+        signed_in_with(h, &dpop_body, "C1");
     }
 
     #[test]
@@ -5039,7 +5042,8 @@ mod logging {
             r#"{"error":"invalid_grant","error_description":"RT-2 was revoked"}"#,
         );
         let _ = block_on(h.client.access_token(30, true));
-        signed_in_again(&h, &dpop_body);
+        // Signed in once more after the session ended (a fresh login).
+        signed_in_with(&h, &dpop_body, "CODE-2");
         h.http.answer_at(REVOKE_URL, 200, "");
         h.http.answer_at(
             REVOKE_URL,
@@ -5208,13 +5212,6 @@ mod logging {
         // The scan itself finds a secret where one is.
         let planted = "error API token request failed RT-3".to_string();
         assert_eq!(leaks(std::slice::from_ref(&planted), &secrets), [planted]);
-    }
-
-    /// Signs in once more after a session ended (a fresh login).
-    fn signed_in_again(h: &Harness, body: &dyn Fn(&str) -> String) {
-        let (_, state, nonce) = start(h);
-        h.http.answer(200, &body(&good_id_token(&nonce)));
-        callback(h, &format!("{REDIRECT}?code=CODE-2&state={state}")).unwrap();
     }
 }
 

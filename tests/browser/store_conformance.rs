@@ -554,18 +554,8 @@ async fn a_store_that_loads_too_slowly_holds_no_flow_and_its_session_comes_later
 
 #[wasm_bindgen_test]
 async fn a_refusal_while_loading_reaches_the_logger_of_the_client_being_made() {
-    // A sync store holding a corrupt entry (a number) whose remove() throws:
-    // the load, inside the constructor, cannot clean it up.
-    let id = "conf-refused-at-load";
-    let own = tokens_key(id);
-    let store = js_sys::eval(&format!(
-        "({{ get: () => 7, set() {{}}, remove() {{ throw new Error('no'); }}, keys: () => [{own:?}] }})"
-    ))
-    .unwrap();
-    let options = options_object(&format!(
-        r#"{{"clientId":{id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
-    ));
-    js_sys::Reflect::set(&options, &"storage".into(), &store).unwrap();
+    // The load, inside the constructor, cannot clean up the corrupt entry.
+    let options = refused_at_load_options("conf-refused-at-load");
     let lines = record_logs(&options, "warn");
     let c = AuthClient::new(options).unwrap();
     assert_eq!(
@@ -575,9 +565,9 @@ async fn a_refusal_while_loading_reaches_the_logger_of_the_client_being_made() {
     assert_eq!(access_token(&c).await, "error login_required");
 }
 
-/// A client over a sync store holding a corrupt entry (a number) whose
-/// remove() throws: its load, inside the constructor, is refused.
-fn client_refused_at_load(id: &str) -> AuthClient {
+/// The options of a client over a sync store holding a corrupt entry (a
+/// number) whose remove() throws: its load, inside the constructor, is refused.
+fn refused_at_load_options(id: &str) -> JsValue {
     let own = tokens_key(id);
     let store = js_sys::eval(&format!(
         "({{ get: () => 7, set() {{}}, remove() {{ throw new Error('no'); }}, keys: () => [{own:?}] }})"
@@ -587,7 +577,12 @@ fn client_refused_at_load(id: &str) -> AuthClient {
         r#"{{"clientId":{id:?},"redirectUri":"http://127.0.0.1:8080/"}}"#
     ));
     js_sys::Reflect::set(&options, &"storage".into(), &store).unwrap();
-    AuthClient::new(options).unwrap()
+    options
+}
+
+/// A client made with [`refused_at_load_options`].
+fn client_refused_at_load(id: &str) -> AuthClient {
+    AuthClient::new(refused_at_load_options(id)).unwrap()
 }
 
 #[wasm_bindgen_test]
