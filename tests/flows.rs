@@ -763,7 +763,12 @@ fn token_body(id_token: &str) -> String {
 
 /// Starts a login and returns (authorize URL params, state, nonce).
 fn start(h: &Harness) -> (Vec<(String, String)>, String, String) {
-    let url = block_on(h.client.start_login(&LoginRequest::default(), None)).unwrap();
+    start_on(&h.client)
+}
+
+/// Starts a login on `client`: its authorization request's parameters, state and nonce.
+fn start_on<A: Adapters>(client: &Client<A>) -> (Vec<(String, String)>, String, String) {
+    let url = block_on(client.start_login(&LoginRequest::default(), None)).unwrap();
     let params = query_pairs(&url);
     let state = find(&params, "state").unwrap().to_string();
     let nonce = find(&params, "nonce").unwrap().to_string();
@@ -3116,15 +3121,10 @@ mod dpop {
             Config::from_options(options, &WhatwgUrl).unwrap(),
             f.with_storage(full.clone()),
         );
-        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
-        let params = query_pairs(&url);
-        let (state, nonce) = (
-            find(&params, "state").unwrap(),
-            find(&params, "nonce").unwrap(),
-        );
+        let (_, state, nonce) = start_on(&c);
         // The storage is full by the time the tokens come back (quota).
         full.full.set(true);
-        http.answer(200, &dpop_body(&good_id_token(nonce)));
+        http.answer(200, &dpop_body(&good_id_token(&nonce)));
         block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
         // The app is told; the session is kept in this page's memory, with its
         // binding, and goes on being used.
@@ -4882,13 +4882,8 @@ mod logging {
             Config::from_options(options(), &WhatwgUrl).unwrap(),
             f.with_storage(full.clone()),
         );
-        let url = block_on(c.start_login(&LoginRequest::default(), None)).unwrap();
-        let params = query_pairs(&url);
-        let (state, nonce) = (
-            find(&params, "state").unwrap(),
-            find(&params, "nonce").unwrap(),
-        );
-        h_http.answer(200, &token_body(&good_id_token(nonce)));
+        let (_, state, nonce) = start_on(&c);
+        h_http.answer(200, &token_body(&good_id_token(&nonce)));
         full.full.set(true);
         block_on(c.handle_callback(&format!("{REDIRECT}?code=C1&state={state}"))).unwrap();
         assert_eq!(
